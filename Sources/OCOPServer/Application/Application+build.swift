@@ -1,0 +1,72 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import OCOPDomain
+public import OCOPStorage
+public import Prometheus
+import ServiceLifecycle
+
+/// Plain settings for the HTTP application; the executable fills them from flags and environment.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var mediaDirectory: URL
+
+    public init(host: String, port: Int, mediaDirectory: URL) {
+        self.host = host
+        self.port = port
+        self.mediaDirectory = mediaDirectory
+    }
+}
+
+/// The long-lived parts the routes need, built once by the executable (or a test).
+public struct ServerDependencies: Sendable {
+    public var database: Database
+    public var readModel: CatalogReadModel
+    public var readiness: Readiness
+    public var registry: PrometheusCollectorRegistry
+    public var clock: any WallClock
+
+    public init(
+        database: Database, readModel: CatalogReadModel, readiness: Readiness,
+        registry: PrometheusCollectorRegistry, clock: any WallClock
+    ) {
+        self.database = database
+        self.readModel = readModel
+        self.readiness = readiness
+        self.registry = registry
+        self.clock = clock
+    }
+}
+
+/// Builds the HTTP application with its background services.
+public func buildApplication(
+    configuration: ServerConfiguration, dependencies: ServerDependencies, logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop"),
+        logger: logger)
+    app.addServices(CatalogRefreshService(readModel: dependencies.readModel, clock: dependencies.clock, logger: logger))
+    return app
+}
+
+/// Wires middleware and controllers.
+public func buildRouter(
+    configuration: ServerConfiguration, dependencies: ServerDependencies
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+
+    let v1 = router.group("v1")
+    ProductsController(readModel: dependencies.readModel).addRoutes(to: v1)
+    ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
+    MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
+    SystemController(
+        readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry
+    ).addRoutes(to: router)
+    return router
+}

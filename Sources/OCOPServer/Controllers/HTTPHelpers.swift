@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import OCOPDomain
+
+/// Small helpers the controllers share: language choice, query parameters, cached JSON answers.
+enum HTTPHelpers {
+    /// `?lang=` wins, then the best of `Accept-Language`; Vietnamese by default.
+    static func language(_ request: Request) throws(Problem) -> Language {
+        if let asked = request.uri.queryParameters.get("lang") {
+            guard let language = Language(rawValue: asked) else {
+                throw .badParameter("lang", "one of vi, en")
+            }
+            return language
+        }
+        guard let header = request.headers[.acceptLanguage] else { return .vi }
+        var best: (language: Language, q: Double)?
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first?.lowercased() else { continue }
+            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+            guard let language = Language(rawValue: primary) else { continue }
+            var q = 1.0
+            for piece in pieces.dropFirst() where piece.hasPrefix("q=") { q = Double(piece.dropFirst(2)) ?? 0 }
+            if q > (best?.q ?? 0) { best = (language, q) }
+        }
+        return best?.language ?? .vi
+    }
+
+    /// The query parameters as a dictionary; a parameter given twice is a 400.
+    static func parameters(_ request: Request) throws(Problem) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            guard result[name] == nil else { throw .badParameter(name, "given more than once") }
+            result[name] = String(value)
+        }
+        return result
+    }
+
+    /// A JSON answer with an ETag; `304 Not Modified` when the client already holds it.
+    static func cachedJSON(
+        _ bytes: [UInt8], etag: String, request: Request, cacheControl: String = "public, max-age=60"
+    ) -> Response {
+        var headers: HTTPFields = [
+            .eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language",
+        ]
+        if let asked = request.headers[.ifNoneMatch], matches(asked, etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Whether an `If-None-Match` list names the ETag (weak comparison, as RFC 9110 asks for GET).
+    static func matches(_ ifNoneMatch: String, _ etag: String) -> Bool {
+        let bare = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag
+        return ifNoneMatch.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed == "*" || trimmed == bare || trimmed == "W/" + bare
+        }
+    }
+
+    /// A quoted strong ETag from a 64-bit FNV-1a digest of the parts.
+    static func etag(_ parts: String...) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in parts {
+            for byte in part.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+            hash ^= 0x1F
+            hash &*= 0x100_0000_01b3
+        }
+        return "\"" + String(hash, radix: 36) + "\""
+    }
+}

@@ -1,0 +1,41 @@
+import Hummingbird
+import OCOPDomain
+
+/// `GET /v1/products` and `GET /v1/products/{slug}`, answered from the catalog snapshot.
+struct ProductsController<Context: RequestContext>: Sendable {
+    let readModel: CatalogReadModel
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("products", use: list)
+        group.get("products/:slug", use: detail)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let snapshot = readModel.snapshot()
+        let language = try HTTPHelpers.language(request)
+        let query = try ProductQuery(
+            parameters: HTTPHelpers.parameters(request), classification: snapshot.classification,
+            localities: snapshot.localities)
+        // Stock by point arrives with the points issue; until then no point holds stock.
+        let atPoint: Set<String>? = query.point.map { _ in [] }
+        let etag = HTTPHelpers.etag(snapshot.version, language.rawValue, request.uri.query ?? "")
+        if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
+            return HTTPHelpers.cachedJSON([], etag: etag, request: request)
+        }
+        let page = snapshot.listProducts(query, productsAtPoint: atPoint)
+        return HTTPHelpers.cachedJSON(snapshot.encode(page, language: language), etag: etag, request: request)
+    }
+
+    @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let language = try HTTPHelpers.language(request)
+        let snapshot = readModel.snapshot()
+        guard let entry = snapshot.product(slug: slug) else {
+            throw Problem.notFound("no published product '\(slug)'")
+        }
+        var body = entry.detailPrefixJSON[language]!
+        body.append(contentsOf: #","available_at":[],"listings":[]}"#.utf8)
+        let etag = HTTPHelpers.etag(snapshot.version, language.rawValue, slug)
+        return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The position after the last item of a page: the sort it belongs to and that item's sort key.
+/// Keyset positions (not offsets) keep "every item exactly once" even when the catalog changes
+/// between pages.
+struct CatalogCursor: Sendable, Equatable {
+    let sort: ProductSort
+    let key: SortKey
+
+    /// Opaque text for clients: base64url of the fields, with a check so edited cursors are refused.
+    var encoded: String {
+        let body = ["c1", sort.rawValue, String(key.primary), key.name, key.slug].joined(separator: "\u{1F}")
+        let text = body + "\u{1F}" + Self.check(body)
+        return Data(text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Decodes a cursor, or nil for anything this service did not write.
+    init?(encoded: String) {
+        guard encoded.utf8.count <= 1024 else { return nil }
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 6, parts[0] == "c1", let sort = ProductSort(rawValue: parts[1]),
+            let primary = Int64(parts[2]), Self.check(parts[0..<5].joined(separator: "\u{1F}")) == parts[5]
+        else { return nil }
+        self.sort = sort
+        self.key = SortKey(primary: primary, name: parts[3], slug: parts[4])
+    }
+
+    init(sort: ProductSort, key: SortKey) {
+        self.sort = sort
+        self.key = key
+    }
+
+    /// FNV-1a over the body: not a secret, only a guard against hand-edited or truncated cursors.
+    private static func check(_ body: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in body.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return String(hash, radix: 36)
+    }
+}
+
+/// The ways a product list can be ordered.
+enum ProductSort: String, Sendable, CaseIterable {
+    case relevance, name, stars, newest
+    case priceAscending = "price_asc"
+    case priceDescending = "price_desc"
+}
+
+/// A product's place in one ordering: compared by primary, then folded name, then slug (unique).
+struct SortKey: Sendable, Comparable, Hashable {
+    let primary: Int64
+    let name: String
+    let slug: String
+
+    static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+        if lhs.primary != rhs.primary { return lhs.primary < rhs.primary }
+        if lhs.name != rhs.name { return lhs.name < rhs.name }
+        return lhs.slug < rhs.slug
+    }
+}

@@ -1,0 +1,66 @@
+public import OCOPDomain
+public import OCOPStorage
+import Synchronization
+
+/// Holds the current catalog snapshot and replaces it after each committed change or day change.
+public final class CatalogReadModel: Sendable {
+    private let current: Mutex<CatalogSnapshot>
+    /// The catalog revision the current snapshot was loaded at.
+    private let loadedRevision = Mutex<Int>(-1)
+    private let store: CatalogStore
+    private let clock: any WallClock
+    private let classification: ClassificationTree
+    private let localities: Localities
+
+    public init(
+        store: CatalogStore, clock: any WallClock, classification: ClassificationTree = BundledData.classification,
+        localities: Localities = BundledData.localities
+    ) {
+        self.store = store
+        self.clock = clock
+        self.classification = classification
+        self.localities = localities
+        current = Mutex(.empty(day: clock.todayInVietnam(), classification: classification, localities: localities))
+    }
+
+    /// Reloads the catalog from the database and swaps the snapshot in one step.
+    public func reload() async throws {
+        let revision = try await store.revision()
+        let contents = try await store.load()
+        let snapshot = CatalogSnapshot(
+            contents: contents, day: clock.todayInVietnam(), classification: classification, localities: localities)
+        current.withLock { $0 = snapshot }
+        loadedRevision.withLock { $0 = revision }
+    }
+
+    /// Reloads when another process (an `ocop import`, another node) committed a catalog change.
+    /// Returns whether it reloaded.
+    @discardableResult
+    public func reloadIfChanged() async throws -> Bool {
+        let revision = try await store.revision()
+        guard revision != loadedRevision.withLock({ $0 }) else { return false }
+        try await reload()
+        return true
+    }
+
+    /// The snapshot for today. A snapshot built on an earlier day is rebuilt first, so a certificate
+    /// that expired at midnight is gone from the very first request of the new day.
+    func snapshot() -> CatalogSnapshot {
+        let today = clock.todayInVietnam()
+        return current.withLock { snapshot in
+            if snapshot.day != today {
+                snapshot = CatalogSnapshot(
+                    contents: snapshot.contents, day: today, classification: classification, localities: localities)
+            }
+            return snapshot
+        }
+    }
+
+    /// The next midnight in Vietnam, when certificates start and expire.
+    public func nextMidnight() -> Moment {
+        snapshot().day.adding(days: 1).startInVietnam
+    }
+
+    /// Counts for readiness and metrics.
+    public var publishedProductCount: Int { snapshot().products.count }
+}

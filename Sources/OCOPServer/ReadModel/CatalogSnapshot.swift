@@ -1,0 +1,124 @@
+import Crypto
+import OCOPDomain
+import OCOPStorage
+
+/// The public catalog as of one day: immutable, built once after each committed change and swapped
+/// in whole, so reads never touch the database and never see half of a change.
+final class CatalogSnapshot: Sendable {
+    /// The day (Asia/Ho_Chi_Minh) publication was judged on.
+    let day: CalendarDate
+    /// What the snapshot was built from, kept to rebuild it when the day changes.
+    let contents: CatalogContents
+    let products: [PublishedProduct]
+    let productIndexBySlug: [String: Int]
+    let producers: [PublishedProducer]
+    let producerIndexBySlug: [String: Int]
+    let search: SearchIndex
+    /// The next day on which some product's publication changes (an expiry, say); nil if none.
+    let nextChange: CalendarDate?
+    /// A digest of the published content: the same catalog gives the same version on every node.
+    let version: String
+    let classification: ClassificationTree
+    let localities: Localities
+    private let orders: [ProductSort: [Int]]
+
+    init(
+        contents: CatalogContents, day: CalendarDate, classification: ClassificationTree, localities: Localities
+    ) {
+        self.day = day
+        self.contents = contents
+        self.classification = classification
+        self.localities = localities
+        let producersBySlug = Dictionary(contents.producers.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
+        var published: [PublishedProduct] = []
+        for product in contents.products {
+            guard let certificate = PublicationRule.currentCertificate(among: product.certificates, on: day),
+                let producer = producersBySlug[product.producerSlug],
+                let province = localities.province(code: product.provinceCode)
+            else { continue }
+            published.append(
+                PublishedProduct(
+                    product: product, producer: producer, certificate: certificate, province: province,
+                    commune: product.communeCode.flatMap(localities.commune(code:))))
+        }
+        products = published
+        productIndexBySlug = Dictionary(uniqueKeysWithValues: published.enumerated().map { ($1.product.slug, $0) })
+        search = SearchIndex(products: published)
+        nextChange = PublicationRule.nextChange(among: contents.products.flatMap(\.certificates), after: day)
+
+        var byProducer: [String: [Int]] = [:]
+        for (index, entry) in published.enumerated() { byProducer[entry.producer.slug, default: []].append(index) }
+        producers = contents.producers.compactMap { producer in
+            guard let indices = byProducer[producer.slug],
+                let province = localities.province(code: producer.provinceCode)
+            else { return nil }
+            return PublishedProducer(
+                producer: producer, province: province,
+                commune: producer.communeCode.flatMap(localities.commune(code:)), productIndices: indices)
+        }
+        .sorted { ($0.foldedName, $0.producer.slug) < ($1.foldedName, $1.producer.slug) }
+        producerIndexBySlug = Dictionary(uniqueKeysWithValues: producers.enumerated().map { ($1.producer.slug, $0) })
+
+        var orders: [ProductSort: [Int]] = [:]
+        for sort in ProductSort.allCases where sort != .relevance {
+            orders[sort] = published.indices.sorted { Self.sortKey(published[$0], sort) < Self.sortKey(published[$1], sort) }
+        }
+        self.orders = orders
+
+        var hasher = SHA256()
+        hasher.update(data: Array(day.description.utf8))
+        for entry in published {
+            for language in Language.allCases { hasher.update(data: entry.detailPrefixJSON[language]!) }
+        }
+        version = hasher.finalize().prefix(12).map { byte in
+            let hex = Array("0123456789abcdef")
+            return String([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        }.joined()
+    }
+
+    /// The snapshot of an empty catalog, served until the first load finishes.
+    static func empty(day: CalendarDate, classification: ClassificationTree, localities: Localities) -> CatalogSnapshot {
+        CatalogSnapshot(
+            contents: CatalogContents(producers: [], products: []), day: day, classification: classification,
+            localities: localities)
+    }
+
+    func product(slug: String) -> PublishedProduct? { productIndexBySlug[slug].map { products[$0] } }
+
+    func producer(slug: String) -> PublishedProducer? { producerIndexBySlug[slug].map { producers[$0] } }
+
+    // MARK: - Ordering
+
+    static func sortKey(_ entry: PublishedProduct, _ sort: ProductSort, relevance: Int64 = 0) -> SortKey {
+        let primary: Int64 =
+            switch sort {
+            case .relevance: relevance
+            case .name: 0
+            case .stars: -Int64(entry.certificate.stars.value)
+            case .newest: -Int64(entry.product.listedOn.daysSince1970)
+            case .priceAscending: Int64(entry.priceMin)
+            case .priceDescending: -Int64(entry.priceMax)
+            }
+        return SortKey(primary: primary, name: entry.foldedName, slug: entry.product.slug)
+    }
+
+    /// The indices of all products in `sort` order (relevance excluded: it depends on the query).
+    func order(_ sort: ProductSort) -> [Int] { orders[sort] ?? [] }
+}
+
+/// A producer with at least one published product.
+struct PublishedProducer: Sendable {
+    let producer: Producer
+    let province: Province
+    let commune: Commune?
+    let productIndices: [Int]
+    let foldedName: String
+
+    init(producer: Producer, province: Province, commune: Commune?, productIndices: [Int]) {
+        self.producer = producer
+        self.province = province
+        self.commune = commune
+        self.productIndices = productIndices
+        self.foldedName = VietnameseText.fold(producer.name)
+    }
+}

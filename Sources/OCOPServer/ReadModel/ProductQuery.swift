@@ -1,0 +1,87 @@
+import Foundation
+import OCOPDomain
+
+/// A validated `GET /v1/products` query. Building one is where bad parameters become 400s.
+struct ProductQuery: Sendable {
+    var text: String?
+    var group: String?
+    var stars: Int?
+    var minStars: Int?
+    var provinceCode: String?
+    var producer: String?
+    var point: String?
+    var sort: ProductSort
+    var limit: Int
+    var cursor: CatalogCursor?
+
+    static let defaultLimit = 24
+    static let maxLimit = 100
+
+    /// Reads the parameters; the first unusable one is named in the thrown problem.
+    init(
+        parameters: [String: String], classification: ClassificationTree, localities: Localities
+    ) throws(Problem) {
+        let known: Set = ["q", "group", "stars", "min_stars", "province", "producer", "point", "sort", "limit", "cursor", "lang"]
+        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .badParameter(unknown, "unknown parameter")
+        }
+        let text = parameters["q"]?.trimmingCharacters(in: .whitespaces)
+        if let text, text.utf8.count > 200 { throw .badParameter("q", "at most 200 bytes") }
+        self.text = (text?.isEmpty ?? true) ? nil : text
+
+        if let group = parameters["group"] {
+            guard classification.node(group) != nil else {
+                throw .badParameter("group", "unknown classification code '\(group)' (e.g. I, I.5, I.5.a)")
+            }
+            self.group = group
+        }
+        stars = try Self.starValue(parameters["stars"], "stars")
+        minStars = try Self.starValue(parameters["min_stars"], "min_stars")
+        if let province = parameters["province"] {
+            guard let found = localities.province(codeOrName: province) else {
+                throw .badParameter("province", "unknown province '\(province)' (a 2-digit code or a name)")
+            }
+            provinceCode = found.code
+        }
+        for (name, value) in [("producer", parameters["producer"]), ("point", parameters["point"])] {
+            if let value, !VietnameseText.isSlug(value) { throw .badParameter(name, "'\(value)' is not a slug") }
+        }
+        producer = parameters["producer"]
+        point = parameters["point"]
+
+        if let sortText = parameters["sort"] {
+            guard let sort = ProductSort(rawValue: sortText) else {
+                throw .badParameter("sort", "one of \(ProductSort.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if sort == .relevance && self.text == nil { throw .badParameter("sort", "relevance needs q") }
+            self.sort = sort
+        } else {
+            sort = self.text == nil ? .name : .relevance
+        }
+        if let limitText = parameters["limit"] {
+            guard let limit = Int(limitText), (1...Self.maxLimit).contains(limit) else {
+                throw .badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
+            }
+            self.limit = limit
+        } else {
+            limit = Self.defaultLimit
+        }
+        if let cursorText = parameters["cursor"] {
+            guard let cursor = CatalogCursor(encoded: cursorText) else {
+                throw .badParameter("cursor", "not a cursor from this API; use next_cursor as given")
+            }
+            guard cursor.sort == sort else {
+                throw .badParameter("cursor", "belongs to sort '\(cursor.sort.rawValue)', not '\(sort.rawValue)'")
+            }
+            self.cursor = cursor
+        }
+    }
+
+    private static func starValue(_ text: String?, _ name: String) throws(Problem) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), (1...5).contains(value) else {
+            throw .badParameter(name, "a whole number from 1 to 5")
+        }
+        return value
+    }
+}

@@ -1,0 +1,184 @@
+import OCOPDomain
+
+/// A product that is publishable on the snapshot's day, with everything a read needs pre-computed.
+struct PublishedProduct: Sendable {
+    let product: Product
+    let producer: Producer
+    let certificate: Certificate
+    let province: Province
+    let commune: Commune?
+    let sector: String
+    /// Every classification code the product lies under, from sector to leaf ("I", "I.5", "I.5.a").
+    let groupPath: [String]
+    let foldedName: String
+    let priceMin: Int
+    let priceMax: Int
+    let summaryJSON: [Language: [UInt8]]
+    /// The detail document up to, not including, its stock-dependent members and closing brace.
+    let detailPrefixJSON: [Language: [UInt8]]
+
+    init(product: Product, producer: Producer, certificate: Certificate, province: Province, commune: Commune?) {
+        self.product = product
+        self.producer = producer
+        self.certificate = certificate
+        self.province = province
+        self.commune = commune
+        sector = ClassificationTree.sectorCode(of: product.group)
+        var path: [String] = []
+        var code: String? = product.group
+        while let current = code {
+            path.insert(current, at: 0)
+            code = ClassificationTree.parentCode(of: current)
+        }
+        groupPath = path
+        foldedName = VietnameseText.fold(product.name.vi)
+        priceMin = product.variants.map(\.price).min() ?? 0
+        priceMax = product.variants.map(\.price).max() ?? 0
+        var summaries: [Language: [UInt8]] = [:]
+        var details: [Language: [UInt8]] = [:]
+        for language in Language.allCases {
+            var summary = JSONWriter(capacity: 512)
+            summary.beginObject()
+            Self.writeSummaryMembers(&summary, product, producer, certificate, province, priceMin, priceMax, language)
+            summary.endObject()
+            summaries[language] = summary.bytes
+
+            var detail = JSONWriter(capacity: 4096)
+            detail.beginObject()
+            Self.writeSummaryMembers(&detail, product, producer, certificate, province, priceMin, priceMax, language)
+            Self.writeDetailMembers(&detail, product, certificate, commune, language)
+            details[language] = detail.bytes  // left open: the request adds stock and listings
+        }
+        summaryJSON = summaries
+        detailPrefixJSON = details
+    }
+
+    var coverImagePath: String? { product.media.first?.path }
+
+    // MARK: - Encoding
+
+    private static func writeSummaryMembers(
+        _ json: inout JSONWriter, _ product: Product, _ producer: Producer, _ certificate: Certificate,
+        _ province: Province, _ priceMin: Int, _ priceMax: Int, _ language: Language
+    ) {
+        json.key("slug")
+        json.string(product.slug)
+        json.key("name")
+        json.string(product.name.text(in: language))
+        json.key("stars")
+        json.int(certificate.stars.value)
+        json.key("potential_five_star")
+        json.bool(certificate.potentialFiveStar)
+        json.key("group")
+        json.string(product.group)
+        json.key("province")
+        json.beginObject()
+        json.key("code")
+        json.string(province.code)
+        json.key("name")
+        json.string(province.name)
+        json.endObject()
+        json.key("producer")
+        json.beginObject()
+        json.key("slug")
+        json.string(producer.slug)
+        json.key("name")
+        json.string(producer.name)
+        json.endObject()
+        json.key("price_min")
+        json.int(priceMin)
+        json.key("price_max")
+        json.int(priceMax)
+        json.key("cover_image")
+        json.string(product.media.first.map { MediaURL.path(for: $0.path) })
+        json.key("certificate_expires_on")
+        json.string(certificate.expiresOn.description)
+    }
+
+    private static func writeDetailMembers(
+        _ json: inout JSONWriter, _ product: Product, _ certificate: Certificate, _ commune: Commune?,
+        _ language: Language
+    ) {
+        json.key("language")
+        json.string(language.rawValue)
+        json.key("story")
+        json.string(product.story.text(in: language))
+        json.key("description")
+        json.string(product.description.text(in: language))
+        json.key("variants")
+        json.beginArray()
+        for variant in product.variants {
+            json.beginObject()
+            json.key("sku")
+            json.string(variant.sku)
+            json.key("label")
+            json.string(variant.label)
+            json.key("price")
+            json.int(variant.price)
+            json.key("gtin")
+            json.string(variant.gtin?.digits)
+            json.key("weight_grams")
+            json.int(variant.weightGrams)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("media")
+        json.beginArray()
+        for media in product.media {
+            json.beginObject()
+            json.key("url")
+            json.string(MediaURL.path(for: media.path))
+            json.key("alt")
+            json.string(media.alt.text(in: language))
+            json.key("width")
+            json.int(media.width)
+            json.key("height")
+            json.int(media.height)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("certificate")
+        json.beginObject()
+        json.key("number")
+        json.string(certificate.number)
+        json.key("decision_number")
+        json.string(certificate.decisionNumber)
+        json.key("stars")
+        json.int(certificate.stars.value)
+        json.key("score")
+        json.double(certificate.score)
+        json.key("issued_on")
+        json.string(certificate.issuedOn.description)
+        json.key("expires_on")
+        json.string(certificate.expiresOn.description)
+        json.key("authority")
+        json.string(certificate.authority)
+        json.key("legal_basis")
+        json.string(certificate.legalBasis)
+        json.key("status")
+        json.string(CertificateStatus.valid.rawValue)
+        json.endObject()
+        json.key("standards")
+        json.beginArray()
+        for standard in product.standards { json.string(standard) }
+        json.endArray()
+        json.key("commune")
+        if let commune {
+            json.beginObject()
+            json.key("code")
+            json.string(commune.code)
+            json.key("name")
+            json.string(commune.name)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("listed_on")
+        json.string(product.listedOn.description)
+    }
+}
+
+/// Public URLs of media files.
+enum MediaURL {
+    static func path(for relativePath: String) -> String { "/media/" + relativePath }
+}

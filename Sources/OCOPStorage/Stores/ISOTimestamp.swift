@@ -1,0 +1,20 @@
+public import OCOPDomain
+
+/// UTC timestamps as ISO 8601 text with milliseconds ("2026-11-22T21:37:51.123Z"), which sort as text.
+public enum ISOTimestamp {
+    public static func string(_ moment: Moment) -> String {
+        let ms = moment.unixMilliseconds
+        let days = Int(ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000)
+        let date = CalendarDate(daysSince1970: days)
+        let msOfDay = Int(ms - Int64(days) * 86_400_000)
+        let h = msOfDay / 3_600_000
+        let m = msOfDay / 60_000 % 60
+        let s = msOfDay / 1000 % 60
+        let milli = msOfDay % 1000
+        func pad(_ v: Int, _ width: Int) -> String {
+            let text = String(v)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(date)T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
+    }
+}

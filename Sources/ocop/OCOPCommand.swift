@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct OCOPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocop",
+        abstract: "The OCOP catalog and showroom service.",
+        subcommands: [Serve.self, Import.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import OCOPDomain
+import OCOPStorage
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a catalog folder and import it in one transaction.",
+        discussion: "Problems are printed as file:line: field: reason and nothing is written.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "The catalog folder (default: --catalog-dir, OCOP_CATALOG_DIR or Catalog).")
+    var directory: String?
+
+    func run() async throws {
+        let logger = try options.bootstrapLogging()
+        let catalog = directory.map { URL(fileURLWithPath: $0) } ?? options.catalogDirectory
+        let database = try await options.openMigratedDatabase(logger: logger)
+        let outcome = try await CatalogImporter(
+            reader: CatalogReader(catalogDirectory: catalog, mediaDirectory: options.mediaDirectory),
+            store: CatalogStore(database: database), clock: SystemWallClock()
+        ).run(actor: "cli:\(NSUserName())")
+        try await database.close()
+        switch outcome {
+        case .rejected(let issues):
+            for issue in issues { FileHandle.standardError.write(Data("\(issue)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(issues.count) problem(s); nothing was imported\n".utf8))
+            throw ExitCode(1)
+        case .imported(let report):
+            print(ImportSummary.text(report))
+        }
+    }
+}
+
+/// The human summary of an import.
+enum ImportSummary {
+    static func text(_ report: ImportReport) -> String {
+        func line(_ name: String, _ counts: ImportReport.Counts) -> String {
+            "\(name): \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, "
+                + "\(counts.removed) removed"
+        }
+        let verdict = report.changedNothing ? "no changes" : "imported"
+        return [verdict, line("producers", report.producers), line("products", report.products)]
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import OCOPDomain
+import OCOPServer
+import OCOPStorage
+import Prometheus
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service. On a fresh database it migrates and imports the catalog folder first.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Address to listen on [env OCOP_HOST, default 127.0.0.1]")
+    var host: String?
+
+    @Option(help: "Port to listen on [env OCOP_PORT, default 8080]")
+    var port: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = try options.bootstrapLogging()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let portText = environment["OCOP_PORT"]
+        guard let port = port ?? (portText.map { Int($0) } ?? 8080), (0...65535).contains(port) else {
+            throw ValidationError("OCOP_PORT: '\(portText ?? "")' is not a port number")
+        }
+        let configuration = ServerConfiguration(
+            host: host ?? environment["OCOP_HOST"] ?? "127.0.0.1", port: port,
+            mediaDirectory: options.mediaDirectory)
+        let clock = SystemWallClock()
+        let database = try await options.openMigratedDatabase(logger: logger)
+        let store = CatalogStore(database: database)
+        if try await store.isEmpty() {
+            try await importFirstCatalog(store: store, logger: logger, clock: clock)
+        }
+        let readModel = CatalogReadModel(store: store, clock: clock)
+        try await readModel.reload()
+        let readiness = Readiness()
+        readiness.markReady()
+        let databaseURL = try options.databaseURL()
+        logger.info(
+            "catalog loaded", metadata: ["published": "\(readModel.publishedProductCount)", "database": "\(databaseURL)"])
+
+        let app = buildApplication(
+            configuration: configuration,
+            dependencies: ServerDependencies(
+                database: database, readModel: readModel, readiness: readiness, registry: registry, clock: clock),
+            logger: logger)
+        try await app.runService()
+        try await database.close()
+    }
+
+    /// A newcomer's first start: fill the empty database from the catalog folder.
+    private func importFirstCatalog(store: CatalogStore, logger: Logger, clock: any WallClock) async throws {
+        let reader = CatalogReader(
+            catalogDirectory: options.catalogDirectory, mediaDirectory: options.mediaDirectory)
+        switch try await CatalogImporter(reader: reader, store: store, clock: clock).run(actor: "serve:first-start") {
+        case .rejected(let issues):
+            for issue in issues { logger.error("catalog problem", metadata: ["issue": "\(issue)"]) }
+            throw ValidationError("the catalog in \(options.catalogDirectory.path) has \(issues.count) problem(s)")
+        case .imported(let report):
+            logger.info(
+                "imported the catalog on first start",
+                metadata: ["products": "\(report.products.created)", "producers": "\(report.producers.created)"])
+        }
+    }
+}
