@@ -48,7 +48,7 @@ MEDIA_KEYS = {"file": True, "alt": True}
 CERT_KEYS = {
     "number": True, "decision_number": True, "authority": True, "stars": True, "score": True,
     "issued_on": True, "expires_on": False, "potential_five_star": False, "revoked_on": False,
-    "revocation_reason": False,
+    "revocation_reason": False, "legal_basis": False,
 }
 TEXT_KEYS = {"vi": True, "en": False}
 
@@ -411,7 +411,10 @@ def main():
 
     ch = Checker(args.root, args.today, loc)
     producer_docs, product_docs, producers, skus, gtins = ch.run()
-    for e in ch.errors:
+    def order(e):
+        f, line, _ = e.split(":", 2)
+        return f, int(line) if line.isdigit() else 0
+    for e in sorted(ch.errors, key=order):
         print(e)
 
     products = [d.data for d in product_docs]
@@ -423,7 +426,7 @@ def main():
     pub_stars = Counter()
     for slug, _ in published:
         certs = prods_by_slug[slug]["certificates"]
-        pub_stars[max(c["stars"] for c in certs if ch.status({"certificates": [c]})[0])] += 1
+        pub_stars[max(c.get("stars") or 0 for c in certs if ch.status({"certificates": [c]})[0])] += 1
     provinces = {p.get("province") for p in products} | {p.get("province") for p in producers.values()}
     sectors = {str(p.get("group", "")).split(".")[0] for p in products}
     leaves = {p.get("group") for p in products}

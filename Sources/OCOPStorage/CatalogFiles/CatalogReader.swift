@@ -31,14 +31,15 @@ public struct CatalogReader: Sendable {
         var issues: [CatalogIssue] = []
         var producers: [Producer] = []
         var products: [Product] = []
-        var producerSlugs: Set<String> = []
 
         let producerFiles = yamlFiles(in: "producers", issues: &issues)
+        // Products may name any producer that has a file, valid or not: a broken producer file is
+        // reported once, not again for each of its products.
+        let producerSlugs = Set(producerFiles.map(\.slug))
         for file in producerFiles {
             let reader = YAMLFieldReader(file: file.relativePath)
             if let root = parse(file, reader), let producer = readProducer(root, reader) {
                 producers.append(producer)
-                producerSlugs.insert(producer.slug)
             }
             issues += reader.issues
         }

@@ -1,0 +1,83 @@
+import Foundation
+import OCOPDomain
+import OCOPStorage
+import SQLKit
+import Testing
+import TestSupport
+
+@Suite struct CatalogImportTests {
+    @Test func aFirstImportCreatesEverythingAndASecondChangesNothing() async throws {
+        let stack = try await TestCatalogStack.make(importFixture: false)
+        defer { Task { try await stack.tearDown() } }
+
+        guard case .imported(let first) = try await stack.importCatalog() else {
+            Issue.record("the fixture was rejected")
+            return
+        }
+        #expect(first.producers.created == CatalogFixture.producers.count)
+        #expect(first.products.created == CatalogFixture.products.count)
+        #expect(!first.changedNothing)
+        let revision = try await stack.store.revision()
+
+        guard case .imported(let second) = try await stack.importCatalog() else {
+            Issue.record("the second import was rejected")
+            return
+        }
+        #expect(second.changedNothing)
+        #expect(second.products.unchanged == CatalogFixture.products.count)
+        #expect(try await stack.store.revision() == revision)
+    }
+
+    @Test func theStoredCatalogReadsBackAsImported() async throws {
+        let stack = try await TestCatalogStack.make()
+        defer { Task { try await stack.tearDown() } }
+        let contents = try await stack.store.load()
+        let product = try #require(contents.products.first { $0.slug == "nuoc-mam-cua-lo" })
+        #expect(product.name.vi == "Nước mắm Cửa Lò")
+        #expect(product.certificates.map(\.number) == ["05a/GCN", "05b/GCN"])
+        #expect(product.certificates[0].expiresOn == CalendarDate(iso: "2025-01-10"))
+        #expect(product.variants.first?.price == 95_000)
+        #expect(product.media.first?.width == 2)
+        #expect(product.standards == ["VietGAP"])
+    }
+
+    @Test func anEditedFileUpdatesOneProductAndIsAudited() async throws {
+        let stack = try await TestCatalogStack.make()
+        defer { Task { try await stack.tearDown() } }
+        let file = stack.fixture.catalog.appendingPathComponent("products/mat-ong-bac-ha.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "price: 450000", with: "price: 470000")
+        try Data(text.utf8).write(to: file)
+
+        guard case .imported(let report) = try await stack.importCatalog() else {
+            Issue.record("rejected")
+            return
+        }
+        #expect(report.products.updated == 1)
+        #expect(report.products.unchanged == CatalogFixture.products.count - 1)
+        let audit = try await stack.database.read { sql in
+            try await sql.raw("SELECT action, before_json, after_json FROM audit_log WHERE entity_id = 'mat-ong-bac-ha' ORDER BY id")
+                .all()
+        }
+        #expect(try audit.map { try $0.decode(column: "action", as: String.self) } == ["create", "update"])
+        let after = try audit[1].decode(column: "after_json", as: String.self)
+        let before = try audit[1].decode(column: "before_json", as: String.self)
+        #expect(after.contains("470000") && before.contains("450000"))
+    }
+
+    @Test func aRemovedFileWithdrawsItsProductAndReAddingRestoresIt() async throws {
+        let stack = try await TestCatalogStack.make()
+        defer { Task { try await stack.tearDown() } }
+        let file = stack.fixture.catalog.appendingPathComponent("products/gom-men-lam.yaml")
+        let saved = try Data(contentsOf: file)
+        try FileManager.default.removeItem(at: file)
+
+        guard case .imported(let removal) = try await stack.importCatalog() else { return #expect(Bool(false)) }
+        #expect(removal.products.removed == 1)
+        #expect(try await !stack.store.load().products.contains { $0.slug == "gom-men-lam" })
+
+        try saved.write(to: file)
+        guard case .imported(let restore) = try await stack.importCatalog() else { return #expect(Bool(false)) }
+        #expect(restore.products.created == 1)
+        #expect(try await stack.store.load().products.contains { $0.slug == "gom-men-lam" })
+    }
+}
