@@ -1,10 +1,39 @@
 public import Hummingbird
+public import OCOPDomain
 
-/// The request context of every route.
+/// The request context of every route: the core storage plus the authenticated caller, if any.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Set by the bearer-token middleware when the request carries a valid token.
+    public var identity: StaffIdentity?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+    }
+
+    /// The caller, or a 401 problem when the request has no valid token.
+    public func requireIdentity() throws(Problem) -> StaffIdentity {
+        guard let identity else {
+            var problem = Problem(.unauthorized, "a bearer token is required: POST /v1/auth/login")
+            problem.headers[.wwwAuthenticate] = "Bearer"
+            throw problem
+        }
+        return identity
+    }
+
+    /// The caller, who must be allowed to act on the point; 401 without a token, 403 outside scope.
+    public func requirePointScope(_ slug: String) throws(Problem) -> StaffIdentity {
+        let identity = try requireIdentity()
+        guard identity.canManagePoint(slug) else {
+            throw Problem(.forbidden, "\(identity.username) may not act on point '\(slug)'")
+        }
+        return identity
+    }
+
+    /// The caller, who must be an admin.
+    public func requireAdmin() throws(Problem) -> StaffIdentity {
+        let identity = try requireIdentity()
+        guard identity.isAdmin else { throw Problem(.forbidden, "only the programme office (admin) may do this") }
+        return identity
     }
 }

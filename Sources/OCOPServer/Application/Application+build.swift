@@ -11,11 +11,13 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var mediaDirectory: URL
+    public var auth: AuthSettings
 
-    public init(host: String, port: Int, mediaDirectory: URL) {
+    public init(host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings()) {
         self.host = host
         self.port = port
         self.mediaDirectory = mediaDirectory
+        self.auth = auth
     }
 }
 
@@ -60,10 +62,13 @@ public func buildRouter(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
     let v1 = router.group("v1")
     ProductsController(readModel: dependencies.readModel).addRoutes(to: v1)
     ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
+    AuthController(database: dependencies.database, clock: dependencies.clock, settings: configuration.auth)
+        .addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry

@@ -9,5 +9,5 @@ struct Migration: Sendable {
 
 /// Every migration, in the order they apply.
 enum Migrations {
-    static let all: [Migration] = [CatalogSchema.migration]
+    static let all: [Migration] = [CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration]
 }
