@@ -13,18 +13,22 @@ import TestSupport
 struct ServerHarness {
     let stack: TestCatalogStack
     let readModel: CatalogReadModel
+    let stockReadModel: StockReadModel
     let dependencies: ServerDependencies
 
     static func make() async throws -> ServerHarness {
         let stack = try await TestCatalogStack.make()
         let readModel = CatalogReadModel(store: stack.store, clock: stack.clock)
         try await readModel.reload()
+        let stockReadModel = StockReadModel(database: stack.database)
+        try await stockReadModel.reload()
         let readiness = Readiness()
         readiness.markReady()
         let dependencies = ServerDependencies(
-            database: stack.database, readModel: readModel, readiness: readiness,
+            database: stack.database, readModel: readModel, stockReadModel: stockReadModel, readiness: readiness,
             registry: PrometheusCollectorRegistry(), clock: stack.clock)
-        return ServerHarness(stack: stack, readModel: readModel, dependencies: dependencies)
+        return ServerHarness(
+            stack: stack, readModel: readModel, stockReadModel: stockReadModel, dependencies: dependencies)
     }
 
     var configuration: ServerConfiguration {

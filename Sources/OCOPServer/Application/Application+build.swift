@@ -25,16 +25,18 @@ public struct ServerConfiguration: Sendable {
 public struct ServerDependencies: Sendable {
     public var database: Database
     public var readModel: CatalogReadModel
+    public var stockReadModel: StockReadModel
     public var readiness: Readiness
     public var registry: PrometheusCollectorRegistry
     public var clock: any WallClock
 
     public init(
-        database: Database, readModel: CatalogReadModel, readiness: Readiness,
+        database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
         registry: PrometheusCollectorRegistry, clock: any WallClock
     ) {
         self.database = database
         self.readModel = readModel
+        self.stockReadModel = stockReadModel
         self.readiness = readiness
         self.registry = registry
         self.clock = clock
@@ -65,10 +67,21 @@ public func buildRouter(
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
     let v1 = router.group("v1")
-    ProductsController(readModel: dependencies.readModel).addRoutes(to: v1)
+    ProductsController(readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel)
+        .addRoutes(to: v1)
     ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
     AuthController(database: dependencies.database, clock: dependencies.clock, settings: configuration.auth)
         .addRoutes(to: v1)
+    PointsController(
+        database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
+        stockReadModel: dependencies.stockReadModel
+    ).addRoutes(to: v1)
+    StockController(database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel)
+        .addRoutes(to: v1)
+    StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    TransfersController(
+        database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
+    ).addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry

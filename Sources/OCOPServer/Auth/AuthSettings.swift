@@ -1,3 +1,5 @@
+public import OCOPStorage
+
 /// How staff authentication behaves; the defaults suit production, tests lower the bcrypt cost.
 public struct AuthSettings: Sendable {
     /// How long a bearer token lives after login.
@@ -9,4 +11,9 @@ public struct AuthSettings: Sendable {
     public var throttleWindow: Duration = .seconds(15 * 60)
 
     public init() {}
+
+    /// The part of these settings that the user store applies at login.
+    public var loginPolicy: LoginPolicy {
+        LoginPolicy(tokenLifetime: tokenLifetime, maxFailedLogins: maxFailedLogins, throttleWindow: throttleWindow)
+    }
 }

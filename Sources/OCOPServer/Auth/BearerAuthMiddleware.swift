@@ -3,7 +3,8 @@ import OCOPDomain
 import OCOPStorage
 
 /// Reads `Authorization: Bearer <token>` and puts the caller's identity into the context.
-/// (Stub: the auth work fills this in.)
+/// Without the header the request goes on anonymously; with a token that is unknown, expired or
+/// revoked it is refused with 401, so a client never mistakes a dead token for a public answer.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: Database
@@ -12,6 +13,12 @@ struct BearerAuthMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        try await next(request, context)
+        guard let token = try BearerToken.token(in: request) else { return try await next(request, context) }
+        guard let identity = try await UserStore(database: database).identity(forToken: token, at: clock.now()) else {
+            throw BearerToken.invalid("the bearer token is unknown, expired or revoked: POST /v1/auth/login")
+        }
+        var context = context
+        context.identity = identity
+        return try await next(request, context)
     }
 }

@@ -4,6 +4,7 @@ import OCOPDomain
 /// `GET /v1/products` and `GET /v1/products/{slug}`, answered from the catalog snapshot.
 struct ProductsController<Context: RequestContext>: Sendable {
     let readModel: CatalogReadModel
+    let stockReadModel: StockReadModel
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("products", use: list)
@@ -16,9 +17,9 @@ struct ProductsController<Context: RequestContext>: Sendable {
         let query = try ProductQuery(
             parameters: HTTPHelpers.parameters(request), classification: snapshot.classification,
             localities: snapshot.localities)
-        // Stock by point arrives with the points issue; until then no point holds stock.
-        let atPoint: Set<String>? = query.point.map { _ in [] }
-        let etag = HTTPHelpers.etag(snapshot.version, language.rawValue, request.uri.query ?? "")
+        let atPoint = query.point.map { Set(stockReadModel.products(atPoint: $0).keys) }
+        let stockVersion = query.point == nil ? "" : String(stockReadModel.version)
+        let etag = HTTPHelpers.etag(snapshot.version, stockVersion, language.rawValue, request.uri.query ?? "")
         if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
             return HTTPHelpers.cachedJSON([], etag: etag, request: request)
         }
@@ -33,9 +34,25 @@ struct ProductsController<Context: RequestContext>: Sendable {
         guard let entry = snapshot.product(slug: slug) else {
             throw Problem.notFound("no published product '\(slug)'")
         }
+        let stockVersion = stockReadModel.version
+        var json = JSONWriter(capacity: 256)
+        json.beginArray()
+        for (point, units) in stockReadModel.availability(ofProduct: slug) {
+            json.beginObject()
+            json.key("point")
+            json.string(point.slug)
+            json.key("name")
+            json.string(point.name)
+            json.key("in_stock")
+            json.int(units)
+            json.endObject()
+        }
+        json.endArray()
         var body = entry.detailPrefixJSON[language]!
-        body.append(contentsOf: #","available_at":[],"listings":[]}"#.utf8)
-        let etag = HTTPHelpers.etag(snapshot.version, language.rawValue, slug)
+        body.append(contentsOf: #","available_at":"#.utf8)
+        body.append(contentsOf: json.bytes)
+        body.append(contentsOf: #","listings":[]}"#.utf8)
+        let etag = HTTPHelpers.etag(snapshot.version, String(stockVersion), language.rawValue, slug)
         return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
     }
 }

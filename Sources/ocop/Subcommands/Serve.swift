@@ -41,6 +41,8 @@ struct Serve: AsyncParsableCommand {
         }
         let readModel = CatalogReadModel(store: store, clock: clock)
         try await readModel.reload()
+        let stockReadModel = StockReadModel(database: database)
+        try await stockReadModel.reload()
         let readiness = Readiness()
         readiness.markReady()
         let databaseURL = try options.databaseURL()
@@ -50,7 +52,8 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(
             configuration: configuration,
             dependencies: ServerDependencies(
-                database: database, readModel: readModel, readiness: readiness, registry: registry, clock: clock),
+                database: database, readModel: readModel, stockReadModel: stockReadModel, readiness: readiness,
+                registry: registry, clock: clock),
             logger: logger)
         try await app.runService()
         try await database.close()

@@ -1,0 +1,116 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// The programme office's account management under `/v1/users`; every route requires an admin.
+struct UsersController: Sendable {
+    static let maxLimit = 100
+    let store: UserStore
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("users", use: create)
+        group.get("users", use: list)
+        group.get("users/:username", use: detail)
+        group.post("users/:username/disable", use: disable)
+        group.delete("users/:username/sessions", use: revokeSessions)
+    }
+
+    struct CreateRequest: Decodable {
+        let username: String
+        let password: String
+        let role: String
+        let scopes: [String]?
+    }
+
+    /// An account as the API shows it: never its password hash.
+    struct AccountAnswer: Encodable {
+        let username: String
+        let role: String
+        let scopes: [String]
+        let createdAt: String
+        let disabledAt: String?
+
+        init(_ account: UserAccount) {
+            username = account.username
+            role = account.role.rawValue
+            scopes = account.scopes
+            createdAt = account.createdAt
+            disabledAt = account.disabledAt
+        }
+    }
+
+    struct Page: Encodable {
+        let items: [AccountAnswer]
+        let nextCursor: String?
+
+        // Explicit so that a last page says `"next_cursor": null` rather than leaving the key out.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(items, forKey: .items)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+
+        private enum CodingKeys: String, CodingKey { case items, nextCursor }
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let (body, _) = try await RequestBody.decode(CreateRequest.self, from: request)
+        guard let role = StaffRole(rawValue: body.role) else {
+            throw DomainError.invalid(
+                field: "role", "one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let account = try await store.create(
+            username: body.username, password: body.password, role: role, scopes: body.scopes ?? [],
+            actor: admin.actor, at: clock.now())
+        var response = try ResponseJSON.response(AccountAnswer(account), status: .created)
+        response.headers[.location] = "/v1/users/\(account.username)"
+        return response
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let parameters = try HTTPHelpers.parameters(request)
+        if let unknown = parameters.keys.sorted().first(where: { !["limit", "cursor"].contains($0) }) {
+            throw Problem.badParameter(unknown, "unknown parameter")
+        }
+        var limit = Self.maxLimit
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
+                throw Problem.badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
+            }
+            limit = value
+        }
+        // The cursor is the last username of the previous page.
+        let accounts = try await store.list(after: parameters["cursor"], limit: limit + 1)
+        let page = accounts.prefix(limit)
+        let next = accounts.count > limit ? page.last?.username : nil
+        return try ResponseJSON.response(Page(items: page.map(AccountAnswer.init), nextCursor: next))
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let username = try context.parameters.require("username")
+        guard let account = try await store.account(named: username) else {
+            throw Problem.notFound("no user '\(username)'")
+        }
+        return try ResponseJSON.response(AccountAnswer(account))
+    }
+
+    @Sendable func disable(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let username = try context.parameters.require("username")
+        // An admin locking themselves out over HTTP is always a mistake; another admin or the CLI can do it.
+        guard username != admin.username else { throw Problem(.conflict, "you cannot disable your own account") }
+        let account = try await store.disable(username: username, actor: admin.actor, at: clock.now())
+        return try ResponseJSON.response(AccountAnswer(account))
+    }
+
+    @Sendable func revokeSessions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        let username = try context.parameters.require("username")
+        try await store.revokeSessions(username: username, actor: admin.actor, at: clock.now())
+        return Response(status: .noContent)
+    }
+}

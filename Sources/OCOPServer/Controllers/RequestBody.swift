@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+
+/// Reads JSON request bodies: snake_case keys, and decoding failures as 400s naming the field.
+enum RequestBody {
+    static let maxBytes = 1024 * 1024
+
+    /// The raw bytes (kept for idempotency digests) and the decoded value.
+    /// With `allowEmpty`, an empty body reads as `{}`.
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, allowEmpty: Bool = false
+    ) async throws -> (T, [UInt8]) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch {
+            throw Problem(.contentTooLarge, "the body is larger than \(maxBytes) bytes")
+        }
+        var bytes = Array(buffer.readableBytesView)
+        if allowEmpty && bytes.isEmpty { bytes = Array("{}".utf8) }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return (try decoder.decode(T.self, from: Data(bytes)), bytes)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw Problem.badParameter(path(context.codingPath + [key]), "required")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw Problem.badParameter(path(context.codingPath), "wrong type: \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw Problem.badParameter(path(context.codingPath), context.debugDescription)
+        } catch {
+            throw Problem(.badRequest, "the body is not valid JSON")
+        }
+    }
+
+    /// "lines[0].sku" from a coding path, in the snake_case the client wrote.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+            }
+        }
+        return text.isEmpty ? "(body)" : text
+    }
+
+    private static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// Encodes answers as snake_case JSON with sorted keys.
+enum ResponseJSON {
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    static func response(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.cacheControl] = fields[.cacheControl] ?? "no-store"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(try encode(value), status: status)
+    }
+}

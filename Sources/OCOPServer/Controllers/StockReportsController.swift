@@ -1,0 +1,170 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Staff reads of a point's stock: levels with what is in transit, the ledger, alerts, sales totals.
+struct StockReportsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    private let stock = StockStore()
+
+    init(database: Database, clock: any WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("points/:slug/stock", use: levels)
+        group.get("points/:slug/ledger", use: ledger)
+        group.get("points/:slug/alerts", use: alerts)
+        group.get("points/:slug/sales", use: sales)
+    }
+
+    struct SKUTotal: Encodable {
+        var sku: String
+        var product: String
+        var quantity: Int
+        var inTransitOut: Int
+        var inTransitIn: Int
+        var minimum: Int?
+    }
+
+    struct LevelsAnswer: Encodable {
+        var point: String
+        var batches: [StockLevel]
+        var skus: [SKUTotal]
+    }
+
+    @Sendable func levels(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let point = try pointInScope(context)
+        let batches = try await stock.levels(point: point, database)
+        let transit = try await stock.inTransit(point: point, database)
+        let minimums = try await stock.minimums(point: point, database)
+        var totals: [String: SKUTotal] = [:]
+        for batch in batches {
+            totals[batch.sku, default: SKUTotal(sku: batch.sku, product: batch.product, quantity: 0, inTransitOut: 0, inTransitIn: 0)]
+                .quantity += batch.quantity
+        }
+        for (sku, moving) in transit {
+            var total = totals[sku] ?? SKUTotal(sku: sku, product: "", quantity: 0, inTransitOut: 0, inTransitIn: 0)
+            total.inTransitOut = moving.outgoing
+            total.inTransitIn = moving.incoming
+            totals[sku] = total
+        }
+        for (sku, minimum) in minimums { totals[sku]?.minimum = minimum }
+        let answer = LevelsAnswer(
+            point: point, batches: batches.filter { $0.quantity > 0 },
+            skus: totals.values.sorted { $0.sku < $1.sku })
+        return try ResponseJSON.response(answer)
+    }
+
+    struct LedgerAnswer: Encodable {
+        var items: [LedgerEntry]
+        var nextCursor: String?
+    }
+
+    @Sendable func ledger(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let point = try pointInScope(context)
+        let parameters = try HTTPHelpers.parameters(request)
+        let limit = try Self.limit(parameters["limit"])
+        var before: Int?
+        if let cursor = parameters["cursor"] {
+            guard let id = Int(cursor), id > 0 else { throw Problem.badParameter("cursor", "use next_cursor as given") }
+            before = id
+        }
+        let items = try await stock.ledger(point: point, beforeID: before, limit: limit + 1, database)
+        let page = Array(items.prefix(limit))
+        let next = items.count > limit ? page.last.map { String($0.id) } : nil
+        return try ResponseJSON.response(LedgerAnswer(items: page, nextCursor: next))
+    }
+
+    struct AlertsAnswer: Encodable {
+        struct Low: Encodable {
+            var sku: String
+            var quantity: Int
+            var minimum: Int
+        }
+
+        struct Expiring: Encodable {
+            var sku: String
+            var product: String
+            var batch: String
+            var bestBefore: CalendarDate
+            var quantity: Int
+            var daysLeft: Int
+        }
+
+        var belowMinimum: [Low]
+        var expiring: [Expiring]
+        var withinDays: Int
+    }
+
+    @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let point = try pointInScope(context)
+        let parameters = try HTTPHelpers.parameters(request)
+        var days = 30
+        if let text = parameters["days"] {
+            guard let value = Int(text), (0...3650).contains(value) else {
+                throw Problem.badParameter("days", "a whole number from 0 to 3650")
+            }
+            days = value
+        }
+        let today = clock.todayInVietnam()
+        let batches = try await stock.levels(point: point, database).filter { $0.quantity > 0 }
+        var totals: [String: Int] = [:]
+        for batch in batches { totals[batch.sku, default: 0] += batch.quantity }
+        let low = try await stock.minimums(point: point, database)
+            .filter { (totals[$0.key] ?? 0) < $0.value }
+            .map { AlertsAnswer.Low(sku: $0.key, quantity: totals[$0.key] ?? 0, minimum: $0.value) }
+            .sorted { $0.sku < $1.sku }
+        let expiring = batches.compactMap { batch -> AlertsAnswer.Expiring? in
+            guard let bestBefore = batch.bestBefore else { return nil }
+            let left = bestBefore.daysSince1970 - today.daysSince1970
+            guard left <= days else { return nil }
+            return AlertsAnswer.Expiring(
+                sku: batch.sku, product: batch.product, batch: batch.batch, bestBefore: bestBefore,
+                quantity: batch.quantity, daysLeft: left)
+        }
+        .sorted { ($0.bestBefore, $0.sku) < ($1.bestBefore, $1.sku) }
+        return try ResponseJSON.response(AlertsAnswer(belowMinimum: low, expiring: expiring, withinDays: days))
+    }
+
+    struct SalesAnswer: Encodable {
+        var point: String
+        var from: CalendarDate
+        var to: CalendarDate
+        var summary: SalesSummary
+    }
+
+    /// `from` and `to` are days in Vietnam, both included; the default is today.
+    @Sendable func sales(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let point = try pointInScope(context)
+        let parameters = try HTTPHelpers.parameters(request)
+        let today = clock.todayInVietnam()
+        func day(_ name: String) throws -> CalendarDate {
+            guard let text = parameters[name] else { return today }
+            guard let date = CalendarDate(iso: text) else { throw Problem.badParameter(name, "a date YYYY-MM-DD") }
+            return date
+        }
+        let from = try day("from")
+        let to = try day("to")
+        guard from <= to else { throw Problem.badParameter("to", "must not be before from") }
+        let summary = try await stock.salesSummary(
+            point: point, from: from.startInVietnam, to: to.adding(days: 1).startInVietnam, database)
+        return try ResponseJSON.response(SalesAnswer(point: point, from: from, to: to, summary: summary))
+    }
+
+    private func pointInScope(_ context: AppRequestContext) throws -> String {
+        let point = try context.parameters.require("slug")
+        _ = try context.requirePointScope(point)
+        return point
+    }
+
+    static func limit(_ text: String?) throws -> Int {
+        guard let text else { return 50 }
+        guard let value = Int(text), (1...500).contains(value) else {
+            throw Problem.badParameter("limit", "a whole number from 1 to 500")
+        }
+        return value
+    }
+}

@@ -1,0 +1,81 @@
+public import OCOPDomain
+public import OCOPStorage
+import Synchronization
+
+/// The points and which products they hold, kept in memory so that public reads (product pages,
+/// `?point=` filters, point pages) never query the database. Refreshed after each committed
+/// stock movement, for the points it touched.
+public final class StockReadModel: Sendable {
+    struct State: Sendable {
+        var points: [String: SalePoint] = [:]
+        /// point → product → units in stock
+        var unitsByPoint: [String: [String: Int]] = [:]
+        /// Bumped on every change, so ETags of pages that show stock change with it.
+        var version = 0
+    }
+
+    private let state = Mutex(State())
+    private let database: Database
+    private let points: PointStore
+    private let stock = StockStore()
+
+    public init(database: Database) {
+        self.database = database
+        points = PointStore(database: database)
+    }
+
+    /// Loads every point and all availability.
+    public func reload() async throws {
+        let allPoints = try await points.all()
+        let availability = try await stock.availability(point: nil, database)
+        var units: [String: [String: Int]] = [:]
+        for row in availability { units[row.point, default: [:]][row.product] = row.units }
+        state.withLock { state in
+            state.points = Dictionary(uniqueKeysWithValues: allPoints.map { ($0.slug, $0) })
+            state.unitsByPoint = units
+            state.version += 1
+        }
+    }
+
+    /// Reloads the availability of the points a committed movement touched.
+    func refresh(points slugs: Set<String>) async throws {
+        var fresh: [String: [String: Int]] = [:]
+        for slug in slugs {
+            fresh[slug] = [:]
+            for row in try await stock.availability(point: slug, database) { fresh[slug]![row.product] = row.units }
+        }
+        state.withLock { state in
+            for (slug, units) in fresh { state.unitsByPoint[slug] = units }
+            state.version += 1
+        }
+    }
+
+    /// Reloads the point list after a point was created or edited.
+    func refreshPoints() async throws {
+        let allPoints = try await points.all()
+        state.withLock { state in
+            state.points = Dictionary(uniqueKeysWithValues: allPoints.map { ($0.slug, $0) })
+            state.version += 1
+        }
+    }
+
+    var version: Int { state.withLock { $0.version } }
+
+    func point(_ slug: String) -> SalePoint? { state.withLock { $0.points[slug] } }
+
+    var allPoints: [SalePoint] { state.withLock { Array($0.points.values) } }
+
+    /// The products in stock at a point (empty for an unknown point).
+    func products(atPoint slug: String) -> [String: Int] { state.withLock { $0.unitsByPoint[slug] ?? [:] } }
+
+    /// The points holding a product, with units, by point name.
+    func availability(ofProduct product: String) -> [(point: SalePoint, units: Int)] {
+        state.withLock { state in
+            state.unitsByPoint.compactMap { slug, products in
+                guard let units = products[product], units > 0, let point = state.points[slug] else { return nil }
+                return (point, units)
+            }
+            .sorted { $0.point.name < $1.point.name }
+        }
+    }
+}

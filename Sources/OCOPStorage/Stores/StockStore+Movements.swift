@@ -1,0 +1,141 @@
+public import OCOPDomain
+public import SQLKit
+
+// MARK: - Receipts, sales, adjustments and counts
+
+extension StockStore {
+    /// Goods in from a producer.
+    public func receive(
+        _ sql: any SQLDatabase, point: String, lines: [ReceiptLine], reference: String, actor: String, at now: Moment
+    ) async throws -> MovementResult {
+        try await Self.requirePoint(point, sql)
+        _ = try await Self.requireVariants(lines.map(\.sku), sql)
+        let timestamp = ISOTimestamp.string(now)
+        var entries: [LedgerEntry] = []
+        for line in lines {
+            entries.append(
+                try await move(
+                    sql, point: point, sku: line.sku, batch: line.batch, bestBefore: line.bestBefore, delta: line.quantity,
+                    kind: .receipt, reason: nil, reference: reference, actor: actor, at: timestamp,
+                    unitCost: line.unitCost))
+        }
+        return MovementResult(point: point, reference: reference, entries: entries)
+    }
+
+    /// A counter sale at catalog prices (less any discount), batches first-expiring-first-out.
+    /// Either every line is sold or none is.
+    public func sell(
+        _ sql: any SQLDatabase, point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment
+    ) async throws -> SaleRecord {
+        try await Self.requirePoint(point, sql)
+        let variants = try await Self.requireVariants(lines.map(\.sku), sql)
+        for (index, line) in lines.enumerated() where line.discount > variants[line.sku]!.price * line.quantity {
+            throw DomainError.invalid(field: "lines[\(index)].discount", "exceeds the line's price")
+        }
+        let timestamp = ISOTimestamp.string(now)
+        let sequence = try await sql.raw(
+            "UPDATE points SET receipt_sequence = receipt_sequence + 1 WHERE slug = \(bind: point) RETURNING receipt_sequence"
+        ).first()?.decode(column: "receipt_sequence", as: Int.self) ?? 0
+        let day = CalendarDate(inVietnamAt: now).description.replacing("-", with: "")
+        let receiptNumber = "\(day)-\(String(sequence).leftPadded(6))"
+        let reference = "sale:\(point):\(receiptNumber)"
+
+        var saleLines: [SaleRecord.Line] = []
+        for (index, line) in lines.enumerated() {
+            let variant = variants[line.sku]!
+            let available = try await Self.batches(point: point, sku: line.sku, sql)
+            guard let allocation = FEFOAllocation.allocate(line.quantity, from: available) else {
+                let have = available.reduce(0) { $0 + $1.quantity }
+                throw DomainError(
+                    .conflict, "not enough stock of \(line.sku) at \(point): \(have) left, \(line.quantity) asked",
+                    issues: [.init(field: "lines[\(index)].quantity", reason: "only \(have) in stock")])
+            }
+            for batch in allocation {
+                try await move(
+                    sql, point: point, sku: line.sku, batch: batch.batch, bestBefore: batch.bestBefore,
+                    delta: -batch.quantity, kind: .sale, reason: payment.rawValue, reference: reference, actor: actor,
+                    at: timestamp, unitPrice: variant.price)
+            }
+            saleLines.append(
+                SaleRecord.Line(
+                    sku: line.sku, product: variant.product, quantity: line.quantity, unitPrice: variant.price,
+                    discount: line.discount, amount: variant.price * line.quantity - line.discount, batches: allocation))
+        }
+        let total = saleLines.reduce(0) { $0 + $1.amount }
+        let saleID = try await sql.raw(
+            """
+            INSERT INTO sales (point_slug, receipt_number, payment_method, total, at, actor)
+            VALUES (\(bind: point), \(bind: receiptNumber), \(bind: payment.rawValue), \(bind: total), \(bind: timestamp),
+                \(bind: actor))
+            RETURNING id
+            """
+        ).first()?.decode(column: "id", as: Int.self) ?? 0
+        for (position, line) in saleLines.enumerated() {
+            try await sql.raw(
+                """
+                INSERT INTO sale_lines (sale_id, position, sku, quantity, unit_price, discount, amount)
+                VALUES (\(bind: saleID), \(bind: position), \(bind: line.sku), \(bind: line.quantity),
+                    \(bind: line.unitPrice), \(bind: line.discount), \(bind: line.amount))
+                """
+            ).run()
+        }
+        return SaleRecord(
+            id: saleID, point: point, receiptNumber: receiptNumber, paymentMethod: payment.rawValue, at: timestamp,
+            lines: saleLines, total: total)
+    }
+
+    /// Damaged, expired, lost (stock out) or found (stock in), with a note.
+    public func adjust(
+        _ sql: any SQLDatabase, point: String, reason: AdjustmentReason, note: String?, lines: [BatchLine],
+        actor: String, at now: Moment
+    ) async throws -> MovementResult {
+        try await Self.requirePoint(point, sql)
+        _ = try await Self.requireVariants(lines.map(\.sku), sql)
+        let timestamp = ISOTimestamp.string(now)
+        let reference = "adjustment:\(point):\(now.unixMilliseconds)"
+        var entries: [LedgerEntry] = []
+        for line in lines {
+            entries.append(
+                try await move(
+                    sql, point: point, sku: line.sku, batch: line.batch ?? "", bestBefore: nil,
+                    delta: reason.sign * line.quantity, kind: .adjustment,
+                    reason: note.map { "\(reason.rawValue): \($0)" } ?? reason.rawValue, reference: reference,
+                    actor: actor, at: timestamp))
+        }
+        return MovementResult(point: point, reference: reference, entries: entries)
+    }
+
+    /// A stock count: each counted line's difference from the level becomes a ledger row.
+    public func count(
+        _ sql: any SQLDatabase, point: String, lines: [BatchLine], actor: String, at now: Moment
+    ) async throws -> MovementResult {
+        try await Self.requirePoint(point, sql)
+        _ = try await Self.requireVariants(lines.map(\.sku), sql)
+        let timestamp = ISOTimestamp.string(now)
+        let reference = "count:\(point):\(now.unixMilliseconds)"
+        var entries: [LedgerEntry] = []
+        for line in lines {
+            let batch = line.batch ?? ""
+            let current = try await sql.raw(
+                """
+                SELECT quantity FROM stock_levels
+                WHERE point_slug = \(bind: point) AND sku = \(bind: line.sku) AND batch = \(bind: batch)
+                """
+            ).first()?.decode(column: "quantity", as: Int.self) ?? 0
+            let difference = line.quantity - current
+            guard difference != 0 else { continue }
+            entries.append(
+                try await move(
+                    sql, point: point, sku: line.sku, batch: batch, bestBefore: nil, delta: difference, kind: .count,
+                    reason: "counted \(line.quantity), expected \(current)", reference: reference, actor: actor,
+                    at: timestamp))
+        }
+        return MovementResult(point: point, reference: reference, entries: entries)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

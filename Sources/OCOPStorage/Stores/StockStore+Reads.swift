@@ -1,0 +1,195 @@
+public import OCOPDomain
+import SQLKit
+
+/// What a point holds in transit, per SKU.
+public struct InTransit: Sendable, Hashable, Codable {
+    public var outgoing = 0
+    public var incoming = 0
+}
+
+/// Sales totals for a period.
+public struct SalesSummary: Sendable, Hashable, Codable {
+    public struct ProductTotal: Sendable, Hashable, Codable {
+        public var sku: String
+        public var product: String
+        public var quantity: Int
+        public var revenue: Int
+    }
+
+    public var salesCount: Int
+    public var revenue: Int
+    public var byProduct: [ProductTotal]
+    public var byPaymentMethod: [String: Int]
+}
+
+/// Units of a product in stock at a point: what shoppers see as availability.
+public struct ProductAvailability: Sendable, Hashable {
+    public var point: String
+    public var product: String
+    public var units: Int
+}
+
+// MARK: - Reads
+
+extension StockStore {
+    /// Every SKU and batch a point holds, including empty batches that still have history.
+    public func levels(point: String, _ database: Database) async throws -> [StockLevel] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT l.sku, v.product_slug, v.label, l.batch, l.best_before, l.quantity
+                FROM stock_levels l JOIN variants v ON v.sku = l.sku
+                WHERE l.point_slug = \(bind: point)
+                ORDER BY l.sku, l.best_before, l.batch
+                """
+            ).all().map { row in
+                StockLevel(
+                    sku: try row.decode(column: "sku", as: String.self),
+                    product: try row.decode(column: "product_slug", as: String.self),
+                    label: try row.decode(column: "label", as: String.self),
+                    batch: try row.decode(column: "batch", as: String.self),
+                    bestBefore: try row.decode(column: "best_before", as: String?.self).flatMap(CalendarDate.init(iso:)),
+                    quantity: try row.decode(column: "quantity", as: Int.self))
+            }
+        }
+    }
+
+    /// Quantities in transit out of and into a point, per SKU.
+    public func inTransit(point: String, _ database: Database) async throws -> [String: InTransit] {
+        try await database.read { sql in
+            var result: [String: InTransit] = [:]
+            for row in try await sql.raw(
+                """
+                SELECT t.from_point, t.to_point, l.sku, SUM(l.quantity_sent) AS quantity
+                FROM transfers t JOIN transfer_lines l ON l.transfer_id = t.id
+                WHERE t.status = 'in_transit' AND (t.from_point = \(bind: point) OR t.to_point = \(bind: point))
+                GROUP BY t.from_point, t.to_point, l.sku
+                """
+            ).all() {
+                let sku = try row.decode(column: "sku", as: String.self)
+                let quantity = try row.decode(column: "quantity", as: Int.self)
+                if try row.decode(column: "from_point", as: String.self) == point {
+                    result[sku, default: InTransit()].outgoing += quantity
+                } else {
+                    result[sku, default: InTransit()].incoming += quantity
+                }
+            }
+            return result
+        }
+    }
+
+    /// The per-SKU minimums set for a point.
+    public func minimums(point: String, _ database: Database) async throws -> [String: Int] {
+        try await database.read { sql in
+            var result: [String: Int] = [:]
+            for row in try await sql.raw("SELECT sku, minimum FROM point_minimums WHERE point_slug = \(bind: point)").all() {
+                result[try row.decode(column: "sku", as: String.self)] = try row.decode(column: "minimum", as: Int.self)
+            }
+            return result
+        }
+    }
+
+    /// Ledger rows of a point, newest first, before the row `beforeID` when given.
+    public func ledger(point: String, beforeID: Int?, limit: Int, _ database: Database) async throws -> [LedgerEntry] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT * FROM stock_ledger WHERE point_slug = \(bind: point) AND id < \(bind: beforeID ?? Int.max)
+                ORDER BY id DESC LIMIT \(bind: limit)
+                """
+            ).all().map { row in
+                LedgerEntry(
+                    id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: String.self),
+                    point: try row.decode(column: "point_slug", as: String.self),
+                    sku: try row.decode(column: "sku", as: String.self),
+                    batch: try row.decode(column: "batch", as: String.self),
+                    delta: try row.decode(column: "delta", as: Int.self),
+                    kind: try row.decode(column: "kind", as: String.self),
+                    reason: try row.decode(column: "reason", as: String?.self),
+                    reference: try row.decode(column: "reference", as: String.self),
+                    actor: try row.decode(column: "actor", as: String.self),
+                    unitCost: try row.decode(column: "unit_cost", as: Int?.self),
+                    unitPrice: try row.decode(column: "unit_price", as: Int?.self))
+            }
+        }
+    }
+
+    /// Sales between two instants (`from` inclusive, `to` exclusive).
+    public func salesSummary(point: String, from: Moment, to: Moment, _ database: Database) async throws -> SalesSummary {
+        let start = ISOTimestamp.string(from)
+        let end = ISOTimestamp.string(to)
+        return try await database.read { sql in
+            let totals = try await sql.raw(
+                """
+                SELECT payment_method, COUNT(*) AS n, SUM(total) AS revenue FROM sales
+                WHERE point_slug = \(bind: point) AND at >= \(bind: start) AND at < \(bind: end)
+                GROUP BY payment_method
+                """
+            ).all()
+            var byMethod: [String: Int] = [:]
+            var count = 0
+            for row in totals {
+                byMethod[try row.decode(column: "payment_method", as: String.self)] =
+                    try row.decode(column: "revenue", as: Int.self)
+                count += try row.decode(column: "n", as: Int.self)
+            }
+            let products = try await sql.raw(
+                """
+                SELECT l.sku, v.product_slug, SUM(l.quantity) AS quantity, SUM(l.amount) AS revenue
+                FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN variants v ON v.sku = l.sku
+                WHERE s.point_slug = \(bind: point) AND s.at >= \(bind: start) AND s.at < \(bind: end)
+                GROUP BY l.sku, v.product_slug ORDER BY revenue DESC, l.sku
+                """
+            ).all().map { row in
+                SalesSummary.ProductTotal(
+                    sku: try row.decode(column: "sku", as: String.self),
+                    product: try row.decode(column: "product_slug", as: String.self),
+                    quantity: try row.decode(column: "quantity", as: Int.self),
+                    revenue: try row.decode(column: "revenue", as: Int.self))
+            }
+            return SalesSummary(
+                salesCount: count, revenue: byMethod.values.reduce(0, +), byProduct: products, byPaymentMethod: byMethod)
+        }
+    }
+
+    /// Units in stock per product and point, for one point or for all.
+    public func availability(point: String?, _ database: Database) async throws -> [ProductAvailability] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT l.point_slug, v.product_slug, SUM(l.quantity) AS units
+                FROM stock_levels l JOIN variants v ON v.sku = l.sku
+                WHERE l.quantity > 0 AND (\(bind: point == nil) OR l.point_slug = \(bind: point ?? ""))
+                GROUP BY l.point_slug, v.product_slug
+                """
+            ).all().map { row in
+                ProductAvailability(
+                    point: try row.decode(column: "point_slug", as: String.self),
+                    product: try row.decode(column: "product_slug", as: String.self),
+                    units: try row.decode(column: "units", as: Int.self))
+            }
+        }
+    }
+
+    /// Levels that disagree with the sum of their ledger rows; empty when the books balance.
+    public func ledgerMismatches(_ database: Database) async throws -> [String] {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT k.point_slug, k.sku, k.batch, COALESCE(l.quantity, 0) AS level, COALESCE(g.total, 0) AS ledger
+                FROM (SELECT point_slug, sku, batch FROM stock_levels
+                      UNION SELECT point_slug, sku, batch FROM stock_ledger) k
+                LEFT JOIN stock_levels l ON l.point_slug = k.point_slug AND l.sku = k.sku AND l.batch = k.batch
+                LEFT JOIN (SELECT point_slug, sku, batch, SUM(delta) AS total FROM stock_ledger
+                           GROUP BY point_slug, sku, batch) g
+                    ON g.point_slug = k.point_slug AND g.sku = k.sku AND g.batch = k.batch
+                WHERE COALESCE(l.quantity, 0) <> COALESCE(g.total, 0)
+                """
+            ).all().map { row in
+                "\(try row.decode(column: "point_slug", as: String.self)) \(try row.decode(column: "sku", as: String.self))"
+                    + " \(try row.decode(column: "batch", as: String.self)): level "
+                    + "\(try row.decode(column: "level", as: Int.self)) ledger \(try row.decode(column: "ledger", as: Int.self))"
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import HummingbirdBcrypt
+import NIOPosix
+public import OCOPDomain
+import SQLKit
+
+/// Password logins with throttling by username.
+extension UserStore {
+    /// Checks the password and issues a session; after `policy.maxFailedLogins` failures for the username
+    /// within `policy.throttleWindow`, refuses even the right password until the oldest of them ages out.
+    public func login(username: String, password: String, policy: LoginPolicy, at now: Moment) async throws
+        -> LoginOutcome
+    {
+        let timestamp = ISOTimestamp.string(now)
+        let windowStart = ISOTimestamp.string(
+            Moment(unixMilliseconds: now.unixMilliseconds - policy.throttleWindow.milliseconds))
+        // The failure is recorded before bcrypt runs, so concurrent guesses cannot slip past the limit
+        // while it computes; a success clears it again.
+        let attempt = try await database.transaction { sql -> Attempt in
+            try await sql.raw("DELETE FROM login_failures WHERE failed_at <= \(bind: windowStart)").run()
+            let recent = try await sql.raw(
+                "SELECT failed_at FROM login_failures WHERE username = \(bind: username) ORDER BY failed_at"
+            ).all().map { try $0.decode(column: "failed_at", as: String.self) }
+            if recent.count >= policy.maxFailedLogins {
+                let freedAt =
+                    Self.moment(iso: recent[recent.count - policy.maxFailedLogins])
+                    .map { $0.unixMilliseconds + policy.throttleWindow.milliseconds }
+                    ?? now.unixMilliseconds + policy.throttleWindow.milliseconds
+                return .throttled(retryAfterSeconds: Int(max(1, (freedAt - now.unixMilliseconds + 999) / 1000)))
+            }
+            try await sql.raw(
+                "INSERT INTO login_failures (username, failed_at) VALUES (\(bind: username), \(bind: timestamp))"
+            ).run()
+            let hash = try await sql.raw(
+                "SELECT password_hash FROM users WHERE username = \(bind: username) AND disabled_at IS NULL"
+            ).first()?.decode(column: "password_hash", as: String.self)
+            return .check(passwordHash: hash)
+        }
+        let passwordHash: String?
+        switch attempt {
+        case .throttled(let seconds): return .throttled(retryAfterSeconds: seconds)
+        case .check(let hash): passwordHash = hash
+        }
+        guard try await verify(password, against: passwordHash) else { return .rejected }
+        return try await database.transaction { sql in
+            try await sql.raw("DELETE FROM login_failures WHERE username = \(bind: username)").run()
+            guard let account = try await Self.account(named: username, sql), !account.isDisabled else {
+                return .rejected
+            }
+            return .succeeded(try await Self.issueSession(for: account, lifetime: policy.tokenLifetime, at: now, sql))
+        }
+    }
+
+    private enum Attempt: Sendable {
+        case throttled(retryAfterSeconds: Int)
+        case check(passwordHash: String?)
+    }
+
+    // An unknown or disabled account still costs one bcrypt run, so timing does not tell it apart.
+    private func verify(_ password: String, against hash: String?) async throws -> Bool {
+        let cost = passwordCost
+        return try await NIOThreadPool.singleton.runIfActive {
+            guard let hash else {
+                _ = Bcrypt.hash(password, cost: cost)
+                return false
+            }
+            return Bcrypt.verify(password, hash: hash)
+        }
+    }
+
+    /// Reads back an `ISOTimestamp` string ("2026-11-22T21:37:51.123Z").
+    static func moment(iso text: String) -> Moment? {
+        let characters = Array(text.utf8)
+        guard characters.count == 24, let date = CalendarDate(iso: String(text.prefix(10))) else { return nil }
+        func number(_ range: Range<Int>) -> Int64? { Int64(String(decoding: characters[range], as: UTF8.self)) }
+        guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19), let ms = number(20..<23)
+        else { return nil }
+        return Moment(
+            unixMilliseconds: Int64(date.daysSince1970) * 86_400_000 + h * 3_600_000 + m * 60_000 + s * 1000 + ms)
+    }
+}
