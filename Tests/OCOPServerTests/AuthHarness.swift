@@ -41,9 +41,10 @@ extension ServerHarness {
 
     /// Starts the server with these auth settings (bcrypt cost 4 by default) and runs `body` with a client for it.
     static func run(
-        auth: AuthSettings, _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
+        _ engine: TestEngine = .sqlite, auth: AuthSettings,
+        _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let harness = try await make()
+        let harness = try await make(engine)
         var configuration = harness.configuration
         configuration.auth = auth
         let app = buildApplication(

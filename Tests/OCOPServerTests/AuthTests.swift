@@ -23,8 +23,10 @@ import Testing
 
     // MARK: - Login and logout
 
-    @Test func aLoginAnswersATokenWithItsExpiryRolesAndScopes() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func aLoginAnswersATokenWithItsExpiryRolesAndScopes(engine: TestEngine)
+        async throws
+    {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             _ = try await harness.staffToken(
                 username: "staff1", role: .pointStaff, scopes: ["diem-hue", "diem-ha-noi"])
             let response = try await client.send(
@@ -40,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func theTokenOfALoginOpensTheAdminRoutes() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func theTokenOfALoginOpensTheAdminRoutes(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             try await makeAdmin(harness)
             let token = try await client.login("office", Self.adminPassword)
             let list = try await client.send(.get, "/v1/users", token: token)
@@ -50,8 +52,10 @@ import Testing
         }
     }
 
-    @Test func aWrongPasswordAndAnUnknownUsernameGetTheSameAnswer() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func aWrongPasswordAndAnUnknownUsernameGetTheSameAnswer(engine: TestEngine)
+        async throws
+    {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             try await makeAdmin(harness)
             let wrongPassword = try await client.send(
                 .post, "/v1/auth/login", json: loginBody("office", "not the password"))
@@ -64,8 +68,8 @@ import Testing
         }
     }
 
-    @Test func logoutEndsTheTokenAtOnce() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func logoutEndsTheTokenAtOnce(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let token = try await harness.staffToken(username: "office", role: .admin)
             #expect(try await client.send(.get, "/v1/users", token: token).status == .ok)
             #expect(try await client.send(.post, "/v1/auth/logout", token: token).status == .noContent)
@@ -78,8 +82,10 @@ import Testing
 
     // MARK: - Throttling and expiry
 
-    @Test func repeatedFailuresThrottleEvenTheRightPasswordUntilTheWindowPasses() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func repeatedFailuresThrottleEvenTheRightPasswordUntilTheWindowPasses(
+        engine: TestEngine
+    ) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             try await makeAdmin(harness)
             for _ in 1...AuthSettings.testing.maxFailedLogins {
                 let wrong = try await client.send(.post, "/v1/auth/login", json: loginBody("office", "guessing-again"))
@@ -105,8 +111,8 @@ import Testing
         }
     }
 
-    @Test func aTokenStopsWorkingWhenItsLifetimeIsOver() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func aTokenStopsWorkingWhenItsLifetimeIsOver(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let token = try await harness.staffToken(username: "office", role: .admin)
             let start = harness.stack.clock.now()
             harness.stack.clock.set(start.adding(seconds: 12 * 3600 - 1))
@@ -120,8 +126,8 @@ import Testing
 
     // MARK: - Bearer tokens on every route
 
-    @Test func anUnusableTokenIsRefusedEvenOnPublicRoutes() async throws {
-        try await ServerHarness.run(auth: .testing) { _, client in
+    @Test(arguments: TestEngine.all) func anUnusableTokenIsRefusedEvenOnPublicRoutes(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { _, client in
             #expect(try await client.get("/v1/products").status == .ok)
             #expect(try await client.send(.get, "/v1/products", token: "not-a-token").status == .unauthorized)
             let basic = try await client.get("/v1/products", headers: [.authorization: "Basic b2ZmaWNlOnNlY3JldA=="])
@@ -130,8 +136,10 @@ import Testing
         }
     }
 
-    @Test func adminRoutesRefuseStaffWith403AndAnonymousCallersWith401() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func adminRoutesRefuseStaffWith403AndAnonymousCallersWith401(engine: TestEngine)
+        async throws
+    {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let staff = try await harness.staffToken(username: "staff1", role: .pointStaff, scopes: ["diem-ha-noi"])
             let newUser = #"{"username":"someone","password":"long enough password","role":"admin"}"#
             let calls: [(HTTPRequest.Method, String, String?)] = [
@@ -151,8 +159,8 @@ import Testing
 
     // MARK: - Managing accounts
 
-    @Test func adminsCreateAccountsAndNoAnswerHoldsASecret() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func adminsCreateAccountsAndNoAnswerHoldsASecret(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let password = "tea from the hills 2026"
             let created = try await client.send(
@@ -164,6 +172,7 @@ import Testing
             #expect(created.headers[.location] == "/v1/users/lan.nguyen")
             #expect(created.json["role"] as? String == "producer")
             #expect(created.json["scopes"] as? [String] == ["htx-dong-xanh"])
+            #expect(created.json["disabled_at"] is NSNull)
 
             let login = try await client.send(.post, "/v1/auth/login", json: loginBody("lan.nguyen", password))
             #expect(login.status == .ok)
@@ -181,8 +190,8 @@ import Testing
         }
     }
 
-    @Test func aTakenUsernameIsAConflict() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func aTakenUsernameIsAConflict(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let body = #"{"username":"office","password":"long enough password","role":"admin","scopes":[]}"#
             let duplicate = try await client.send(.post, "/v1/users", token: admin, json: body)
@@ -228,8 +237,8 @@ import Testing
         }
     }
 
-    @Test func disablingAnAccountStopsItsTokensAndLogins() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func disablingAnAccountStopsItsTokensAndLogins(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let staff = try await harness.staffToken(username: "staff1", role: .pointStaff, scopes: ["diem-ha-noi"])
             let disabled = try await client.send(.post, "/v1/users/staff1/disable", token: admin)
@@ -244,8 +253,9 @@ import Testing
         }
     }
 
-    @Test func revokingAnAccountsSessionsStopsEveryTokenOfIt() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func revokingAnAccountsSessionsStopsEveryTokenOfIt(engine: TestEngine) async throws
+    {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let first = try await harness.staffToken(username: "staff1", role: .pointStaff, scopes: ["diem-ha-noi"])
             let second = try await client.login("staff1", ServerHarness.password(for: "staff1"))
@@ -260,8 +270,8 @@ import Testing
         }
     }
 
-    @Test func theUserListPagesWithACursor() async throws {
-        try await ServerHarness.run(auth: .testing) { harness, client in
+    @Test(arguments: TestEngine.all) func theUserListPagesWithACursor(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             for name in ["anh", "binh", "chi"] {
                 _ = try await harness.staffToken(username: name, role: .fairManager, scopes: ["hoi-cho-2026"])

@@ -7,8 +7,8 @@ import Testing
 import TestSupport
 
 @Suite struct MediaAndSystemTests {
-    @Test func imagesCarryTheirTypeAnETagAndLongCaching() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func imagesCarryTheirTypeAnETagAndLongCaching(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let response = try await client.get("/media/products/sample.png")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "image/png")
@@ -19,8 +19,8 @@ import TestSupport
         }
     }
 
-    @Test func rangesAreHonoured() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func rangesAreHonoured(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let part = try await client.get("/media/products/sample.png", headers: [.range: "bytes=1-3"])
             #expect(part.status == .partialContent)
             #expect(part.headers[.contentRange] == "bytes 1-3/71")
@@ -45,8 +45,8 @@ import TestSupport
         }
     }
 
-    @Test func healthReadinessAndMetricsAnswer() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func healthReadinessAndMetricsAnswer(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             #expect(try await client.get("/healthz").status == .ok)
             #expect(try await client.get("/readyz").json["status"] as? String == "ready")
             let metrics = try await client.get("/metrics")
@@ -55,20 +55,20 @@ import TestSupport
         }
     }
 
-    @Test func unknownRoutesAnswerProblemJSON() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func unknownRoutesAnswerProblemJSON(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let response = try await client.get("/v1/nothing-here")
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
         }
     }
 
-    @Test func theOpenAPIDocumentDescribesEveryRoute() async throws {
-        let harness = try await ServerHarness.make()
+    @Test(arguments: TestEngine.all) func theOpenAPIDocumentDescribesEveryRoute(engine: TestEngine) async throws {
+        let harness = try await ServerHarness.make(engine)
         defer { Task { try await harness.stack.tearDown() } }
         let routes = buildRouter(configuration: harness.configuration, dependencies: harness.dependencies).routes
             .map { (path: $0.path.description, method: $0.method.rawValue) }
-        try await ServerHarness.run { _, client in
+        try await ServerHarness.run(engine) { _, client in
             let document = try await client.get("/openapi.json").json
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = document["paths"] as? [String: [String: Any]] ?? [:]

@@ -10,8 +10,8 @@ import Testing
 import TestSupport
 
 @Suite struct PointTests {
-    @Test func theCatalogFollowsStockAfterEachMovement() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func theCatalogFollowsStockAfterEachMovement(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let filter = "/v1/products?point=\(StockScene.hanoi)"
             #expect(try await client.get(filter).slugs.isEmpty)
@@ -37,8 +37,8 @@ import TestSupport
         }
     }
 
-    @Test func pointsAreListedByDistanceFromAPlace() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func pointsAreListedByDistanceFromAPlace(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             _ = try await StockScene.make(harness, client)
             let near = try await client.get("/v1/points?near=21.03,105.85")
             #expect(near.slugs == [StockScene.hanoi, StockScene.tuyenQuang])
@@ -56,8 +56,8 @@ import TestSupport
         }
     }
 
-    @Test func adminsCreateAndEditPointsWithCheckedFields() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func adminsCreateAndEditPointsWithCheckedFields(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let taken = try await client.send(
                 .post, "/v1/points", token: scene.admin,
@@ -76,8 +76,8 @@ import TestSupport
         }
     }
 
-    @Test func alertsShowLowStockAndBatchesNearTheirDate() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func alertsShowLowStockAndBatchesNearTheirDate(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let point = StockScene.hanoi
             try await scene.receive(
@@ -97,8 +97,8 @@ import TestSupport
         }
     }
 
-    @Test func salesTotalsAreGivenByProductAndPaymentMethod() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func salesTotalsAreGivenByProductAndPaymentMethod(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let point = StockScene.hanoi
             try await scene.receive(point, #"{"sku":"MAT-ONG","quantity":10},{"sku":"TRA-DB","quantity":10}"#)

@@ -7,8 +7,8 @@ import Testing
 import TestSupport
 
 @Suite struct ProductDetailTests {
-    @Test func aProductShowsItsStoryCertificateAndVariants() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func aProductShowsItsStoryCertificateAndVariants(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let response = try await client.get("/v1/products/nuoc-mam-cua-lo")
             #expect(response.status == .ok)
             let product = response.json
@@ -29,8 +29,8 @@ import TestSupport
         }
     }
 
-    @Test func theLanguageComesFromLangOrAcceptLanguageAndFallsBackToVietnamese() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func theLanguageComesFromLangOrAcceptLanguageAndFallsBackToVietnamese(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let english = try await client.get("/v1/products/tra-shan-tuyet-dac-biet?lang=en")
             #expect(english.json["name"] as? String == "Special Shan tuyet tea")
             let header = try await client.get(
@@ -43,8 +43,8 @@ import TestSupport
         }
     }
 
-    @Test func aProductDisappearsAtTheMidnightItsCertificateExpires() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func aProductDisappearsAtTheMidnightItsCertificateExpires(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             #expect(try await client.get("/v1/products/sap-het-han").status == .ok)
             // 23:59:59 on the 22nd in Hanoi: still valid.
             harness.stack.clock.set(CatalogFixture.today.adding(days: 1).startInVietnam.adding(seconds: -1))
@@ -57,8 +57,8 @@ import TestSupport
         }
     }
 
-    @Test func aDetailAnswers304ToItsETagUntilTheCatalogChanges() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func aDetailAnswers304ToItsETagUntilTheCatalogChanges(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let first = try await client.get("/v1/products/gom-men-lam")
             let etag = try #require(first.headers[.eTag])
             #expect(try await client.get("/v1/products/gom-men-lam", headers: [.ifNoneMatch: etag]).status == .notModified)
@@ -75,8 +75,8 @@ import TestSupport
         }
     }
 
-    @Test func producersShowOnlyTheirPublishedProducts() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func producersShowOnlyTheirPublishedProducts(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let list = try await client.get("/v1/producers")
             // The producer whose only product was revoked is not public.
             #expect(Set(list.slugs) == ["htx-dong-xanh", "ho-kinh-doanh-tuong-mai", "cong-ty-ha-noi"])

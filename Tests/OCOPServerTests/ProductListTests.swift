@@ -6,8 +6,8 @@ import Testing
 import TestSupport
 
 @Suite struct ProductListTests {
-    @Test func onlyPublishableProductsAreListed() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func onlyPublishableProductsAreListed(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let slugs = try await client.allPages("/v1/products?limit=100")
             #expect(Set(slugs) == CatalogFixture.publishedSlugs)
             let first = try await client.get("/v1/products")
@@ -21,8 +21,8 @@ import TestSupport
         }
     }
 
-    @Test func hiddenProductsAreNotFoundBySlug() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func hiddenProductsAreNotFoundBySlug(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             for slug in CatalogFixture.hiddenSlugs {
                 let response = try await client.get("/v1/products/\(slug)")
                 #expect(response.status == .notFound, "\(slug)")
@@ -32,8 +32,8 @@ import TestSupport
         }
     }
 
-    @Test func searchIgnoresCaseDiacriticsAndStrokeAndRanksNamesFirst() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func searchIgnoresCaseDiacriticsAndStrokeAndRanksNamesFirst(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let response = try await client.get("/v1/products?q=DAC%20BIET")
             // The name match comes before the product whose story says "đặc biệt".
             #expect(response.slugs == ["tra-shan-tuyet-dac-biet", "cam-sanh-hop-5kg"])
@@ -48,17 +48,17 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["name", "stars", "newest", "price_asc", "price_desc"])
-    func followingNextCursorVisitsEveryProductOnce(sort: String) async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all, ["name", "stars", "newest", "price_asc", "price_desc"])
+    func followingNextCursorVisitsEveryProductOnce(engine: TestEngine, sort: String) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let slugs = try await client.allPages("/v1/products?sort=\(sort)&limit=7")
             #expect(slugs.count == CatalogFixture.publishedSlugs.count)
             #expect(Set(slugs) == CatalogFixture.publishedSlugs)
         }
     }
 
-    @Test func relevancePagesAlsoVisitEveryMatchOnce() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func relevancePagesAlsoVisitEveryMatchOnce(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let all = try await client.get("/v1/products?q=san%20pham&limit=100")
             let paged = try await client.allPages("/v1/products?q=san%20pham&limit=4")
             #expect(paged == all.slugs)
@@ -68,8 +68,8 @@ import TestSupport
         }
     }
 
-    @Test func sortsOrderAsTheirNamesSay() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func sortsOrderAsTheirNamesSay(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let cheap = try await client.get("/v1/products?sort=price_asc&limit=100").items.compactMap { $0["price_min"] as? Int }
             #expect(cheap == cheap.sorted())
             let stars = try await client.get("/v1/products?sort=stars&limit=100").items.compactMap { $0["stars"] as? Int }
@@ -79,8 +79,8 @@ import TestSupport
         }
     }
 
-    @Test func filtersNarrowTheListAndTheFacets() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func filtersNarrowTheListAndTheFacets(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let tea = try await client.get("/v1/products?group=I.5.a")
             #expect(tea.slugs == ["tra-shan-tuyet-dac-biet"])
             let food = try await client.get("/v1/products?group=I&limit=100")
@@ -117,8 +117,8 @@ import TestSupport
         }
     }
 
-    @Test func aCursorFromAnotherSortIsRefused() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func aCursorFromAnotherSortIsRefused(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let next = try await client.get("/v1/products?sort=stars&limit=2").json["next_cursor"] as? String
             let response = try await client.get("/v1/products?sort=name&cursor=\(next ?? "")")
             #expect(response.status == .badRequest)
@@ -126,8 +126,8 @@ import TestSupport
         }
     }
 
-    @Test func anUnchangedListAnswers304ToItsETag() async throws {
-        try await ServerHarness.run { _, client in
+    @Test(arguments: TestEngine.all) func anUnchangedListAnswers304ToItsETag(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
             let first = try await client.get("/v1/products?group=I")
             let etag = try #require(first.headers[.eTag])
             let again = try await client.get("/v1/products?group=I", headers: [.ifNoneMatch: etag])

@@ -16,8 +16,8 @@ struct ServerHarness {
     let stockReadModel: StockReadModel
     let dependencies: ServerDependencies
 
-    static func make() async throws -> ServerHarness {
-        let stack = try await TestCatalogStack.make()
+    static func make(_ engine: TestEngine = .sqlite) async throws -> ServerHarness {
+        let stack = try await TestCatalogStack.make(engine)
         let readModel = CatalogReadModel(store: stack.store, clock: stack.clock)
         try await readModel.reload()
         let stockReadModel = StockReadModel(database: stack.database)
@@ -36,8 +36,10 @@ struct ServerHarness {
     }
 
     /// Starts the server on a free port of 127.0.0.1 and runs `body` with a client for it.
-    static func run(_ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void) async throws {
-        let harness = try await make()
+    static func run(
+        _ engine: TestEngine = .sqlite, _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let harness = try await make(engine)
         let app = buildApplication(
             configuration: harness.configuration, dependencies: harness.dependencies, logger: Logger(label: "test"))
         do {

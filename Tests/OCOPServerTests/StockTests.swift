@@ -10,8 +10,8 @@ import Testing
 import TestSupport
 
 @Suite struct StockTests {
-    @Test func fiftyParallelSalesOfTheLastThreeUnitsSellExactlyThree() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func fiftyParallelSalesOfTheLastThreeUnitsSellExactlyThree(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             try await scene.receive(StockScene.hanoi, #"{"sku":"MAT-ONG","batch":"L1","quantity":3}"#)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -32,8 +32,8 @@ import TestSupport
         }
     }
 
-    @Test func aRetriedSaleReturnsTheFirstAnswerAndMovesNothing() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func aRetriedSaleReturnsTheFirstAnswerAndMovesNothing(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             try await scene.receive(StockScene.hanoi, #"{"sku":"CAM-5KG","quantity":10}"#)
             let body = #"{"payment_method":"card","lines":[{"sku":"CAM-5KG","quantity":2}]}"#
@@ -58,8 +58,8 @@ import TestSupport
         }
     }
 
-    @Test func aSaleTakesCatalogPricesAndTheSoonestExpiringBatchFirst() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func aSaleTakesCatalogPricesAndTheSoonestExpiringBatchFirst(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             try await scene.receive(
                 StockScene.hanoi,
@@ -80,8 +80,8 @@ import TestSupport
         }
     }
 
-    @Test func aTransferLeavesOnDispatchArrivesOnReceiptAndRecordsTheShortfall() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func aTransferLeavesOnDispatchArrivesOnReceiptAndRecordsTheShortfall(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             try await scene.receive(StockScene.hanoi, #"{"sku":"TRA-DB","batch":"T1","quantity":10}"#)
             let dispatch = try await client.send(
@@ -121,8 +121,8 @@ import TestSupport
         }
     }
 
-    @Test func countsAndAdjustmentsBecomeLedgerRowsAndNeverGoNegative() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func countsAndAdjustmentsBecomeLedgerRowsAndNeverGoNegative(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let point = StockScene.tuyenQuang
             try await scene.receive(point, #"{"sku":"GOM-LAM","batch":"G1","quantity":8}"#)
@@ -148,8 +148,8 @@ import TestSupport
         }
     }
 
-    @Test func staffActOnlyOnTheirOwnPoint() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func staffActOnlyOnTheirOwnPoint(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let receipt = #"{"lines":[{"sku":"MAT-ONG","quantity":1}]}"#
             let other = try await client.send(
@@ -168,8 +168,8 @@ import TestSupport
         }
     }
 
-    @Test func badStockRequestsNameTheField() async throws {
-        try await ServerHarness.run { harness, client in
+    @Test(arguments: TestEngine.all) func badStockRequestsNameTheField(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
             let scene = try await StockScene.make(harness, client)
             let path = "/v1/points/\(StockScene.hanoi)/receipts"
             let cases: [(String, HTTPResponse.Status, String)] = [

@@ -6,8 +6,8 @@ import Testing
 import TestSupport
 
 @Suite struct CatalogImportTests {
-    @Test func aFirstImportCreatesEverythingAndASecondChangesNothing() async throws {
-        let stack = try await TestCatalogStack.make(importFixture: false)
+    @Test(arguments: TestEngine.all) func aFirstImportCreatesEverythingAndASecondChangesNothing(engine: TestEngine) async throws {
+        let stack = try await TestCatalogStack.make(engine, importFixture: false)
         defer { Task { try await stack.tearDown() } }
 
         guard case .imported(let first) = try await stack.importCatalog() else {
@@ -28,8 +28,8 @@ import TestSupport
         #expect(try await stack.store.revision() == revision)
     }
 
-    @Test func theStoredCatalogReadsBackAsImported() async throws {
-        let stack = try await TestCatalogStack.make()
+    @Test(arguments: TestEngine.all) func theStoredCatalogReadsBackAsImported(engine: TestEngine) async throws {
+        let stack = try await TestCatalogStack.make(engine)
         defer { Task { try await stack.tearDown() } }
         let contents = try await stack.store.load()
         let product = try #require(contents.products.first { $0.slug == "nuoc-mam-cua-lo" })
@@ -41,8 +41,8 @@ import TestSupport
         #expect(product.standards == ["VietGAP"])
     }
 
-    @Test func anEditedFileUpdatesOneProductAndIsAudited() async throws {
-        let stack = try await TestCatalogStack.make()
+    @Test(arguments: TestEngine.all) func anEditedFileUpdatesOneProductAndIsAudited(engine: TestEngine) async throws {
+        let stack = try await TestCatalogStack.make(engine)
         defer { Task { try await stack.tearDown() } }
         let file = stack.fixture.catalog.appendingPathComponent("products/mat-ong-bac-ha.yaml")
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "price: 450000", with: "price: 470000")
@@ -64,8 +64,8 @@ import TestSupport
         #expect(after.contains("470000") && before.contains("450000"))
     }
 
-    @Test func aRemovedFileWithdrawsItsProductAndReAddingRestoresIt() async throws {
-        let stack = try await TestCatalogStack.make()
+    @Test(arguments: TestEngine.all) func aRemovedFileWithdrawsItsProductAndReAddingRestoresIt(engine: TestEngine) async throws {
+        let stack = try await TestCatalogStack.make(engine)
         defer { Task { try await stack.tearDown() } }
         let file = stack.fixture.catalog.appendingPathComponent("products/gom-men-lam.yaml")
         let saved = try Data(contentsOf: file)

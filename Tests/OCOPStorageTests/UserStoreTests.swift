@@ -11,8 +11,10 @@ import Testing
         tokenLifetime: .seconds(3600), maxFailedLogins: 3, throttleWindow: .seconds(60))
 
     /// A migrated database without the catalog, its clock, and a store hashing at the cheapest cost.
-    private func withStore(_ body: (UserStore, TestCatalogStack) async throws -> Void) async throws {
-        let stack = try await TestCatalogStack.make(importFixture: false)
+    private func withStore(
+        _ engine: TestEngine = .sqlite, _ body: (UserStore, TestCatalogStack) async throws -> Void
+    ) async throws {
+        let stack = try await TestCatalogStack.make(engine, importFixture: false)
         do {
             try await body(UserStore(database: stack.database, passwordCost: 4), stack)
         } catch {
@@ -31,8 +33,10 @@ import Testing
 
     // MARK: - Accounts
 
-    @Test func aCreatedAccountListsWithItsScopesAndIsAuditedWithoutSecrets() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aCreatedAccountListsWithItsScopesAndIsAuditedWithoutSecrets(
+        engine: TestEngine
+    ) async throws {
+        try await withStore(engine) { store, stack in
             let created = try await store.create(
                 username: "staff1", password: Self.password, role: .pointStaff,
                 scopes: ["diem-hue", "diem-ha-noi", "diem-hue"], actor: "test", at: stack.clock.now())
@@ -50,8 +54,8 @@ import Testing
         }
     }
 
-    @Test func aTakenUsernameIsAConflict() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aTakenUsernameIsAConflict(engine: TestEngine) async throws {
+        try await withStore(engine) { store, stack in
             try await store.create(
                 username: "office", password: Self.password, role: .admin, scopes: [], actor: "test",
                 at: stack.clock.now())
@@ -62,6 +66,33 @@ import Testing
             }
             #expect(error?.code == .conflict)
             #expect(error?.issues.map(\.field) == ["username"])
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func concurrentCreatesOfOneUsernameLeaveExactlyOneAccount(engine: TestEngine)
+        async throws
+    {
+        try await withStore(engine) { store, stack in
+            let now = stack.clock.now()
+            let codes = await withTaskGroup(of: DomainError.Code?.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        do {
+                            try await store.create(
+                                username: "office", password: Self.password, role: .admin, scopes: [], actor: "test",
+                                at: now)
+                            return nil
+                        } catch {
+                            return (error as? DomainError)?.code ?? .invalid
+                        }
+                    }
+                }
+                return await group.reduce(into: [DomainError.Code?]()) { $0.append($1) }
+            }
+            #expect(codes.filter { $0 == nil }.count == 1)
+            #expect(codes.filter { $0 == .conflict }.count == 4)
+            let accounts = try await store.list()
+            #expect(accounts.count == 1)
         }
     }
 
@@ -104,8 +135,8 @@ import Testing
         }
     }
 
-    @Test func everyBadFieldIsNamedAtOnce() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func everyBadFieldIsNamedAtOnce(engine: TestEngine) async throws {
+        try await withStore(engine) { store, stack in
             let fields = await fieldsOf {
                 try await store.create(
                     username: "X", password: "short", role: .producer, scopes: [], actor: "test", at: stack.clock.now())
@@ -116,8 +147,10 @@ import Testing
 
     // MARK: - Sessions
 
-    @Test func aTokenIsStoredOnlyAsItsHashAndResolvesToTheScopedIdentity() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aTokenIsStoredOnlyAsItsHashAndResolvesToTheScopedIdentity(engine: TestEngine)
+        async throws
+    {
+        try await withStore(engine) { store, stack in
             try await store.create(
                 username: "maker", password: Self.password, role: .producer, scopes: ["htx-dong-xanh"], actor: "test",
                 at: stack.clock.now())
@@ -139,8 +172,8 @@ import Testing
         }
     }
 
-    @Test func aSessionEndsWhenItsLifetimeIsOver() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aSessionEndsWhenItsLifetimeIsOver(engine: TestEngine) async throws {
+        try await withStore(engine) { store, stack in
             try await store.create(
                 username: "office", password: Self.password, role: .admin, scopes: [], actor: "test",
                 at: stack.clock.now())
@@ -152,8 +185,10 @@ import Testing
         }
     }
 
-    @Test func aNewPasswordEndsTheSessionsAndReplacesTheOldOne() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aNewPasswordEndsTheSessionsAndReplacesTheOldOne(engine: TestEngine)
+        async throws
+    {
+        try await withStore(engine) { store, stack in
             let now = stack.clock.now()
             try await store.create(
                 username: "office", password: Self.password, role: .admin, scopes: [], actor: "test", at: now)
@@ -171,8 +206,10 @@ import Testing
         }
     }
 
-    @Test func aDisabledAccountLosesItsSessionsAndCannotLogIn() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func aDisabledAccountLosesItsSessionsAndCannotLogIn(engine: TestEngine)
+        async throws
+    {
+        try await withStore(engine) { store, stack in
             let now = stack.clock.now()
             try await store.create(
                 username: "staff1", password: Self.password, role: .pointStaff, scopes: ["diem-hue"], actor: "test",
@@ -190,8 +227,10 @@ import Testing
 
     // MARK: - Throttling
 
-    @Test func failuresThrottleAUsernameUntilTheOldestAgesOut() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func failuresThrottleAUsernameUntilTheOldestAgesOut(engine: TestEngine)
+        async throws
+    {
+        try await withStore(engine) { store, stack in
             let start = stack.clock.now()
             try await store.create(
                 username: "office", password: Self.password, role: .admin, scopes: [], actor: "test", at: start)
@@ -218,8 +257,8 @@ import Testing
         }
     }
 
-    @Test func concurrentGuessesCannotExceedTheLimit() async throws {
-        try await withStore { store, stack in
+    @Test(arguments: TestEngine.all) func concurrentGuessesCannotExceedTheLimit(engine: TestEngine) async throws {
+        try await withStore(engine) { store, stack in
             let now = stack.clock.now()
             try await store.create(
                 username: "office", password: Self.password, role: .admin, scopes: [], actor: "test", at: now)

@@ -3,7 +3,8 @@ import Logging
 public import OCOPDomain
 public import OCOPStorage
 
-/// A real SQLite file in a fresh folder, migrated, with the fixture catalog written beside it.
+/// A fresh, migrated database (an SQLite file, or a new PostgreSQL database in the test cluster),
+/// with the fixture catalog written to a fresh folder beside it.
 public struct TestCatalogStack: Sendable {
     public let directory: TemporaryDirectory
     public let fixture: CatalogFixture
@@ -11,12 +12,12 @@ public struct TestCatalogStack: Sendable {
     public let store: CatalogStore
     public let clock: ManualWallClock
 
-    public static func make(importFixture: Bool = true) async throws -> TestCatalogStack {
+    public static func make(_ engine: TestEngine = .sqlite, importFixture: Bool = true) async throws -> TestCatalogStack {
         let directory = try TemporaryDirectory()
         let fixture = try CatalogFixture(in: directory)
         let logger = Logger(label: "test")
         let database = try await Database.open(
-            DatabaseURL("sqlite:" + directory.path("ocop.sqlite").path), logger: logger)
+            try await engine.freshDatabaseURL(in: directory), logger: logger, maxConnections: 8)
         try await Migrator(database: database, logger: logger).migrate()
         let stack = TestCatalogStack(
             directory: directory, fixture: fixture, database: database, store: CatalogStore(database: database),

@@ -52,7 +52,10 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop"),
         logger: logger)
-    app.addServices(CatalogRefreshService(readModel: dependencies.readModel, clock: dependencies.clock, logger: logger))
+    app.addServices(
+        ChangeFeedService(
+            database: dependencies.database, readModel: dependencies.readModel,
+            stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
     return app
 }
 

@@ -38,6 +38,18 @@ struct UsersController: Sendable {
             createdAt = account.createdAt
             disabledAt = account.disabledAt
         }
+
+        // Explicit so that an active account says `"disabled_at": null` rather than leaving the key out.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(username, forKey: .username)
+            try container.encode(role, forKey: .role)
+            try container.encode(scopes, forKey: .scopes)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(disabledAt, forKey: .disabledAt)
+        }
+
+        private enum CodingKeys: String, CodingKey { case username, role, scopes, createdAt, disabledAt }
     }
 
     struct Page: Encodable {

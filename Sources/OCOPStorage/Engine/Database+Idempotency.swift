@@ -41,35 +41,48 @@ extension Database {
     ) async throws -> (answer: StoredAnswer, replayed: Bool) {
         try await transaction { sql in
             if let idempotency {
-                let row = try await sql.raw(
+                // Claim the key first. On PostgreSQL a concurrent request with the same key waits here
+                // until this transaction ends, then finds the finished answer (or, after a rollback,
+                // claims the key itself); on SQLite transactions are serialised anyway.
+                let claimed = try await sql.raw(
                     """
-                    SELECT request_hash, status, body FROM idempotency_keys
-                    WHERE scope = \(bind: idempotency.scope) AND key = \(bind: idempotency.key)
+                    INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at)
+                    VALUES (\(bind: idempotency.scope), \(bind: idempotency.key), \(bind: idempotency.requestHash), 0, '',
+                        \(bind: ISOTimestamp.string(now)))
+                    ON CONFLICT (scope, key) DO NOTHING
+                    RETURNING key
                     """
-                ).first()
-                if let row {
-                    guard try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
-                        throw DomainError.invalid(
-                            field: "Idempotency-Key", "already used for a different request; use a new key")
-                    }
-                    let answer = StoredAnswer(
-                        status: try row.decode(column: "status", as: Int.self),
-                        body: Array(try row.decode(column: "body", as: String.self).utf8))
-                    return (answer, true)
+                ).first() != nil
+                if !claimed {
+                    return (try await storedAnswer(idempotency, sql), true)
                 }
             }
             let answer = try await body(sql)
             if let idempotency {
                 try await sql.raw(
                     """
-                    INSERT INTO idempotency_keys (scope, key, request_hash, status, body, created_at)
-                    VALUES (\(bind: idempotency.scope), \(bind: idempotency.key), \(bind: idempotency.requestHash),
-                        \(bind: answer.status), \(bind: String(decoding: answer.body, as: UTF8.self)),
-                        \(bind: ISOTimestamp.string(now)))
+                    UPDATE idempotency_keys SET status = \(bind: answer.status),
+                        body = \(bind: String(decoding: answer.body, as: UTF8.self))
+                    WHERE scope = \(bind: idempotency.scope) AND key = \(bind: idempotency.key)
                     """
                 ).run()
             }
             return (answer, false)
         }
+    }
+
+    private func storedAnswer(_ idempotency: IdempotencyRequest, _ sql: any SQLDatabase) async throws -> StoredAnswer {
+        let row = try await sql.raw(
+            """
+            SELECT request_hash, status, body FROM idempotency_keys
+            WHERE scope = \(bind: idempotency.scope) AND key = \(bind: idempotency.key)
+            """
+        ).first()
+        guard let row, try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
+            throw DomainError.invalid(field: "Idempotency-Key", "already used for a different request; use a new key")
+        }
+        return StoredAnswer(
+            status: try row.decode(column: "status", as: Int.self),
+            body: Array(try row.decode(column: "body", as: String.self).utf8))
     }
 }

@@ -1,85 +1,146 @@
 import Foundation
 public import Logging
 public import OCOPDomain
+import PostgresKit
+import PostgresNIO
 public import SQLKit
 import SQLiteKit
 
-/// The one door to the database: every store runs its SQL through `transaction` or `read`.
+/// The one door to the database: every store runs its SQL through `transaction` or `read`, on
+/// SQLite (the embedded default) or PostgreSQL (several nodes), with the same SQL.
 ///
 /// SQLite: one connection in WAL mode, and one writer at a time by design, so transactions are
 /// serialised by an async lock rather than by SQLite's busy-retry loop (which fails under load).
+/// PostgreSQL: a pool of connections; concurrent transactions are kept apart by row locks and
+/// conditional updates in the stores.
 public final class Database: Sendable {
     /// Which engine answers; engine-specific SQL branches on this and nothing else.
-    public enum Engine: Sendable { case sqlite }
+    public enum Engine: String, Sendable { case sqlite, postgres }
 
-    public let engine: Engine
-    private let connection: SQLiteConnection
-    private let lock = AsyncSerialLock()
-    private let logger: Logger
-
-    private init(engine: Engine, connection: SQLiteConnection, logger: Logger) {
-        self.engine = engine
-        self.connection = connection
-        self.logger = logger
+    private enum Backend: Sendable {
+        case sqlite(SQLiteConnection, AsyncSerialLock)
+        case postgres(PostgresClient, Task<Void, Never>)
     }
 
-    /// Opens (creating when missing) the database at `url`.
-    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
+    public let engine: Engine
+    private let backend: Backend
+    private let logger: Logger
+
+    private init(backend: Backend, logger: Logger) {
+        self.backend = backend
+        self.logger = logger
+        switch backend {
+        case .sqlite: engine = .sqlite
+        case .postgres: engine = .postgres
+        }
+    }
+
+    /// Opens the database at `url`, creating an SQLite file (and its folder) when missing.
+    public static func open(_ url: DatabaseURL, logger: Logger, maxConnections: Int = 20) async throws -> Database {
         switch url.kind {
         case .sqliteMemory:
             let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            return try await configure(Database(engine: .sqlite, connection: connection, logger: logger))
+            return try await configureSQLite(Database(backend: .sqlite(connection, AsyncSerialLock()), logger: logger))
         case .sqliteFile(let path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            return try await configure(Database(engine: .sqlite, connection: connection, logger: logger))
-        case .postgres:
-            throw DomainError.invalid(field: "database", "PostgreSQL is not built into this version yet; use sqlite:PATH")
+            return try await configureSQLite(Database(backend: .sqlite(connection, AsyncSerialLock()), logger: logger))
+        case .postgres(let text):
+            var configuration = try PostgresURL.configuration(text)
+            configuration.options.maximumConnections = maxConnections
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            // The pool needs its run loop; the task is owned here and cancelled by `close()`.
+            let runner = Task { await client.run() }
+            let database = Database(backend: .postgres(client, runner), logger: logger)
+            do {
+                try await database.ping()
+            } catch {
+                runner.cancel()
+                throw DomainError.invalid(field: "database", "cannot reach PostgreSQL at \(url): \(error)")
+            }
+            return database
         }
     }
 
-    private static func configure(_ database: Database) async throws -> Database {
-        let sql = database.connection.sql()
-        // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
-        // process crashes and loses at most the last transactions on power loss, the usual WAL trade.
-        try await sql.raw("PRAGMA journal_mode = WAL").run()
-        try await sql.raw("PRAGMA synchronous = NORMAL").run()
-        try await sql.raw("PRAGMA foreign_keys = ON").run()
-        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+    private static func configureSQLite(_ database: Database) async throws -> Database {
+        try await database.read { sql in
+            // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
+            // process crashes and loses at most the last transactions on power loss, the usual WAL trade.
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA synchronous = NORMAL").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+            try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        }
         return database
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
-    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await lock.withLock {
-            let sql = connection.sql()
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await sql.raw("ROLLBACK").run()
-                } catch let rollbackError {
-                    logger.error("rollback failed", metadata: ["error": "\(rollbackError)"])
-                }
-                throw error
+    public func transaction<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        switch backend {
+        case .sqlite(let connection, let lock):
+            return try await lock.withLock(isolation: isolation) {
+                try await Self.inTransaction(connection.sql(), begin: "BEGIN IMMEDIATE", logger: logger, body)
+            }
+        case .postgres(let client, _):
+            return try await client.withConnection(isolation: isolation) { connection in
+                try await Self.inTransaction(connection.sql(), begin: "BEGIN", logger: logger, body)
             }
         }
     }
 
-    /// Runs reads that need no transaction.
-    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await lock.withLock { try await body(connection.sql()) }
+    private static func inTransaction<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ sql: any SQLDatabase, begin: SQLQueryString, logger: Logger,
+        _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await sql.raw(begin).run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await sql.raw("ROLLBACK").run()
+            } catch let rollbackError {
+                logger.error("rollback failed", metadata: ["error": "\(rollbackError)"])
+            }
+            throw error
+        }
     }
 
-    /// Closes the connection; the database must not be used afterwards.
+    /// Runs reads that need no transaction.
+    public func read<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        switch backend {
+        case .sqlite(let connection, let lock):
+            return try await lock.withLock(isolation: isolation) { try await body(connection.sql()) }
+        case .postgres(let client, _):
+            return try await client.withConnection(isolation: isolation) { connection in
+                try await body(connection.sql())
+            }
+        }
+    }
+
+    /// Closes the connection(s); the database must not be used afterwards.
     public func close() async throws {
-        try await lock.withLock { try await connection.close() }
+        switch backend {
+        case .sqlite(let connection, let lock):
+            try await lock.withLock { try await connection.close() }
+        case .postgres(_, let runner):
+            runner.cancel()
+            _ = await runner.value
+        }
+    }
+
+    /// The PostgreSQL client, for what only PostgreSQL does (LISTEN); nil on SQLite.
+    var postgresClient: PostgresClient? {
+        if case .postgres(let client, _) = backend { return client }
+        return nil
     }
 }
 
@@ -87,5 +148,19 @@ extension Database {
     /// A trivial query, for readiness checks.
     public func ping() async throws {
         _ = try await read { sql in try await sql.raw("SELECT 1 AS one").all() }
+    }
+}
+
+extension Database {
+    /// Creates an empty database on the same PostgreSQL server (tests, `migrate-db` targets).
+    public func createDatabase(named name: String) async throws {
+        guard engine == .postgres else {
+            throw DomainError.invalid(field: "database", "only a PostgreSQL server creates databases")
+        }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw DomainError.invalid(field: "database", "a database name is letters, digits and _")
+        }
+        // Identifiers cannot be bound as parameters; the name was checked to be [A-Za-z0-9_] above.
+        try await read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
     }
 }

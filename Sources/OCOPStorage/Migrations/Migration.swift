@@ -1,10 +1,11 @@
-import SQLKit
-
 /// One append-only step of the schema. Never edit a shipped migration: add a new one.
+///
+/// Statements are written once, in the SQL both engines share; `SchemaDialect` adapts the few
+/// column types that differ when the migration runs on PostgreSQL.
 struct Migration: Sendable {
     /// Sortable and unique, e.g. "0001-catalog".
     let id: String
-    let statements: [SQLQueryString]
+    let statements: [String]
 }
 
 /// Every migration, in the order they apply.

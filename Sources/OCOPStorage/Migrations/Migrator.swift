@@ -25,7 +25,7 @@ public struct Migrator: Sendable {
         for migration in Migrations.all where !done.contains(migration.id) {
             try await database.transaction { sql in
                 for statement in migration.statements {
-                    try await sql.raw(statement).run()
+                    try await sql.raw(SQLQueryString(SchemaDialect.statement(statement, for: database.engine))).run()
                 }
                 let now = ISO8601DateFormatter().string(from: Date())
                 try await sql.raw("INSERT INTO schema_migrations (id, applied_at) VALUES (\(bind: migration.id), \(bind: now))")

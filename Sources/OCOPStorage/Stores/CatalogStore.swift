@@ -138,6 +138,7 @@ public struct CatalogStore: Sendable {
                     before: stored.products[slug]?.json, after: nil, at: timestamp)
             }
             try await sql.raw("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").run()
+            try await database.announce(.catalog, in: sql)
             for slug in changes.producersToWithdraw {
                 try await sql.raw("UPDATE producers SET withdrawn_at = \(bind: timestamp) WHERE slug = \(bind: slug)").run()
                 try await AuditLog.append(

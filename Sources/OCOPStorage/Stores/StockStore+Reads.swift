@@ -60,7 +60,7 @@ extension StockStore {
             var result: [String: InTransit] = [:]
             for row in try await sql.raw(
                 """
-                SELECT t.from_point, t.to_point, l.sku, SUM(l.quantity_sent) AS quantity
+                SELECT t.from_point, t.to_point, l.sku, CAST(SUM(l.quantity_sent) AS BIGINT) AS quantity
                 FROM transfers t JOIN transfer_lines l ON l.transfer_id = t.id
                 WHERE t.status = 'in_transit' AND (t.from_point = \(bind: point) OR t.to_point = \(bind: point))
                 GROUP BY t.from_point, t.to_point, l.sku
@@ -121,7 +121,7 @@ extension StockStore {
         return try await database.read { sql in
             let totals = try await sql.raw(
                 """
-                SELECT payment_method, COUNT(*) AS n, SUM(total) AS revenue FROM sales
+                SELECT payment_method, COUNT(*) AS n, CAST(SUM(total) AS BIGINT) AS revenue FROM sales
                 WHERE point_slug = \(bind: point) AND at >= \(bind: start) AND at < \(bind: end)
                 GROUP BY payment_method
                 """
@@ -135,10 +135,10 @@ extension StockStore {
             }
             let products = try await sql.raw(
                 """
-                SELECT l.sku, v.product_slug, SUM(l.quantity) AS quantity, SUM(l.amount) AS revenue
+                SELECT l.sku, v.product_slug, CAST(SUM(l.quantity) AS BIGINT) AS quantity, CAST(SUM(l.amount) AS BIGINT) AS revenue
                 FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN variants v ON v.sku = l.sku
                 WHERE s.point_slug = \(bind: point) AND s.at >= \(bind: start) AND s.at < \(bind: end)
-                GROUP BY l.sku, v.product_slug ORDER BY revenue DESC, l.sku
+                GROUP BY l.sku, v.product_slug ORDER BY 4 DESC, l.sku
                 """
             ).all().map { row in
                 SalesSummary.ProductTotal(
@@ -157,7 +157,7 @@ extension StockStore {
         try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT l.point_slug, v.product_slug, SUM(l.quantity) AS units
+                SELECT l.point_slug, v.product_slug, CAST(SUM(l.quantity) AS BIGINT) AS units
                 FROM stock_levels l JOIN variants v ON v.sku = l.sku
                 WHERE l.quantity > 0 AND (\(bind: point == nil) OR l.point_slug = \(bind: point ?? ""))
                 GROUP BY l.point_slug, v.product_slug
@@ -180,7 +180,7 @@ extension StockStore {
                 FROM (SELECT point_slug, sku, batch FROM stock_levels
                       UNION SELECT point_slug, sku, batch FROM stock_ledger) k
                 LEFT JOIN stock_levels l ON l.point_slug = k.point_slug AND l.sku = k.sku AND l.batch = k.batch
-                LEFT JOIN (SELECT point_slug, sku, batch, SUM(delta) AS total FROM stock_ledger
+                LEFT JOIN (SELECT point_slug, sku, batch, CAST(SUM(delta) AS BIGINT) AS total FROM stock_ledger
                            GROUP BY point_slug, sku, batch) g
                     ON g.point_slug = k.point_slug AND g.sku = k.sku AND g.batch = k.batch
                 WHERE COALESCE(l.quantity, 0) <> COALESCE(g.total, 0)

@@ -51,6 +51,7 @@ public struct StockStore: Sendable {
                     .conflict, "not enough stock of \(sku)\(batch.isEmpty ? "" : " batch \(batch)") at \(point)")
             }
         }
+        try await sql.announce(.stock(point: point))
         let row = try await sql.raw(
             """
             INSERT INTO stock_ledger (at, point_slug, sku, batch, delta, kind, reason, reference, actor, unit_cost, unit_price)

@@ -10,6 +10,12 @@ extension UserStore {
     public func login(username: String, password: String, policy: LoginPolicy, at now: Moment) async throws
         -> LoginOutcome
     {
+        // A name no account can have is refused without touching the database (it may be huge),
+        // after the same bcrypt work as any other refusal.
+        guard UserRules.usernameIssue(username) == nil else {
+            _ = try await verify(password, against: nil)
+            return .rejected
+        }
         let timestamp = ISOTimestamp.string(now)
         let windowStart = ISOTimestamp.string(
             Moment(unixMilliseconds: now.unixMilliseconds - policy.throttleWindow.milliseconds))
@@ -20,12 +26,12 @@ extension UserStore {
             let recent = try await sql.raw(
                 "SELECT failed_at FROM login_failures WHERE username = \(bind: username) ORDER BY failed_at"
             ).all().map { try $0.decode(column: "failed_at", as: String.self) }
-            if recent.count >= policy.maxFailedLogins {
-                let freedAt =
-                    Self.moment(iso: recent[recent.count - policy.maxFailedLogins])
-                    .map { $0.unixMilliseconds + policy.throttleWindow.milliseconds }
-                    ?? now.unixMilliseconds + policy.throttleWindow.milliseconds
-                return .throttled(retryAfterSeconds: Int(max(1, (freedAt - now.unixMilliseconds + 999) / 1000)))
+            let limit = max(1, policy.maxFailedLogins)
+            if recent.count >= limit {
+                // Logins open again once enough failures have left the window: the oldest of the last `limit`.
+                let oldest = Self.moment(iso: recent[recent.count - limit]) ?? now
+                let opensAt = oldest.unixMilliseconds + policy.throttleWindow.milliseconds
+                return .throttled(retryAfterSeconds: Int(max(1, (opensAt - now.unixMilliseconds + 999) / 1000)))
             }
             try await sql.raw(
                 "INSERT INTO login_failures (username, failed_at) VALUES (\(bind: username), \(bind: timestamp))"

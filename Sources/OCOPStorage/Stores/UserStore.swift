@@ -47,13 +47,24 @@ public struct UserStore: Sendable {
         let issues = UserRules.issues(username: username, password: password, role: role, scopes: scopes)
         guard issues.isEmpty else { throw Self.invalid(issues) }
         let hash = try await hashPassword(password)
-        let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
-            guard try await Self.account(named: username, sql) == nil else {
-                throw DomainError(
-                    .conflict, "the username '\(username)' is taken",
-                    issues: [.init(field: "username", reason: "already taken")])
-            }
+        do {
+            return try await insert(
+                username: username, hash: hash, role: role, scopes: scopes, actor: actor, at: ISOTimestamp.string(now))
+        } catch let error as DomainError {
+            throw error
+        } catch {
+            // On a pooled engine two creates of one name can both pass the check; the unique index stops the
+            // second, whose transaction is then aborted, so the name is looked up again outside it.
+            if try await account(named: username) != nil { throw Self.taken(username) }
+            throw error
+        }
+    }
+
+    private func insert(
+        username: String, hash: String, role: StaffRole, scopes: [String], actor: String, at timestamp: String
+    ) async throws -> UserAccount {
+        try await database.transaction { sql in
+            guard try await Self.account(named: username, sql) == nil else { throw Self.taken(username) }
             guard
                 let id = try await sql.raw(
                     """
@@ -114,6 +125,12 @@ public struct UserStore: Sendable {
     func hashPassword(_ password: String) async throws -> String {
         let cost = passwordCost
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    static func taken(_ username: String) -> DomainError {
+        DomainError(
+            .conflict, "the username '\(username)' is taken",
+            issues: [.init(field: "username", reason: "already taken")])
     }
 
     static func invalid(_ issues: [DomainError.FieldIssue]) -> DomainError {
