@@ -35,6 +35,19 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CurlHTTP",
+            dependencies: [
+                "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OCOPStorage",
             dependencies: [
@@ -56,6 +69,7 @@ let package = Package(
             dependencies: [
                 "OCOPDomain",
                 "OCOPStorage",
+                "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -104,8 +118,9 @@ let package = Package(
         .testTarget(
             name: "OCOPServerTests",
             dependencies: [
-                "OCOPServer", "OCOPStorage", "OCOPDomain", "TestSupport",
+                "OCOPServer", "OCOPStorage", "OCOPDomain", "TestSupport", "CurlHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -251,7 +251,7 @@ import Testing
                     username: "office", password: Self.password, policy: Self.policy, at: start.adding(seconds: 60))
             else { Issue.record("still throttled after the window"); return }
             let failures = try await stack.database.read { sql in
-                try await sql.raw("SELECT COUNT(*) AS n FROM login_failures").first()?.decode(column: "n", as: Int.self)
+                try await sql.raw("SELECT COUNT(*) AS n FROM login_throttle").first()?.decode(column: "n", as: Int.self)
             }
             #expect(failures == 0)
         }

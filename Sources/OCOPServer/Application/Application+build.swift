@@ -1,3 +1,4 @@
+public import CurlHTTP
 public import Foundation
 public import Hummingbird
 public import Logging
@@ -29,11 +30,18 @@ public struct ServerDependencies: Sendable {
     public var readiness: Readiness
     public var registry: PrometheusCollectorRegistry
     public var clock: any WallClock
+    /// Outbound HTTP for webhooks (and, later, marketplaces).
+    public var transport: any HTTPTransport
+    /// This node's name in job leases.
+    public var workerName: String
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
-        registry: PrometheusCollectorRegistry, clock: any WallClock
+        registry: PrometheusCollectorRegistry, clock: any WallClock,
+        transport: any HTTPTransport = CurlTransport(), workerName: String = "node-\(ProcessInfo.processInfo.processIdentifier)"
     ) {
+        self.transport = transport
+        self.workerName = workerName
         self.database = database
         self.readModel = readModel
         self.stockReadModel = stockReadModel
@@ -56,6 +64,12 @@ public func buildApplication(
         ChangeFeedService(
             database: dependencies.database, readModel: dependencies.readModel,
             stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
+    app.addServices(
+        JobWorkerService(
+            queue: JobQueue(database: dependencies.database),
+            webhooks: WebhookDelivery(
+                store: WebhookStore(database: dependencies.database), transport: dependencies.transport),
+            clock: dependencies.clock, logger: logger, workerName: dependencies.workerName))
     return app
 }
 
@@ -82,6 +96,7 @@ public func buildRouter(
     StockController(database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel)
         .addRoutes(to: v1)
     StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    WebhooksController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     TransfersController(
         database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
     ).addRoutes(to: v1)

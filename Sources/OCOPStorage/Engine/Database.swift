@@ -164,3 +164,24 @@ extension Database {
         try await read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
     }
 }
+
+extension Database {
+    /// Runs `body` while holding a database-wide lock, so that only one node at a time does it
+    /// (the first-start import). PostgreSQL: a session advisory lock; SQLite has one node.
+    public func withExclusiveStartupLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard let client = postgresClient else { return try await body() }
+        let key = 0x0C0B_0002
+        return try await client.withConnection { connection in
+            let sql = connection.sql()
+            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+            do {
+                let result = try await body()
+                try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                return result
+            } catch {
+                try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                throw error
+            }
+        }
+    }
+}

@@ -20,10 +20,12 @@ public struct DatabaseCopier: Sendable {
         "producers", "products", "variants", "product_media", "certificates", "catalog_revision", "audit_log",
         "users", "user_scopes", "sessions", "login_failures",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
-        "transfer_lines", "idempotency_keys",
+        "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
-    static let identityTables = ["audit_log", "users", "stock_ledger", "sales", "transfers"]
+    static let identityTables = [
+        "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions",
+    ]
 
     let source: Database
     let target: Database

@@ -34,10 +34,17 @@ enum AccountsSchema {
             )
             """,
             "CREATE INDEX sessions_user ON sessions (user_id)",
-            // Recent failed logins per username, pruned once older than the throttle window.
-            "CREATE TABLE login_failures (username TEXT NOT NULL, failed_at TEXT NOT NULL)",
-            "CREATE INDEX login_failures_username ON login_failures (username, failed_at)",
-            "CREATE INDEX login_failures_at ON login_failures (failed_at)",
+            // One row per username with recent failed logins. Every attempt upserts its row first, which
+            // locks it on PostgreSQL, so concurrent guesses at one name are counted one after another.
+            // `failures`: ISO timestamps of the failures still in the throttle window, space-separated.
+            """
+            CREATE TABLE login_throttle (
+                username TEXT PRIMARY KEY,
+                failures TEXT NOT NULL,
+                latest_failure_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX login_throttle_latest ON login_throttle (latest_failure_at)",
         ]
     )
 }

@@ -10,5 +10,7 @@ struct Migration: Sendable {
 
 /// Every migration, in the order they apply.
 enum Migrations {
-    static let all: [Migration] = [CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration]
+    static let all: [Migration] = [
+        CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
+    ]
 }

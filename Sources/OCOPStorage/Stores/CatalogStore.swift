@@ -137,8 +137,13 @@ public struct CatalogStore: Sendable {
                     sql, actor: actor, action: "withdraw", entity: "product", entityID: slug,
                     before: stored.products[slug]?.json, after: nil, at: timestamp)
             }
-            try await sql.raw("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").run()
+            let revision = try await sql.raw(
+                "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision"
+            ).first()?.decode(column: "revision", as: Int.self) ?? 0
             try await database.announce(.catalog, in: sql)
+            let summary = #"{"revision":\#(revision),"products_saved":\#(changes.productsToSave.count),"#
+                + #""products_withdrawn":\#(changes.productsToWithdraw.count)}"#
+            try await WebhookStore.enqueue(event: "catalog.changed", data: summary, in: sql, at: now)
             for slug in changes.producersToWithdraw {
                 try await sql.raw("UPDATE producers SET withdrawn_at = \(bind: timestamp) WHERE slug = \(bind: slug)").run()
                 try await AuditLog.append(

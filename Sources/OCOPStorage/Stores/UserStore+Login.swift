@@ -16,39 +16,20 @@ extension UserStore {
             _ = try await verify(password, against: nil)
             return .rejected
         }
-        let timestamp = ISOTimestamp.string(now)
         let windowStart = ISOTimestamp.string(
             Moment(unixMilliseconds: now.unixMilliseconds - policy.throttleWindow.milliseconds))
-        // The failure is recorded before bcrypt runs, so concurrent guesses cannot slip past the limit
-        // while it computes; a success clears it again.
-        let attempt = try await database.transaction { sql -> Attempt in
-            try await sql.raw("DELETE FROM login_failures WHERE failed_at <= \(bind: windowStart)").run()
-            let recent = try await sql.raw(
-                "SELECT failed_at FROM login_failures WHERE username = \(bind: username) ORDER BY failed_at"
-            ).all().map { try $0.decode(column: "failed_at", as: String.self) }
-            let limit = max(1, policy.maxFailedLogins)
-            if recent.count >= limit {
-                // Logins open again once enough failures have left the window: the oldest of the last `limit`.
-                let oldest = Self.moment(iso: recent[recent.count - limit]) ?? now
-                let opensAt = oldest.unixMilliseconds + policy.throttleWindow.milliseconds
-                return .throttled(retryAfterSeconds: Int(max(1, (opensAt - now.unixMilliseconds + 999) / 1000)))
-            }
-            try await sql.raw(
-                "INSERT INTO login_failures (username, failed_at) VALUES (\(bind: username), \(bind: timestamp))"
-            ).run()
-            let hash = try await sql.raw(
-                "SELECT password_hash FROM users WHERE username = \(bind: username) AND disabled_at IS NULL"
-            ).first()?.decode(column: "password_hash", as: String.self)
-            return .check(passwordHash: hash)
+        // Housekeeping only: a failure here (a deadlock between two prunes on PostgreSQL) changes no answer.
+        try? await database.transaction { sql in
+            try await sql.raw("DELETE FROM login_throttle WHERE latest_failure_at <= \(bind: windowStart)").run()
         }
         let passwordHash: String?
-        switch attempt {
+        switch try await countAttempt(username: username, policy: policy, windowStart: windowStart, at: now) {
         case .throttled(let seconds): return .throttled(retryAfterSeconds: seconds)
         case .check(let hash): passwordHash = hash
         }
         guard try await verify(password, against: passwordHash) else { return .rejected }
         return try await database.transaction { sql in
-            try await sql.raw("DELETE FROM login_failures WHERE username = \(bind: username)").run()
+            try await sql.raw("DELETE FROM login_throttle WHERE username = \(bind: username)").run()
             guard let account = try await Self.account(named: username, sql), !account.isDisabled else {
                 return .rejected
             }
@@ -58,7 +39,46 @@ extension UserStore {
 
     private enum Attempt: Sendable {
         case throttled(retryAfterSeconds: Int)
+        /// The attempt is counted as a failure until the password proves right; nil for no active account.
         case check(passwordHash: String?)
+    }
+
+    // The failure is counted before bcrypt runs, so concurrent guesses cannot slip past the limit while
+    // it computes; a success clears it again.
+    private func countAttempt(
+        username: String, policy: LoginPolicy, windowStart: String, at now: Moment
+    ) async throws -> Attempt {
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.transaction { sql in
+            // The upsert locks this username's row (PostgreSQL) until commit; SQLite runs one writer anyway.
+            let stored =
+                try await sql.raw(
+                    """
+                    INSERT INTO login_throttle (username, failures, latest_failure_at) VALUES (\(bind: username), '', '')
+                    ON CONFLICT (username) DO UPDATE SET username = excluded.username RETURNING failures
+                    """
+                ).first()?.decode(column: "failures", as: String.self) ?? ""
+            var recent = stored.split(separator: " ").map(String.init).filter { $0 > windowStart }.sorted()
+            let limit = max(1, policy.maxFailedLogins)
+            if recent.count >= limit {
+                // Logins open again once enough failures have left the window: the oldest of the last `limit`.
+                let oldest = Self.moment(iso: recent[recent.count - limit]) ?? now
+                let opensAt = oldest.unixMilliseconds + policy.throttleWindow.milliseconds
+                return .throttled(retryAfterSeconds: Int(max(1, (opensAt - now.unixMilliseconds + 999) / 1000)))
+            }
+            recent.append(timestamp)
+            try await sql.raw(
+                """
+                UPDATE login_throttle SET failures = \(bind: recent.joined(separator: " ")),
+                    latest_failure_at = \(bind: timestamp)
+                WHERE username = \(bind: username)
+                """
+            ).run()
+            let hash = try await sql.raw(
+                "SELECT password_hash FROM users WHERE username = \(bind: username) AND disabled_at IS NULL"
+            ).first()?.decode(column: "password_hash", as: String.self)
+            return .check(passwordHash: hash)
+        }
     }
 
     // An unknown or disabled account still costs one bcrypt run, so timing does not tell it apart.

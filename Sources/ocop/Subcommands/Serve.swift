@@ -36,8 +36,11 @@ struct Serve: AsyncParsableCommand {
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
         let store = CatalogStore(database: database)
-        if try await store.isEmpty() {
-            try await importFirstCatalog(store: store, logger: logger, clock: clock)
+        // Nodes starting together on one PostgreSQL: one imports, the others then find it done.
+        try await database.withExclusiveStartupLock {
+            if try await store.isEmpty() {
+                try await importFirstCatalog(store: store, logger: logger, clock: clock)
+            }
         }
         let readModel = CatalogReadModel(store: store, clock: clock)
         try await readModel.reload()

@@ -1,0 +1,98 @@
+import Foundation
+public import OCOPDomain
+public import SQLKit
+
+/// A partner endpoint told about catalog changes (e.g. a province portal that purges its cache).
+public struct WebhookSubscription: Sendable, Hashable, Codable {
+    public var id: Int
+    public var event: String
+    public var url: String
+    public var createdAt: String
+    public var createdBy: String
+}
+
+/// Webhook subscriptions, and the jobs that deliver their events. Secrets sign deliveries and are
+/// never read back out through the API.
+public struct WebhookStore: Sendable {
+    /// The events a subscription may name.
+    public static let events: Set = ["catalog.changed"]
+    public static let jobKind = "webhook"
+
+    private let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func create(event: String, url: String, secret: String, actor: String, at now: Moment) async throws
+        -> WebhookSubscription
+    {
+        var issues: [DomainError.FieldIssue] = []
+        if !Self.events.contains(event) {
+            issues.append(.init(field: "event", reason: "one of \(Self.events.sorted().joined(separator: ", "))"))
+        }
+        if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
+        } else {
+            issues.append(.init(field: "url", reason: "an absolute http or https URL"))
+        }
+        if secret.utf8.count < 16 { issues.append(.init(field: "secret", reason: "at least 16 characters")) }
+        guard issues.isEmpty else { throw DomainError(.invalid, "invalid webhook", issues: issues) }
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.transaction { sql in
+            let id = try await sql.raw(
+                """
+                INSERT INTO webhook_subscriptions (event, url, secret, created_at, created_by)
+                VALUES (\(bind: event), \(bind: url), \(bind: secret), \(bind: timestamp), \(bind: actor))
+                RETURNING id
+                """
+            ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.append(
+                sql, actor: actor, action: "create", entity: "webhook", entityID: String(id), before: nil,
+                after: #"{"event":"\#(event)","url":\#(try CanonicalJSON.encode(url))}"#, at: timestamp)
+            return WebhookSubscription(id: id, event: event, url: url, createdAt: timestamp, createdBy: actor)
+        }
+    }
+
+    public func list() async throws -> [WebhookSubscription] {
+        try await database.read { sql in
+            try await sql.raw("SELECT id, event, url, created_at, created_by FROM webhook_subscriptions ORDER BY id")
+                .all().map(Self.subscription(from:))
+        }
+    }
+
+    /// Removes a subscription; its pending deliveries find it gone and are dropped.
+    public func delete(id: Int, actor: String, at now: Moment) async throws {
+        try await database.transaction { sql in
+            guard try await sql.raw("DELETE FROM webhook_subscriptions WHERE id = \(bind: id) RETURNING id").first() != nil
+            else { throw DomainError(.notFound, "no webhook \(id)") }
+            try await AuditLog.append(
+                sql, actor: actor, action: "delete", entity: "webhook", entityID: String(id), before: nil, after: nil,
+                at: ISOTimestamp.string(now))
+        }
+    }
+
+    /// The URL and signing secret of a subscription, for the worker.
+    public func target(id: Int) async throws -> (url: String, secret: String)? {
+        try await database.read { sql in
+            try await sql.raw("SELECT url, secret FROM webhook_subscriptions WHERE id = \(bind: id)").first().map { row in
+                (try row.decode(column: "url", as: String.self), try row.decode(column: "secret", as: String.self))
+            }
+        }
+    }
+
+    /// Queues one delivery of `event` per subscriber, inside the caller's transaction.
+    static func enqueue(event: String, data: String, in sql: any SQLDatabase, at now: Moment) async throws {
+        let subscribers = try await sql.raw("SELECT id FROM webhook_subscriptions WHERE event = \(bind: event)").all()
+        for row in subscribers {
+            let id = try row.decode(column: "id", as: Int.self)
+            let payload = #"{"subscription":\#(id),"event":"\#(event)","data":\#(data),"at":"\#(ISOTimestamp.string(now))"}"#
+            try await JobQueue.enqueue(kind: jobKind, payload: payload, in: sql, at: now)
+        }
+    }
+
+    private static func subscription(from row: any SQLRow) throws -> WebhookSubscription {
+        WebhookSubscription(
+            id: try row.decode(column: "id", as: Int.self), event: try row.decode(column: "event", as: String.self),
+            url: try row.decode(column: "url", as: String.self),
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            createdBy: try row.decode(column: "created_by", as: String.self))
+    }
+}

@@ -1,0 +1,15 @@
+-- GET a random path from the file named by BENCH_PATHS (one request path a line): product detail
+-- by random slug, filtered list pages, or searches. The same file drives nginx and the service.
+local dir = os.getenv("BENCH_LUA_DIR") or "bench/lua"
+dofile(dir .. "/report.lua")
+
+local paths
+
+function init(args)
+   paths = read_lines(os.getenv("BENCH_PATHS"))
+   math.randomseed(1234 + id)  -- same sequence for nginx and the service
+end
+
+function request()
+   return wrk.format("GET", paths[math.random(#paths)])
+end
