@@ -5,6 +5,7 @@ import PostgresKit
 import PostgresNIO
 public import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The one door to the database: every store runs its SQL through `transaction` or `read`, on
 /// SQLite (the embedded default) or PostgreSQL (several nodes), with the same SQL.
@@ -183,5 +184,20 @@ extension Database {
                 throw error
             }
         }
+    }
+}
+
+extension Database {
+    /// The rows of a query as SQLite's own dynamically typed values, for copying tables whose column
+    /// types the caller does not know (`migrate-db`). SQLite only.
+    func sqliteRows(_ query: String) async throws -> [SQLiteRow] {
+        guard case .sqlite(let connection, let lock) = backend else {
+            throw DomainError.invalid(field: "from", "expected an SQLite database")
+        }
+        let rows = Mutex<[SQLiteRow]>([])
+        try await lock.withLock {
+            try await connection.query(query, []) { row in rows.withLock { $0.append(row) } }
+        }
+        return rows.withLock { $0 }
     }
 }

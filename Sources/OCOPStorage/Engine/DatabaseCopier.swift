@@ -18,7 +18,7 @@ public struct DatabaseCopier: Sendable {
     /// table added by a later migration is never skipped silently.
     static let tables = [
         "producers", "products", "variants", "product_media", "certificates", "catalog_revision", "audit_log",
-        "users", "user_scopes", "sessions", "login_failures",
+        "users", "user_scopes", "sessions", "login_throttle",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
         "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions",
     ]
@@ -54,7 +54,8 @@ public struct DatabaseCopier: Sendable {
         try await target.transaction { targetSQL in
             try await targetSQL.raw("DELETE FROM catalog_revision").run()  // the migration's initial row
             for table in Self.tables {
-                let rows = try await source.read { sql in try await sql.raw("SELECT * FROM \(ident: table)").all() }
+                // The table names are the fixed list above, not input.
+                let rows = try await source.sqliteRows("SELECT * FROM \"\(table)\"")
                 try await insert(rows, into: table, targetSQL)
                 report.rowsByTable.append((table, rows.count))
             }
@@ -82,27 +83,27 @@ public struct DatabaseCopier: Sendable {
         }
     }
 
-    private func insert(_ rows: [any SQLRow], into table: String, _ sql: any SQLDatabase) async throws {
-        guard let first = rows.first as? SQLiteRow else { return }
+    private func insert(_ rows: [SQLiteRow], into table: String, _ sql: any SQLDatabase) async throws {
+        guard let first = rows.first else { return }
         let columns = first.columns.map(\.name)
         for chunk in stride(from: 0, to: rows.count, by: 200) {
             var builder = sql.insert(into: table).columns(columns)
             for row in rows[chunk..<min(chunk + 200, rows.count)] {
-                guard let row = row as? SQLiteRow else { continue }
-                builder = builder.values(columns.map { Self.value(row.column($0)) })
+                builder = builder.values(columns.map { Self.expression(row.column($0)) })
             }
             try await builder.run()
         }
     }
 
-    /// SQLite's dynamic values as the Swift values PostgreSQL binds.
-    private static func value(_ data: SQLiteData?) -> any Encodable & Sendable {
+    /// SQLite's dynamic values as PostgreSQL binds; NULL is written as a literal, because a typed
+    /// null parameter (text, say) is refused by a column of another type.
+    private static func expression(_ data: SQLiteData?) -> any SQLExpression {
         switch data {
-        case .integer(let value): value
-        case .float(let value): value
-        case .text(let value): value
-        case .blob(let buffer): Data(buffer.readableBytesView)
-        case .null, nil: String?.none
+        case .integer(let value): SQLBind(value)
+        case .float(let value): SQLBind(value)
+        case .text(let value): SQLBind(value)
+        case .blob(let buffer): SQLBind(Data(buffer.readableBytesView))
+        case .null, nil: SQLLiteral.null
         }
     }
 

@@ -1,0 +1,726 @@
+#!/usr/bin/env python3
+"""The benchmark run behind `bench/run`: data, service, nginx ceiling, wrk scenarios, results file.
+
+Everything talks to 127.0.0.1 only, every loop is bounded, and every process it starts is stopped
+by its own pid at the end. Steps (each prints what it does):
+
+  1. generate the 20k catalog (bench/generate.py; reused when the generator and seed are unchanged)
+  2. `ocop import` it into a fresh SQLite file, timed, then again unchanged, timed
+  3. an admin account (`ocop user add`), the service, 500 points over HTTP, receipts over HTTP at
+     the 20 points the sales scenario sells from
+  4. the bulk stock history (bench/load_stock.py, sqlite3) up to 1,000,000 ledger rows
+  5. cold start to ready, 3 times; the last process stays up and is measured
+  6. the bodies the service returns, fetched with curl into files that nginx serves
+  7. wrk: detail, list, search on nginx then on the service; sales and the 90/10 mix on the service;
+     the ledger checked with sqlite3 after each writing scenario; peak RSS
+  8. the 200k variant: import, re-import, cold start, RSS and the read scenarios on the service
+  9. bench/results/<date>.md (the table), <date>.json (every number) and <date>/ (raw wrk output)
+"""
+import argparse
+import datetime
+import hashlib
+import http.client
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+DATA = os.path.join(BENCH, "data")
+RUN = os.path.join(DATA, "run")
+LUA = os.path.join(BENCH, "lua")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+ADMIN = "bench-admin"
+
+# The targets of issue 9; each result row says which one it is checked against.
+TARGETS = {
+    "read_ratio": 0.50,        # service req/s >= 50% of nginx's on the same bodies
+    "search_p99_ms": 10.0,     # search without diacritics, 32 connections
+    "sales_per_s": 1000.0,     # counter sales on SQLite, zero oversell
+    "import_s": 30.0,          # 20k products, fresh database
+    "reimport_s": 5.0,         # the same files again
+    "rss_mb": 300.0,           # peak RSS serving 20k
+    "cold_start_s": 2.0,       # exec to /readyz 200 with the catalog imported
+    "growth_read_drop": 0.50,  # 20k -> 200k: read req/s keeps more than half
+    "growth_import": 10.0,     # 20k -> 200k (x10 products): import time at most x10
+}
+
+# Filtered list pages (group + min_stars + province) and searches typed without diacritics.
+LIST_GROUPS = ["I", "I.1", "I.2.b", "I.3", "I.5", "II", "III", "IV.1"]
+LIST_PROVINCES = ["01", "08", "15", "38", "40", "52", "66", "79", "82", "92"]
+SEARCHES = ["che shan tuyet", "mat ong rung", "gao st25", "nuoc mam cot", "ruou nep cai hoa vang",
+            "gom bat trang", "ca phe robusta", "cam sanh", "tra atiso", "tinh dau que", "banh chung",
+            "hat dieu rang", "mien dong", "ca betta", "tho cam", "homestay cong dong", "nem chua",
+            "o mai mo", "thit trau gac bep", "hoa lan ho diep", "che tan cuong", "mat ong bac ha",
+            # typed as the shopper goes: a prefix of the last word, short and broad
+            "cam", "tra", "mat ong h"]
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------- small tools
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def port_free(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def request(port, method, path, body=None, headers=None, timeout=30):
+    """One HTTP request on a fresh connection; returns (status, bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+        hdrs = {"Content-Type": "application/json"} if data is not None else {}
+        hdrs.update(headers or {})
+        conn.request(method, path, body=data, headers=hdrs)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class KeepAlive:
+    """Many requests over one connection (creating 500 points, paging the catalog)."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def __call__(self, method, path, body=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        hdrs = {"Content-Type": "application/json"} if data is not None else {}
+        hdrs.update(headers or {})
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        self.conn.close()
+
+
+def cpu_busy_ticks():
+    """Machine-wide busy and total jiffies, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def process_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+            total += int(parts[11]) + int(parts[12])  # utime + stime
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return total
+
+
+def children_of(pid):
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    return kids
+
+
+def status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+# --------------------------------------------------------------------------- the service
+class Service:
+    """`ocop serve` on a database file, started and stopped by pid."""
+
+    def __init__(self, binary, port, database, catalog, media, name):
+        self.binary, self.port, self.database = binary, port, database
+        self.catalog, self.media, self.name = catalog, media, name
+        self.proc = None
+        self.log_path = os.path.join(RUN, f"service-{name}.log")
+
+    def start(self, timeout=180):
+        """Starts the process and returns seconds from exec to the first /readyz 200."""
+        assert port_free(self.port), f"port {self.port} is taken; pass --service-port"
+        logf = open(self.log_path, "ab")
+        started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--database", f"sqlite:{self.database}", "--catalog-dir", self.catalog,
+             "--media-dir", self.media, "--port", str(self.port), "--host", "127.0.0.1"],
+            stdout=logf, stderr=subprocess.STDOUT, cwd=RUN)
+        logf.close()
+        deadline = started + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the service exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                status, _ = request(self.port, "GET", "/readyz", timeout=2)
+                if status == 200:
+                    return time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.005)  # 5 ms polling: the resolution of the cold-start figure
+        raise RuntimeError(f"the service was not ready within {timeout} s; see {self.log_path}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def rss_mb(self):
+        return {"vm_hwm_mb": status_kb(self.pid, "VmHWM") / 1024, "vm_rss_mb": status_kb(self.pid, "VmRSS") / 1024}
+
+
+class Nginx:
+    def __init__(self, port, www):
+        self.port, self.www = port, www
+        self.proc = None
+        self.conf = os.path.join(RUN, "nginx.conf")
+
+    def start(self):
+        assert port_free(self.port), f"port {self.port} is taken; pass --nginx-port"
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(RUN, "nginx-tmp", sub), exist_ok=True)
+        with open(os.path.join(BENCH, "nginx.conf.in")) as f:
+            text = f.read().replace("@RUN@", RUN).replace("@WWW@", self.www).replace("@PORT@", str(self.port))
+        with open(self.conf, "w") as f:
+            f.write(text)
+        subprocess.run(["nginx", "-t", "-q", "-c", self.conf, "-p", RUN], check=True)
+        self.proc = subprocess.Popen(["nginx", "-c", self.conf, "-p", RUN, "-g", "daemon off;"])
+        for _ in range(200):
+            if not port_free(self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening")
+
+    @property
+    def pids(self):
+        return [self.proc.pid] + children_of(self.proc.pid)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)  # graceful: workers finish, then the master exits
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+
+# --------------------------------------------------------------------------- wrk
+def wrk(name, port, script, env, args, raw_dir, pids=(), duration=None):
+    """Runs wrk once; returns its numbers, plus CPU use of the target, wrk and everything else."""
+    duration = duration or args.duration
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "5s", "--latency",
+           "-s", os.path.join(LUA, script), f"http://127.0.0.1:{port}"]
+    full_env = dict(os.environ, BENCH_LUA_DIR=LUA, **env)
+    busy0, total0 = cpu_busy_ticks()
+    target0 = process_ticks(pids)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load0 = os.getloadavg()[0]
+    t0 = time.monotonic()
+    out = subprocess.run(cmd, env=full_env, capture_output=True, text=True, timeout=duration + 60)
+    elapsed = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy1, total1 = cpu_busy_ticks()
+    target1 = process_ticks(pids)
+    with open(os.path.join(raw_dir, f"{name}.txt"), "w") as f:
+        f.write(" ".join(cmd) + "\n\n" + out.stdout + out.stderr)
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed for {name}: {out.stderr or out.stdout}")
+    line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
+    if not line:
+        raise RuntimeError(f"wrk printed no BENCH_JSON for {name}:\n{out.stdout}\n{out.stderr}")
+    r = json.loads(line[len("BENCH_JSON "):])
+    seconds = r["duration_us"] / 1e6
+    wrk_cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    machine_cores = (busy1 - busy0) / max(1, total1 - total0) * os.cpu_count()
+    target_cores = (target1 - target0) / CLK_TCK / elapsed
+    wrk_cores = wrk_cpu / elapsed
+    result = {
+        "name": name, "rps": r["requests"] / seconds, "requests": r["requests"], "seconds": seconds,
+        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
+        "max_ms": r["max_us"] / 1000, "mean_ms": r["mean_us"] / 1000, "bytes_per_response": r["bytes"] / max(1, r["requests"]),
+        "errors": r["errors"], "statuses": r["statuses"],
+        "non_2xx": r["errors"]["status"], "socket_errors": sum(v for k, v in r["errors"].items() if k != "status"),
+        "cpu_target_cores": round(target_cores, 2), "cpu_wrk_cores": round(wrk_cores, 2),
+        "cpu_other_cores": round(max(0.0, machine_cores - target_cores - wrk_cores), 2),
+        "loadavg_before": load0, "loadavg_after": os.getloadavg()[0],
+    }
+    log(f"  {name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
+        f"non-2xx {result['non_2xx']}, other load {result['cpu_other_cores']} cores")
+    return result
+
+
+# --------------------------------------------------------------------------- steps
+def ensure_catalog(products, seed):
+    out = os.path.join(DATA, f"catalog-{products // 1000}k")
+    stamp = os.path.join(out, "generated-by")
+    want = f"{sha256_file(os.path.join(BENCH, 'generate.py'))} seed={seed} products={products}\n"
+    if os.path.exists(stamp) and open(stamp).read() == want:
+        log(f"catalog {out} is up to date (same generator and seed)")
+        return out, None
+    log(f"generating {products} products into {out}")
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, os.path.join(BENCH, "generate.py"), "--products", str(products),
+                    "--seed", str(seed), "--out", out], check=True, stdout=subprocess.DEVNULL)
+    with open(stamp, "w") as f:
+        f.write(want)
+    return out, time.monotonic() - t0
+
+
+def timed_import(binary, database, catalog_dir):
+    cmd = [binary, "import", os.path.join(catalog_dir, "Catalog"), "--database", f"sqlite:{database}",
+           "--media-dir", os.path.join(catalog_dir, "Media"), "--log-level", "warning"]
+    t0 = time.monotonic()
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=RUN, timeout=3600)
+    seconds = time.monotonic() - t0
+    if out.returncode != 0:
+        raise RuntimeError(f"ocop import failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-4000:]}")
+    summary = out.stdout.strip()
+    log(f"  ocop import: {seconds:.2f} s: {summary.splitlines()[0] if summary else ''}")
+    return seconds, summary
+
+
+def add_admin(binary, database, password, wait_minutes):
+    """`ocop user add` (password on stdin). Another engineer is finishing that CLI: retry while
+    the subcommand is missing, for at most wait_minutes."""
+    deadline = time.monotonic() + wait_minutes * 60
+    while True:
+        out = subprocess.run([binary, "user", "add", ADMIN, "--role", "admin", "--database", f"sqlite:{database}",
+                              "--log-level", "warning"], input=password + "\n", capture_output=True, text=True, cwd=RUN)
+        if out.returncode == 0:
+            return
+        missing = "user" in out.stderr and ("Unexpected argument" in out.stderr or "unknown" in out.stderr.lower())
+        if not missing or time.monotonic() > deadline:
+            raise RuntimeError(f"ocop user add failed: {out.stdout}{out.stderr}")
+        log("  `ocop user add` is not there yet; waiting 30 s and retrying")
+        time.sleep(30)
+
+
+def login(port, password):
+    status, body = request(port, "POST", "/v1/auth/login", {"username": ADMIN, "password": password})
+    if status != 200:
+        raise RuntimeError(f"login failed: {status} {body[:300]!r}")
+    return json.loads(body)["token"]
+
+
+def published_slugs(port):
+    """Every published slug, by following next_cursor (which also exercises the cursor)."""
+    http_ = KeepAlive(port)
+    slugs, cursor, total = [], None, None
+    for _ in range(100000):
+        path = "/v1/products?limit=100" + (f"&cursor={urllib.parse.quote(cursor, safe='')}" if cursor else "")
+        status, body = http_("GET", path)
+        assert status == 200, (status, body[:200])
+        page = json.loads(body)
+        total = page["total"]
+        slugs += [item["slug"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    http_.close()
+    assert len(slugs) == total == len(set(slugs)), (len(slugs), total)
+    return slugs
+
+
+def localities():
+    import csv
+    communes = {}
+    with open(os.path.join(ROOT, "Sources/OCOPDomain/Resources/localities-2025.csv"), encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            communes.setdefault(row["province_code"], []).append((row["commune_code"], row["province_name"]))
+    return communes
+
+
+def create_points(port, token, count, rng):
+    communes = localities()
+    provinces = sorted(communes)
+    types = ["commercial_centre", "tourist_site", "transport_hub", "craft_village", "commune_centre",
+             "highway_rest_stop", "fair_centre", "post_office"]
+    http_ = KeepAlive(port)
+    slugs = []
+    t0 = time.monotonic()
+    for i in range(count):
+        province = provinces[i % len(provinces)]
+        commune, province_name = rng.choice(communes[province])
+        slug = f"diem-ocop-{i + 1:03d}"
+        body = {"slug": slug, "name": f"Điểm giới thiệu sản phẩm OCOP {province_name} số {i + 1}",
+                "location_type": types[i % len(types)], "address": f"Số {rng.randrange(1, 300)} đường Trần Phú",
+                "province": province, "commune": commune, "opening_hours": "07:30–21:00 hằng ngày",
+                "latitude": round(rng.uniform(9, 22.5), 5), "longitude": round(rng.uniform(103, 109), 5),
+                "phone": f"02{rng.randrange(10**8, 10**9)}"}
+        status, answer = http_("POST", "/v1/points", body, {"Authorization": f"Bearer {token}"})
+        if status != 201:
+            raise RuntimeError(f"POST /v1/points: {status} {answer[:300]!r}")
+        slugs.append(slug)
+    http_.close()
+    return slugs, time.monotonic() - t0
+
+
+def receive_sample(port, token, points, database, published, rng):
+    """Receipts over HTTP at the points the sales scenario sells from: 10 deep SKUs in two batches
+    of 50,000, and 2 scarce SKUs of 5 units that must sell out without going below zero."""
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    published = set(published)
+    skus = [sku for sku, product in db.execute("SELECT sku, product_slug FROM variants ORDER BY sku")
+            if product in published]
+    db.close()
+    http_ = KeepAlive(port)
+    lines_out = []
+    t0 = time.monotonic()
+    for n, point in enumerate(points):
+        chosen = rng.sample(skus, 12)
+        deep, scarce = chosen[:10], chosen[10:]
+        lines = []
+        for sku in deep:
+            lines += [{"sku": sku, "batch": "B1", "best_before": "2027-06-30", "quantity": 50000},
+                      {"sku": sku, "batch": "B2", "best_before": "2027-12-31", "quantity": 50000}]
+            lines_out.append(f"deep {point} {sku}")
+        for sku in scarce:
+            lines.append({"sku": sku, "batch": "S1", "best_before": "2027-03-31", "quantity": 5})
+            lines_out.append(f"scarce {point} {sku}")
+        status, answer = http_("POST", f"/v1/points/{point}/receipts", {"lines": lines, "reference": f"PN-{n + 1}"},
+                               {"Authorization": f"Bearer {token}", "Idempotency-Key": f"bench-receipt-{point}"})
+        if status != 201:
+            raise RuntimeError(f"receipt at {point}: {status} {answer[:300]!r}")
+    http_.close()
+    return lines_out, time.monotonic() - t0
+
+
+def fetch_bodies(port, www, paths, label):
+    """curl fetches each path from the service into the file nginx serves for it (one curl process
+    and one kept-alive connection for all of them)."""
+    config = os.path.join(RUN, f"curl-{label}.conf")
+    with open(config, "w") as f:
+        for path in paths:
+            if "?" in path:
+                target = os.path.join(www, "list", path.split("?", 1)[1] + ".json")
+            else:
+                target = os.path.join(www, path.lstrip("/") + ".json")
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            f.write(f'url = "http://127.0.0.1:{port}{path}"\noutput = "{target}"\n')
+    out = subprocess.run(["curl", "-s", "-K", config, "-w", "%{http_code}\n"], capture_output=True, text=True,
+                         timeout=1800)
+    codes = out.stdout.split()
+    bad = [c for c in codes if c != "200"]
+    if out.returncode != 0 or len(codes) != len(paths) or bad:
+        raise RuntimeError(f"curl fetched {len(codes)} of {len(paths)} bodies, {len(bad)} not 200")
+
+
+def same_bodies(service_port, nginx_port, paths, rng):
+    """Spot-checks that nginx answers exactly the bytes the service answers."""
+    for path in rng.sample(paths, min(20, len(paths))):
+        a = request(service_port, "GET", path)
+        b = request(nginx_port, "GET", path)
+        if a != b:
+            raise RuntimeError(f"nginx and the service differ on {path}: {a[0]} {len(a[1])} vs {b[0]} {len(b[1])}")
+
+
+def ledger_snapshot(database):
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    r = {
+        "max_ledger_id": db.execute("SELECT COALESCE(MAX(id), 0) FROM stock_ledger").fetchone()[0],
+        "max_sale_id": db.execute("SELECT COALESCE(MAX(id), 0) FROM sales").fetchone()[0],
+        "ledger_rows": db.execute("SELECT COUNT(*) FROM stock_ledger").fetchone()[0],
+    }
+    db.close()
+    return r
+
+
+def ledger_check(database, before, created, sales_lines):
+    """After a writing scenario: do the books balance, did anything go below zero, does every 201
+    have exactly one sale, and were the scarce SKUs sold at most to their stock?"""
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    q = lambda sql, *a: db.execute(sql, a).fetchone()[0]
+    mismatches = q("""SELECT COUNT(*) FROM (
+                        SELECT point_slug, sku, batch FROM stock_levels UNION SELECT point_slug, sku, batch FROM stock_ledger
+                      ) k
+                      LEFT JOIN stock_levels l USING (point_slug, sku, batch)
+                      LEFT JOIN (SELECT point_slug, sku, batch, SUM(delta) AS total FROM stock_ledger
+                                 GROUP BY point_slug, sku, batch) g USING (point_slug, sku, batch)
+                      WHERE COALESCE(l.quantity, 0) != COALESCE(g.total, 0)""")
+    negative = q("SELECT COUNT(*) FROM stock_levels WHERE quantity < 0")
+    new_sales = q("SELECT COUNT(*) FROM sales WHERE id > ?", before["max_sale_id"])
+    sold_units = q("SELECT COALESCE(SUM(quantity), 0) FROM sale_lines WHERE sale_id > ?", before["max_sale_id"])
+    ledger_units = -q("SELECT COALESCE(SUM(delta), 0) FROM stock_ledger WHERE id > ? AND kind = 'sale'",
+                      before["max_ledger_id"])
+    scarce = [l.split()[1:] for l in sales_lines if l.startswith("scarce ")]
+    oversold, sold_out = 0, 0
+    for point, sku in scarce:
+        received = q("SELECT COALESCE(SUM(delta), 0) FROM stock_ledger WHERE point_slug = ? AND sku = ? AND kind = 'receipt'",
+                     point, sku)
+        sold = -q("SELECT COALESCE(SUM(delta), 0) FROM stock_ledger WHERE point_slug = ? AND sku = ? AND kind = 'sale'",
+                  point, sku)
+        oversold += sold > received
+        sold_out += sold == received
+    db.close()
+    ok = mismatches == 0 and negative == 0 and new_sales == created and sold_units == ledger_units and oversold == 0
+    return {"ok": ok, "level_ledger_mismatches": mismatches, "negative_levels": negative, "sales_rows_added": new_sales,
+            "http_201": created, "units_in_sale_lines": sold_units, "units_in_ledger": ledger_units,
+            "scarce_skus": len(scarce), "scarce_sold_out": sold_out, "scarce_oversold": oversold}
+
+
+def write_paths(name, paths):
+    path = os.path.join(RUN, f"paths-{name}.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(paths) + "\n")
+    return path
+
+
+def list_paths():
+    return [f"/v1/products?group={g}&min_stars={s}&province={p}"
+            for g in LIST_GROUPS for s in (3, 4) for p in LIST_PROVINCES]
+
+
+def search_paths():
+    return ["/v1/products?q=" + urllib.parse.quote(q) for q in SEARCHES]
+
+
+def machine_info():
+    info = {"cores": os.cpu_count(), "platform": platform.platform()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu"] = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    for key, cmd in (("commit", ["git", "rev-parse", "--short", "HEAD"]),
+                     ("dirty_files", ["git", "status", "--porcelain", "--", "Sources", "Package.swift"])):
+        try:
+            out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=20).stdout
+            info[key] = out.strip() if key == "commit" else len(out.splitlines())
+        except OSError:
+            pass
+    for key, cmd in (("wrk", ["wrk", "-v"]), ("nginx", ["nginx", "-v"])):
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        info[key] = (out.stdout + out.stderr).splitlines()[0].strip()
+    return info
+
+
+# --------------------------------------------------------------------------- the run
+def run(args):
+    rng = random.Random(args.seed)
+    date = datetime.date.today().isoformat()
+    results_dir = os.path.join(BENCH, "results")
+    raw_dir = os.path.join(results_dir, date)
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    os.makedirs(raw_dir)
+    shutil.rmtree(RUN, ignore_errors=True)
+    os.makedirs(RUN)
+    binary = os.path.abspath(args.binary)
+    R = {"date": date, "started": datetime.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
+         "settings": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration,
+                      "sales_duration_s": args.sales_duration, "warmup_s": args.warmup}, "targets": TARGETS}
+    procs = []
+    try:
+        # 1-2. the 20k catalog and its import
+        catalog, gen_s = ensure_catalog(args.products, args.seed)
+        R["generate_20k_s"] = gen_s
+        with open(os.path.join(catalog, "manifest.json")) as f:
+            R["catalog_20k"] = json.load(f)
+        db = os.path.join(RUN, "ocop-20k.sqlite")
+        log("importing the 20k catalog into a fresh database, then again unchanged")
+        R["import_20k_s"], R["import_20k_summary"] = timed_import(binary, db, catalog)
+        R["reimport_20k_s"], R["reimport_20k_summary"] = timed_import(binary, db, catalog)
+
+        # 3. accounts, points, sample receipts over HTTP
+        password = "bench-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+        add_admin(binary, db, password, args.wait_user_cli)
+        service = Service(binary, args.service_port, db, os.path.join(catalog, "Catalog"),
+                          os.path.join(catalog, "Media"), "20k")
+        procs.append(service)
+        log("starting the service to create points and receipts over HTTP")
+        service.start()
+        token = login(args.service_port, password)
+        published = published_slugs(args.service_port)
+        R["published_20k"] = len(published)
+        points, R["points_http_s"] = create_points(args.service_port, token, args.points, rng)
+        log(f"  {len(points)} points over HTTP in {R['points_http_s']:.1f} s")
+        sales_lines, R["receipts_http_s"] = receive_sample(args.service_port, token, points[: args.sale_points], db,
+                                                           published, rng)
+        R["ledger_rows_http"] = ledger_snapshot(db)["ledger_rows"]
+        log(f"  receipts at {args.sale_points} points over HTTP in {R['receipts_http_s']:.1f} s "
+            f"({R['ledger_rows_http']} ledger rows)")
+        service.stop()
+
+        # 4. the bulk history
+        slugs_file = write_paths("published-20k", published)
+        log(f"bulk-loading stock history up to {args.ledger_rows} ledger rows (sqlite3, service stopped)")
+        t0 = time.monotonic()
+        out = subprocess.run([sys.executable, os.path.join(BENCH, "load_stock.py"), db, "--published", slugs_file,
+                              "--ledger-rows", str(args.ledger_rows)], capture_output=True, text=True, check=True)
+        R["bulk_load_s"] = time.monotonic() - t0
+        R["bulk_load_summary"] = out.stdout.strip()
+        log("  " + R["bulk_load_summary"])
+        R["ledger_rows_total"] = ledger_snapshot(db)["ledger_rows"]
+
+        # 5. cold start, three times; the last one keeps serving
+        colds = []
+        for i in range(3):
+            colds.append(service.start())
+            if i < 2:
+                service.stop()
+        R["cold_start_20k_s"] = colds
+        log(f"cold start to ready: {', '.join(f'{c:.3f}' for c in colds)} s")
+        R["rss_after_start_20k"] = service.rss_mb()
+
+        # 6. bodies for nginx
+        www = os.path.join(RUN, "www")
+        detail = [f"/v1/products/{s}" for s in published]
+        lists, searches = list_paths(), search_paths()
+        log(f"fetching {len(detail) + len(lists) + len(searches)} bodies from the service with curl")
+        t0 = time.monotonic()
+        fetch_bodies(args.service_port, www, detail + lists + searches, "20k")
+        R["fetch_bodies_s"] = time.monotonic() - t0
+        nginx = Nginx(args.nginx_port, www)
+        procs.append(nginx)
+        nginx.start()
+        same_bodies(args.service_port, args.nginx_port, detail + lists + searches, rng)
+        files = {"detail": write_paths("detail", detail), "list": write_paths("list", lists),
+                 "search": write_paths("search", searches)}
+        R["paths"] = {"detail": len(detail), "list": len(lists), "search": len(searches)}
+
+        # 7. reads: nginx, then the service, same settings, a short unrecorded warm-up before each
+        R["scenarios"] = {}
+        for scenario in ("detail", "list", "search"):
+            log(f"scenario {scenario}")
+            env = {"BENCH_PATHS": files[scenario]}
+            pair = {}
+            for target, port, pids in (("nginx", args.nginx_port, nginx.pids),
+                                       ("service", args.service_port, [service.pid])):
+                wrk(f"warmup-{scenario}-{target}", port, "paths.lua", env, args, raw_dir, duration=args.warmup)
+                pair[target] = wrk(f"{scenario}-{target}", port, "paths.lua", env, args, raw_dir, pids=pids)
+            pair["ratio"] = pair["service"]["rps"] / pair["nginx"]["rps"]
+            R["scenarios"][scenario] = pair
+        R["rss_after_reads_20k"] = service.rss_mb()
+        nginx.stop()
+
+        # Sales, then the mix; the ledger is checked after each.
+        sales_file = write_paths("sales", sales_lines)
+        sale_env = {"BENCH_SALES": sales_file, "BENCH_TOKEN": token}
+        for scenario, script, duration, extra in (
+                ("sales", "sales.lua", args.sales_duration, {}),
+                ("mix", "mix.lua", args.sales_duration,
+                 {"BENCH_DETAIL": files["detail"], "BENCH_LIST": files["list"], "BENCH_SEARCH": files["search"]})):
+            log(f"scenario {scenario}")
+            before = ledger_snapshot(db)
+            env = dict(sale_env, BENCH_RUN_ID=f"{scenario}-{int(time.time())}", **extra)
+            result = wrk(f"{scenario}-service", args.service_port, script, env, args, raw_dir, pids=[service.pid],
+                         duration=duration)
+            created = result["statuses"].get("201", 0)
+            result["sales_per_s"] = created / result["seconds"]
+            result["ledger_check"] = ledger_check(db, before, created, sales_lines)
+            log(f"  {created} sales ({result['sales_per_s']:.0f}/s), statuses {result['statuses']}, "
+                f"ledger {'OK' if result['ledger_check']['ok'] else 'NOT OK'}: {result['ledger_check']}")
+            R["scenarios"][scenario] = {"service": result}
+        R["rss_end_20k"] = service.rss_mb()
+        service.stop()
+
+        # 8. the 200k variant: how cost grows (service only; the nginx ceiling does not grow)
+        if args.products_large:
+            big, gen_big = ensure_catalog(args.products_large, args.seed)
+            R["generate_200k_s"] = gen_big
+            with open(os.path.join(big, "manifest.json")) as f:
+                R["catalog_200k"] = json.load(f)
+            db_big = os.path.join(RUN, "ocop-200k.sqlite")
+            log(f"importing the {args.products_large // 1000}k catalog, then again unchanged")
+            R["import_200k_s"], R["import_200k_summary"] = timed_import(binary, db_big, big)
+            R["reimport_200k_s"], R["reimport_200k_summary"] = timed_import(binary, db_big, big)
+            service_big = Service(binary, args.service_port, db_big, os.path.join(big, "Catalog"),
+                                  os.path.join(big, "Media"), "200k")
+            procs.append(service_big)
+            R["cold_start_200k_s"] = [service_big.start()]
+            log(f"  cold start to ready: {R['cold_start_200k_s'][0]:.3f} s")
+            published_big = published_slugs(args.service_port)
+            R["published_200k"] = len(published_big)
+            sample = rng.sample(published_big, min(len(published), len(published_big)))
+            big_files = {"detail": write_paths("detail-200k", [f"/v1/products/{s}" for s in sample]),
+                         "list": files["list"], "search": files["search"]}
+            R["scenarios_200k"] = {}
+            for scenario in ("detail", "list", "search"):
+                log(f"scenario {scenario} at {args.products_large // 1000}k")
+                env = {"BENCH_PATHS": big_files[scenario]}
+                wrk(f"warmup-{scenario}-service-200k", args.service_port, "paths.lua", env, args, raw_dir,
+                    duration=args.warmup)
+                R["scenarios_200k"][scenario] = wrk(f"{scenario}-service-200k", args.service_port, "paths.lua", env,
+                                                    args, raw_dir, pids=[service_big.pid])
+            R["rss_end_200k"] = service_big.rss_mb()
+            service_big.stop()
+    finally:
+        for p in reversed(procs):
+            p.stop()
+    R["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    return R, results_dir, raw_dir
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Run the OCOP benchmark (see bench/README or the module doc).")
+    ap.add_argument("--binary", default=os.path.join(BENCH, ".build/release/ocop"))
+    ap.add_argument("--products", type=int, default=20000)
+    ap.add_argument("--products-large", type=int, default=200000, help="0 to skip the growth variant")
+    ap.add_argument("--points", type=int, default=500)
+    ap.add_argument("--sale-points", type=int, default=20)
+    ap.add_argument("--ledger-rows", type=int, default=1_000_000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--duration", type=int, default=10, help="seconds per read scenario and target")
+    ap.add_argument("--sales-duration", type=int, default=15)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=20251)
+    ap.add_argument("--service-port", type=int, default=18080)
+    ap.add_argument("--nginx-port", type=int, default=18081)
+    ap.add_argument("--wait-user-cli", type=int, default=20, help="minutes to wait for `ocop user add` to exist")
+    args = ap.parse_args()
+    R, results_dir, raw_dir = run(args)
+    import report
+    path = report.write(R, results_dir, raw_dir)
+    log(f"results: {path}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, BENCH)
+    main()
