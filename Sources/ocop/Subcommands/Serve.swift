@@ -35,6 +35,19 @@ struct Serve: AsyncParsableCommand {
             mediaDirectory: options.mediaDirectory)
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
+        do {
+            try await serve(configuration, database: database, registry: registry, clock: clock, logger: logger)
+        } catch {
+            try? await database.close()  // a taken port, a broken catalog: close cleanly, then report
+            throw error
+        }
+        try await database.close()
+    }
+
+    private func serve(
+        _ configuration: ServerConfiguration, database: Database, registry: PrometheusCollectorRegistry,
+        clock: any WallClock, logger: Logger
+    ) async throws {
         let store = CatalogStore(database: database)
         // Nodes starting together on one PostgreSQL: one imports, the others then find it done.
         try await database.withExclusiveStartupLock {
@@ -59,7 +72,6 @@ struct Serve: AsyncParsableCommand {
                 registry: registry, clock: clock),
             logger: logger)
         try await app.runService()
-        try await database.close()
     }
 
     /// A newcomer's first start: fill the empty database from the catalog folder.
