@@ -39,24 +39,6 @@ extension ServerHarness {
         ).token
     }
 
-    /// Starts the server with these auth settings (bcrypt cost 4 by default) and runs `body` with a client for it.
-    static func run(
-        _ engine: TestEngine = .sqlite, auth: AuthSettings,
-        _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
-    ) async throws {
-        let harness = try await make(engine)
-        var configuration = harness.configuration
-        configuration.auth = auth
-        let app = buildApplication(
-            configuration: configuration, dependencies: harness.dependencies, logger: Logger(label: "test"))
-        do {
-            try await app.test(.live) { client in try await body(harness, client) }
-        } catch {
-            try await harness.stack.tearDown()
-            throw error
-        }
-        try await harness.stack.tearDown()
-    }
 }
 
 extension TestClientProtocol {

@@ -37,11 +37,14 @@ struct ServerHarness {
 
     /// Starts the server on a free port of 127.0.0.1 and runs `body` with a client for it.
     static func run(
-        _ engine: TestEngine = .sqlite, _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
+        _ engine: TestEngine = .sqlite, auth: AuthSettings = .testing,
+        _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let harness = try await make(engine)
+        var configuration = harness.configuration
+        configuration.auth = auth
         let app = buildApplication(
-            configuration: harness.configuration, dependencies: harness.dependencies, logger: Logger(label: "test"))
+            configuration: configuration, dependencies: harness.dependencies, logger: Logger(label: "test"))
         do {
             try await app.test(.live) { client in try await body(harness, client) }
         } catch {

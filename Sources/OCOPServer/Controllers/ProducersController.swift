@@ -100,20 +100,10 @@ struct ProducersController<Context: RequestContext>: Sendable {
         json.key("type")
         json.string(producer.type.rawValue)
         json.key("province")
-        json.beginObject()
-        json.key("code")
-        json.string(entry.province.code)
-        json.key("name")
-        json.string(entry.province.name)
-        json.endObject()
+        json.codeAndName(entry.province.code, entry.province.name)
         json.key("commune")
         if let commune = entry.commune {
-            json.beginObject()
-            json.key("code")
-            json.string(commune.code)
-            json.key("name")
-            json.string(commune.name)
-            json.endObject()
+            json.codeAndName(commune.code, commune.name)
         } else {
             json.null()
         }

@@ -105,6 +105,16 @@ struct JSONWriter {
         bytes.append(contentsOf: json)
     }
 
+    /// `{"code": …, "name": …}`: how provinces and communes appear everywhere.
+    mutating func codeAndName(_ code: String, _ name: String?) {
+        beginObject()
+        key("code")
+        string(code)
+        key("name")
+        string(name)
+        endObject()
+    }
+
     private mutating func separate() {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true

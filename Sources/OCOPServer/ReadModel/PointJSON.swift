@@ -18,20 +18,10 @@ enum PointJSON {
         json.key("address")
         json.string(point.address)
         json.key("province")
-        json.beginObject()
-        json.key("code")
-        json.string(point.provinceCode)
-        json.key("name")
-        json.string(snapshot.localities.province(code: point.provinceCode)?.name)
-        json.endObject()
+        json.codeAndName(point.provinceCode, snapshot.localities.province(code: point.provinceCode)?.name)
         json.key("commune")
         if let code = point.communeCode, let commune = snapshot.localities.commune(code: code) {
-            json.beginObject()
-            json.key("code")
-            json.string(commune.code)
-            json.key("name")
-            json.string(commune.name)
-            json.endObject()
+            json.codeAndName(commune.code, commune.name)
         } else {
             json.null()
         }

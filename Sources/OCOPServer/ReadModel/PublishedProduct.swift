@@ -72,12 +72,7 @@ struct PublishedProduct: Sendable {
         json.key("group")
         json.string(product.group)
         json.key("province")
-        json.beginObject()
-        json.key("code")
-        json.string(province.code)
-        json.key("name")
-        json.string(province.name)
-        json.endObject()
+        json.codeAndName(province.code, province.name)
         json.key("producer")
         json.beginObject()
         json.key("slug")
@@ -164,12 +159,7 @@ struct PublishedProduct: Sendable {
         json.endArray()
         json.key("commune")
         if let commune {
-            json.beginObject()
-            json.key("code")
-            json.string(commune.code)
-            json.key("name")
-            json.string(commune.name)
-            json.endObject()
+            json.codeAndName(commune.code, commune.name)
         } else {
             json.null()
         }
