@@ -173,7 +173,7 @@ class Service:
         self.proc = None
         self.log_path = os.path.join(RUN, f"service-{name}.log")
 
-    def start(self, timeout=180):
+    def start(self, timeout=300):
         """Starts the process and returns seconds from exec to the first /readyz 200."""
         assert port_free(self.port), f"port {self.port} is taken; pass --service-port"
         logf = open(self.log_path, "ab")
@@ -252,9 +252,32 @@ class Nginx:
 
 
 # --------------------------------------------------------------------------- wrk
+def background_load(pids, seconds=2.0):
+    """Cores busy outside `pids` over a short sample: other engineers' builds and tests."""
+    busy0, total0 = cpu_busy_ticks()
+    ours0 = process_ticks(pids)
+    time.sleep(seconds)
+    busy1, total1 = cpu_busy_ticks()
+    ours1 = process_ticks(pids)
+    machine = (busy1 - busy0) / max(1, total1 - total0) * os.cpu_count()
+    return max(0.0, machine - (ours1 - ours0) / CLK_TCK / seconds)
+
+
+def wait_for_quiet(pids, max_wait, threshold=0.5):
+    """The machine is shared: before a measured run, wait (bounded) until other processes use less
+    than `threshold` cores, so that fewer runs are measured during someone's build."""
+    waited, load = 0.0, background_load(pids)
+    while load > threshold and waited < max_wait:
+        time.sleep(3)
+        waited += 5
+        load = background_load(pids)
+    return waited, load
+
+
 def wrk(name, port, script, env, args, raw_dir, pids=(), duration=None):
     """Runs wrk once; returns its numbers, plus CPU use of the target, wrk and everything else."""
     duration = duration or args.duration
+    waited, quiet = wait_for_quiet(pids, args.max_quiet_wait) if pids else (0.0, None)
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "5s", "--latency",
            "-s", os.path.join(LUA, script), f"http://127.0.0.1:{port}"]
     full_env = dict(os.environ, BENCH_LUA_DIR=LUA, **env)
@@ -290,10 +313,105 @@ def wrk(name, port, script, env, args, raw_dir, pids=(), duration=None):
         "cpu_target_cores": round(target_cores, 2), "cpu_wrk_cores": round(wrk_cores, 2),
         "cpu_other_cores": round(max(0.0, machine_cores - target_cores - wrk_cores), 2),
         "loadavg_before": load0, "loadavg_after": os.getloadavg()[0],
+        "waited_for_quiet_s": waited, "background_cores_before": quiet,
     }
     log(f"  {name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
         f"non-2xx {result['non_2xx']}, other load {result['cpu_other_cores']} cores")
     return result
+
+
+# --------------------------------------------------------------------------- profiles
+# Frames worth showing: the service's own code, the YAML parser, SQLite's engine, retain/release.
+INTERESTING = ("OCOP", "Yams", "sqlite3VdbeExec", "sqlite_nio_sqlite3_step", "SQLiteNIO0A10ConnectionC5query",
+               "swift_retain", "swift_release", "__memmove", "__memcmp", "_swift_stdlib_getBinaryProperties")
+
+
+def perf_available():
+    return shutil.which("perf") is not None and subprocess.run(
+        ["perf", "record", "-q", "-o", "/dev/null", "--", "true"], capture_output=True).returncode == 0
+
+
+def perf_report(data, name, raw_dir, top=10):
+    """Flat report (inclusive %, self %) demangled into raw_dir/profile-<name>.txt; returns the top
+    frames of interest as (inclusive %, self %, name)."""
+    out = subprocess.run(["perf", "report", "-i", data, "--children", "--sort", "symbol", "-g", "none", "--stdio",
+                          "--percent-limit", "0.5"], capture_output=True, text=True, timeout=600).stdout
+    frames = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[0].endswith("%") and parts[2] == "[.]":
+            symbol = " ".join(parts[3:])
+            if any(k in symbol for k in INTERESTING) and not symbol.endswith("TA") and "thunk" not in symbol:
+                frames.append((float(parts[0][:-1]), float(parts[1][:-1]), symbol))
+    names = subprocess.run(["swift", "demangle", "--simplified"], input="\n".join(f[2] for f in frames),
+                           capture_output=True, text=True).stdout.splitlines() if frames else []
+    demangled = subprocess.run(["swift", "demangle", "--simplified"], input=out, capture_output=True, text=True).stdout
+    with open(os.path.join(raw_dir, f"profile-{name}.txt"), "w") as f:
+        f.write(demangled)
+    os.remove(data)
+    result, seen = [], set()
+    for (inclusive, self_pct, _), pretty in zip(frames, names):
+        pretty = pretty.replace("specialized ", "").replace("partial apply for ", "")[:140]
+        if pretty in seen:
+            continue
+        seen.add(pretty)
+        result.append([inclusive, self_pct, pretty])
+        if len(result) == top:
+            break
+    return result
+
+
+def profile_under_load(name, pid, port, script, env, args, raw_dir, seconds=8):
+    """perf on the running service while wrk loads it (a separate pass: the measured runs carry no
+    profiler overhead)."""
+    data = os.path.join(RUN, f"perf-{name}.data")
+    full_env = dict(os.environ, BENCH_LUA_DIR=LUA, **env)
+    load = subprocess.Popen(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds + 2}s", "-s",
+                             os.path.join(LUA, script), f"http://127.0.0.1:{port}"], env=full_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    subprocess.run(["perf", "record", "-q", "-F", "499", "-g", "-p", str(pid), "-o", data, "--", "sleep",
+                    str(seconds)], capture_output=True, timeout=seconds + 60)
+    load.wait(timeout=seconds + 60)
+    return perf_report(data, name, raw_dir)
+
+
+def profile_command(name, cmd, raw_dir):
+    data = os.path.join(RUN, f"perf-{name}.data")
+    subprocess.run(["perf", "record", "-q", "-F", "299", "-g", "-o", data, "--"] + cmd, capture_output=True,
+                   cwd=RUN, timeout=3600)
+    return perf_report(data, name, raw_dir)
+
+
+def profile_start(name, service, raw_dir):
+    """perf over a start: from exec until /readyz answers 200."""
+    data = os.path.join(RUN, f"perf-{name}.data")
+    assert port_free(service.port)
+    logf = open(service.log_path, "ab")
+    perf = subprocess.Popen(["perf", "record", "-q", "-F", "299", "-g", "-o", data, "--", service.binary, "serve",
+                             "--database", f"sqlite:{service.database}", "--catalog-dir", service.catalog,
+                             "--media-dir", service.media, "--port", str(service.port), "--host", "127.0.0.1"],
+                            stdout=logf, stderr=subprocess.STDOUT, cwd=RUN)
+    logf.close()
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        try:
+            if request(service.port, "GET", "/readyz", timeout=2)[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.05)
+    perf.send_signal(signal.SIGINT)  # perf stops recording and ends the service it started
+    try:
+        perf.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        perf.kill()
+        perf.wait(timeout=10)
+    for _ in range(100):  # the service must be gone before the next start on the same port
+        if port_free(service.port):
+            break
+        time.sleep(0.1)
+    return perf_report(data, name, raw_dir)
 
 
 # --------------------------------------------------------------------------- steps
@@ -472,9 +590,11 @@ def ledger_snapshot(database):
     return r
 
 
-def ledger_check(database, before, created, sales_lines):
+def ledger_check(database, before, created, sales_lines, in_flight):
     """After a writing scenario: do the books balance, did anything go below zero, does every 201
-    have exactly one sale, and were the scarce SKUs sold at most to their stock?"""
+    have exactly one sale, and were the scarce SKUs sold at most to their stock? wrk stops counting
+    at its deadline with up to one request per connection in flight; those may still commit, so
+    the sales rows may exceed the 201s wrk saw by at most the number of connections."""
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     q = lambda sql, *a: db.execute(sql, a).fetchone()[0]
     mismatches = q("""SELECT COUNT(*) FROM (
@@ -499,7 +619,8 @@ def ledger_check(database, before, created, sales_lines):
         oversold += sold > received
         sold_out += sold == received
     db.close()
-    ok = mismatches == 0 and negative == 0 and new_sales == created and sold_units == ledger_units and oversold == 0
+    ok = (mismatches == 0 and negative == 0 and created <= new_sales <= created + in_flight
+          and sold_units == ledger_units and oversold == 0)
     return {"ok": ok, "level_ledger_mismatches": mismatches, "negative_levels": negative, "sales_rows_added": new_sales,
             "http_201": created, "units_in_sale_lines": sold_units, "units_in_ledger": ledger_units,
             "scarce_skus": len(scarce), "scarce_sold_out": sold_out, "scarce_oversold": oversold}
@@ -554,7 +675,8 @@ def run(args):
     binary = os.path.abspath(args.binary)
     R = {"date": date, "started": datetime.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
          "settings": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration,
-                      "sales_duration_s": args.sales_duration, "warmup_s": args.warmup}, "targets": TARGETS}
+                      "sales_duration_s": args.sales_duration, "warmup_s": args.warmup,
+                      "max_quiet_wait_s": args.max_quiet_wait}, "targets": TARGETS}
     procs = []
     try:
         # 1-2. the 20k catalog and its import
@@ -579,6 +701,7 @@ def run(args):
         published = published_slugs(args.service_port)
         R["published_20k"] = len(published)
         points, R["points_http_s"] = create_points(args.service_port, token, args.points, rng)
+        R["points"] = len(points)
         log(f"  {len(points)} points over HTTP in {R['points_http_s']:.1f} s")
         sales_lines, R["receipts_http_s"] = receive_sample(args.service_port, token, points[: args.sale_points], db,
                                                            published, rng)
@@ -653,11 +776,26 @@ def run(args):
                          duration=duration)
             created = result["statuses"].get("201", 0)
             result["sales_per_s"] = created / result["seconds"]
-            result["ledger_check"] = ledger_check(db, before, created, sales_lines)
+            result["ledger_check"] = ledger_check(db, before, created, sales_lines, args.connections)
             log(f"  {created} sales ({result['sales_per_s']:.0f}/s), statuses {result['statuses']}, "
                 f"ledger {'OK' if result['ledger_check']['ok'] else 'NOT OK'}: {result['ledger_check']}")
             R["scenarios"][scenario] = {"service": result}
         R["rss_end_20k"] = service.rss_mb()
+
+        # 7b. profiles, in a separate pass so that the measured runs carry no profiler overhead
+        if args.profile and perf_available():
+            log("profiling the service under each load, then a start and an unchanged import (perf)")
+            P = R["profiles"] = {}
+            for scenario in ("detail", "list", "search"):
+                P[scenario] = profile_under_load(scenario, service.pid, args.service_port, "paths.lua",
+                                                 {"BENCH_PATHS": files[scenario]}, args, raw_dir)
+            P["sales"] = profile_under_load("sales", service.pid, args.service_port, "sales.lua",
+                                            dict(sale_env, BENCH_RUN_ID=f"profile-{int(time.time())}"), args, raw_dir)
+            service.stop()
+            P["cold_start"] = profile_start("cold-start", service, raw_dir)
+            P["reimport"] = profile_command(
+                "reimport", [binary, "import", os.path.join(catalog, "Catalog"), "--database", f"sqlite:{db}",
+                             "--media-dir", os.path.join(catalog, "Media"), "--log-level", "warning"], raw_dir)
         service.stop()
 
         # 8. the 200k variant: how cost grows (service only; the nginx ceiling does not grow)
@@ -673,7 +811,7 @@ def run(args):
             service_big = Service(binary, args.service_port, db_big, os.path.join(big, "Catalog"),
                                   os.path.join(big, "Media"), "200k")
             procs.append(service_big)
-            R["cold_start_200k_s"] = [service_big.start()]
+            R["cold_start_200k_s"] = [service_big.start(timeout=3600)]
             log(f"  cold start to ready: {R['cold_start_200k_s'][0]:.3f} s")
             published_big = published_slugs(args.service_port)
             R["published_200k"] = len(published_big)
@@ -713,6 +851,9 @@ def main():
     ap.add_argument("--seed", type=int, default=20251)
     ap.add_argument("--service-port", type=int, default=18080)
     ap.add_argument("--nginx-port", type=int, default=18081)
+    ap.add_argument("--max-quiet-wait", type=int, default=45,
+                    help="seconds to wait, before each measured run, for other load to drop below 0.5 cores")
+    ap.add_argument("--no-profile", dest="profile", action="store_false", help="skip the perf profiles")
     ap.add_argument("--wait-user-cli", type=int, default=20, help="minutes to wait for `ocop user add` to exist")
     args = ap.parse_args()
     R, results_dir, raw_dir = run(args)

@@ -103,7 +103,10 @@ def render(R):
     M, st = R["machine"], R["settings"]
     c20 = R["catalog_20k"]
     S = R["scenarios"]
-    other = [r["cpu_other_cores"] for pair in S.values() for k, r in pair.items() if isinstance(r, dict)]
+    runs = [r for pair in S.values() for r in pair.values() if isinstance(r, dict)]
+    runs += list(R.get("scenarios_200k", {}).values())
+    other = [r["cpu_other_cores"] for r in runs]
+    before = [r["background_cores_before"] for r in runs if r.get("background_cores_before") is not None] or [0.0]
     lines = [
         f"# Benchmark results, {R['date']}",
         "",
@@ -136,7 +139,7 @@ def render(R):
         + ", ".join(f"{k}★ {v:.1%}" for k, v in c20["stars_share_of_certified"].items())
         + "; " + ", ".join(f"{k} {v}" for k, v in c20["status"].items())
         + f") as YAML, loaded by `ocop import`. {R['published_20k']:,} products are published on the run date.",
-        f"- Points: {R['paths'] and 500} points created over HTTP (`POST /v1/points`) in {R['points_http_s']:.1f} s.",
+        f"- Points: {R['points']} points created over HTTP (`POST /v1/points`) in {R['points_http_s']:.1f} s.",
         f"- Stock: receipts over HTTP (`POST /v1/points/{{slug}}/receipts`) at the 20 points the sales scenario sells "
         f"from, in {R['receipts_http_s']:.1f} s ({R['ledger_rows_http']} ledger rows); then the history of all 500 points "
         f"written with Python's sqlite3 by `bench/load_stock.py` with the service stopped ({R['bulk_load_summary']}). "
@@ -167,14 +170,25 @@ def render(R):
             f"{R['reimport_200k_s']:.1f} s unchanged; cold start {R['cold_start_200k_s'][0]:.2f} s; "
             f"VmHWM {R['rss_end_200k']['vm_hwm_mb']:.0f} MB.",
         ]
+    if R.get("profiles"):
+        lines += ["", "## Profiles (perf, a separate pass after the measured runs)", "",
+                  "Top frames of the service's own code (and SQLite, the YAML parser, retain/release) by "
+                  "inclusive share of samples, self share in brackets; full demangled reports in "
+                  f"`bench/results/{R['date']}/profile-*.txt`.", ""]
+        for name, frames in R["profiles"].items():
+            shown = "; ".join(f"`{f[2].removesuffix(' - -')}` {f[0]:.0f}% ({f[1]:.0f}%)" for f in frames[:7])
+            lines.append(f"- **{name}**: {shown or 'no frames'}")
     lines += [
         "",
         "## Noise",
         "",
         f"The machine has {M['cores']} cores shared with other engineers' builds and tests. Load from other "
         f"processes during the measured runs ranged from {min(other):.2f} to {max(other):.2f} cores (column "
-        "CPU other); a run with more than ~0.3 there is disturbed. Ratios come from one run, nginx and the "
-        "service measured back to back; expect ±10–15% between runs on this machine.",
+        "CPU other); a run with more than ~0.3 there is disturbed. Before each measured run the harness waited "
+        f"(at most {R['settings'].get('max_quiet_wait_s', '?')} s) for that load to drop below 0.5 cores; it was "
+        f"{min(before):.2f}–{max(before):.2f} cores just before the runs. Ratios come from one run, nginx and the "
+        "service measured back to back; between two trial runs an hour apart the absolute req/s moved by up to 2× "
+        "(nginx detail: 45k vs 22k req/s), the ratios far less.",
         "",
     ]
     return "\n".join(lines)

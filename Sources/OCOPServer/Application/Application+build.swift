@@ -97,6 +97,8 @@ public func buildRouter(
         .addRoutes(to: v1)
     StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     WebhooksController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    CertificatesController(database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel)
+        .addRoutes(to: v1)
     TransfersController(
         database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
     ).addRoutes(to: v1)

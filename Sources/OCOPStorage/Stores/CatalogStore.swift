@@ -137,13 +137,10 @@ public struct CatalogStore: Sendable {
                     sql, actor: actor, action: "withdraw", entity: "product", entityID: slug,
                     before: stored.products[slug]?.json, after: nil, at: timestamp)
             }
-            let revision = try await sql.raw(
-                "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision"
-            ).first()?.decode(column: "revision", as: Int.self) ?? 0
-            try await database.announce(.catalog, in: sql)
-            let summary = #"{"revision":\#(revision),"products_saved":\#(changes.productsToSave.count),"#
-                + #""products_withdrawn":\#(changes.productsToWithdraw.count)}"#
-            try await WebhookStore.enqueue(event: "catalog.changed", data: summary, in: sql, at: now)
+            try await Self.markChanged(
+                sql,
+                summary: #"{"products_saved":\#(changes.productsToSave.count),"#
+                    + #""products_withdrawn":\#(changes.productsToWithdraw.count)}"#, at: now)
             for slug in changes.producersToWithdraw {
                 try await sql.raw("UPDATE producers SET withdrawn_at = \(bind: timestamp) WHERE slug = \(bind: slug)").run()
                 try await AuditLog.append(
@@ -151,6 +148,17 @@ public struct CatalogStore: Sendable {
                     before: stored.producers[slug]?.json, after: nil, at: timestamp)
             }
         }
+    }
+
+    /// After any committed catalog change: bump the revision (every node reloads), notify the
+    /// other nodes, and queue `catalog.changed` for webhook subscribers. `summary` is a JSON object.
+    static func markChanged(_ sql: any SQLDatabase, summary: String, at now: Moment) async throws {
+        let revision = try await sql.raw(
+            "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision"
+        ).first()?.decode(column: "revision", as: Int.self) ?? 0
+        try await sql.announce(.catalog)
+        let data = #"{"revision":\#(revision),"# + summary.dropFirst()
+        try await WebhookStore.enqueue(event: "catalog.changed", data: data, in: sql, at: now)
     }
 
     private static func storedDocuments(_ sql: any SQLDatabase) async throws -> StoredDocuments {
@@ -229,7 +237,8 @@ public struct CatalogStore: Sendable {
                 """
             ).run()
         }
-        try await sql.raw("DELETE FROM certificates WHERE product_slug = \(bind: product.slug)").run()
+        // Only the certificates the files hold: those issued over the API stay.
+        try await sql.raw("DELETE FROM certificates WHERE product_slug = \(bind: product.slug) AND source = 'catalog'").run()
         for certificate in product.certificates {
             try await sql.raw(
                 """

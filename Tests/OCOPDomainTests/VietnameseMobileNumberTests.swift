@@ -1,0 +1,60 @@
+import OCOPDomain
+import Testing
+
+@Suite struct VietnameseMobileNumberTests {
+    @Test(arguments: [
+        ("0912345678", "0912345678"),
+        ("0381234567", "0381234567"),
+        ("0561234567", "0561234567"),
+        ("0701234567", "0701234567"),
+        ("0861234567", "0861234567"),
+        ("0987654321", "0987654321"),
+        ("+84912345678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("+840912345678", "0912345678"),
+        ("0912.345.678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("0912-345-678", "0912345678"),
+        ("091 234 5678", "0912345678"),
+        ("0912 - 345 - 678", "0912345678"),
+        ("  0912345678\n", "0912345678"),
+    ])
+    func acceptsMobileNumbersInTheirUsualForms(text: String, digits: String) {
+        #expect(VietnameseMobileNumber(text)?.digits == digits)
+    }
+
+    @Test(arguments: [
+        "0243826888",  // Hà Nội landline
+        "02838123456",  // Hồ Chí Minh City landline
+        "0112345678",  // no such network
+        "0612345678",
+        "1912345678",  // no trunk zero
+        "091234567",  // nine digits
+        "09123456789",  // eleven digits
+        "01681234567",  // pre-2018 eleven-digit mobile
+        "+85212345678",  // another country
+        "+8402438268888",
+        "0912..345678",
+        "0912    345678",
+        ".0912345678",
+        "0912345678-",
+        "0912a345678",
+        "+",
+        "",
+    ])
+    func refusesLandlinesOtherPrefixesAndWrongLengths(text: String) {
+        #expect(VietnameseMobileNumber(text) == nil)
+    }
+
+    @Test func staffSeeAMaskedFormAndGatewaysTheE164Form() {
+        let number = VietnameseMobileNumber("0912.345.678")!
+        #expect(number.masked == "0912***678")
+        #expect(number.e164 == "+84912345678")
+        #expect(number.description == "0912345678")
+    }
+
+    @Test func theSameNumberWrittenDifferentlyIsEqual() {
+        #expect(VietnameseMobileNumber("+84 912 345 678") == VietnameseMobileNumber("0912-345-678"))
+    }
+}
