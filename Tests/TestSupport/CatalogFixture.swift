@@ -58,6 +58,7 @@ public struct CatalogFixture: Sendable {
         public var story = "Sản phẩm truyền thống của địa phương."
         public var nameEN: String?
         public var price = 100_000
+        public var gtin: String? = nil
         public var sku: String
         public var certificates: String
 
@@ -81,7 +82,7 @@ public struct CatalogFixture: Sendable {
               - sku: \(sku)
                 label: hộp 500g
                 price: \(price)
-                weight_grams: 550
+                weight_grams: 550\(gtin.map { "\n    gtin: \"\($0)\"" } ?? "")
             media:
               - file: products/sample.png
                 alt:
@@ -129,7 +130,7 @@ public struct CatalogFixture: Sendable {
             ProductSpec(
                 slug: "cam-sanh-hop-5kg", name: "Cam sành hộp 5kg", producer: "htx-dong-xanh", group: "I.1.a",
                 listedOn: "2024-12-21", story: "Cam trồng trên đất đồi, hương vị đặc biệt của vùng cao.",
-                price: 250_000, sku: "CAM-5KG",
+                price: 250_000, gtin: "8934588012228", sku: "CAM-5KG",
                 certificates: certificate(stars: 4, score: 75, issued: "2024-12-18", number: "02/GCN")),
             ProductSpec(
                 slug: "mat-ong-bac-ha", name: "Mật ong bạc hà", producer: "htx-dong-xanh", group: "I.2.b",

@@ -138,7 +138,7 @@ public struct LiveCommentParser: Sendable {
                     // "sđt0912345678" may glue a number to a word, but then it is one unbroken run;
                     // groups joined across gaps start on their own, so "cs01 2" never feeds a number.
                     let gap = runs[j - 1].upperBound..<runs[j].lowerBound
-                    guard !afterLetter, gap.count <= 3, gap.allSatisfy({ isGroupSeparator(text[$0]) }) else { break }
+                    guard !afterLetter, VietnameseMobileNumber.isGroupGap(text[gap]) else { break }
                 }
                 digits.unicodeScalars.append(contentsOf: text[runs[j]])
                 if digits.utf8.count > 13 { break }
@@ -310,14 +310,18 @@ public struct LiveCommentParser: Sendable {
         let codeIndices = items.indices.filter { if case .code = items[$0] { true } else { false } }
         guard let firstCode = codeIndices.first else { return [] }
         var used: Set<Int> = []
-        let quantityFirst = markedAfter(firstCode, in: items) == nil && numberBefore(firstCode, in: items).map { (1...99).contains($0.value) } == true
+        let quantityFirst =
+            markedAfter(firstCode, in: items) == nil
+            && numberBefore(firstCode, in: items).map { (1...99).contains($0.value) } == true
 
         var lines: [LiveOrderLine] = []
         for index in codeIndices {
             guard case .code(let session) = items[index] else { continue }
             var found = markedAfter(index, in: items, excluding: used)
             if found == nil {
-                found = quantityFirst ? numberBefore(index, in: items, excluding: used) : bareAfter(index, in: items, excluding: used)
+                found =
+                    quantityFirst
+                    ? numberBefore(index, in: items, excluding: used) : bareAfter(index, in: items, excluding: used)
             }
             if let found { used.insert(found.at) }
             guard let session else { continue }
@@ -372,9 +376,14 @@ public struct LiveCommentParser: Sendable {
 
     private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 97 && scalar.value <= 122 }
-    private static func isLetter(_ character: Character) -> Bool { character.unicodeScalars.first.map(isLetter) ?? false }
+    private static func isLetter(_ character: Character) -> Bool {
+        character.unicodeScalars.first.map(isLetter) ?? false
+    }
     private static func isDigit(_ character: Character) -> Bool { character.unicodeScalars.first.map(isDigit) ?? false }
-    private static func isGroupSeparator(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "." || scalar == "-" }
-    private static func isDigits(_ text: some StringProtocol) -> Bool { !text.isEmpty && text.unicodeScalars.allSatisfy(isDigit) }
-    private static func isLetters(_ text: some StringProtocol) -> Bool { !text.isEmpty && text.unicodeScalars.allSatisfy(isLetter) }
+    private static func isDigits(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy(isDigit)
+    }
+    private static func isLetters(_ text: some StringProtocol) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy(isLetter)
+    }
 }

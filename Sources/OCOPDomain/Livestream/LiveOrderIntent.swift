@@ -11,7 +11,9 @@ public struct LiveOrderIntent: Hashable, Sendable {
     /// When the (first) comment was posted: the order's place in the queue for stock.
     public var postedAt: Moment
 
-    public init(viewerID: String, viewerName: String, phone: VietnameseMobileNumber, lines: [LiveOrderLine], postedAt: Moment) {
+    public init(
+        viewerID: String, viewerName: String, phone: VietnameseMobileNumber, lines: [LiveOrderLine], postedAt: Moment
+    ) {
         self.viewerID = viewerID
         self.viewerName = viewerName
         self.phone = phone

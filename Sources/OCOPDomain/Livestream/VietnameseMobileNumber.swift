@@ -6,25 +6,23 @@ public struct VietnameseMobileNumber: Hashable, Sendable, CustomStringConvertibl
     /// Accepts "0912345678", "+84912345678" or "84912345678" (also "+84 0912…"), with spaces, dots or
     /// dashes between digit groups; refuses landlines (02…), other prefixes and wrong lengths.
     public init?(_ text: String) {
-        let scalars = Array(text.unicodeScalars.drop(while: Self.isBlank).reversed().drop(while: Self.isBlank).reversed())
+        let scalars = Array(
+            text.unicodeScalars.drop(while: Self.isBlank).reversed().drop(while: Self.isBlank).reversed())
         guard let first = scalars.first else { return nil }
         let plus = first == "+"
         var national: [UInt8] = []
-        var gap = 0
+        var gap: [Unicode.Scalar] = []
         for (offset, scalar) in scalars.enumerated() where !(plus && offset == 0) {
             if let digit = Self.digit(scalar) {
+                guard gap.isEmpty || (!national.isEmpty && Self.isGroupGap(gap)) else { return nil }
                 national.append(digit)
-                gap = 0
-            } else if Self.isSeparator(scalar) {
-                // Separators only sit between digit groups, and a group gap is short ("0912 - 345").
-                gap += 1
-                guard !national.isEmpty, gap <= 3 else { return nil }
+                gap = []
             } else {
-                return nil
+                gap.append(scalar)
             }
             guard national.count <= 12 else { return nil }
         }
-        guard gap == 0 else { return nil }
+        guard gap.isEmpty else { return nil }
         guard let normalised = Self.nationalDigits(national, international: plus) else { return nil }
         digits = String(decoding: normalised.map { $0 + 48 }, as: UTF8.self)
     }
@@ -56,8 +54,13 @@ public struct VietnameseMobileNumber: Hashable, Sendable, CustomStringConvertibl
         scalar.value >= 48 && scalar.value <= 57 ? UInt8(scalar.value - 48) : nil
     }
 
-    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "." || scalar == "-"
+    /// Whether the characters between two digit groups join them into one number: up to three
+    /// characters, spaces with at most one dot or dash ("0912 345", "0912.345", "0912 - 345").
+    static func isGroupGap(_ gap: some Collection<Unicode.Scalar>) -> Bool {
+        guard !gap.isEmpty, gap.count <= 3, gap.allSatisfy({ $0 == " " || $0 == "." || $0 == "-" }) else {
+            return false
+        }
+        return gap.count(where: { $0 != " " }) <= 1
     }
 
     private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {

@@ -13,12 +13,17 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var mediaDirectory: URL
     public var auth: AuthSettings
+    /// The address printed in stamp URLs, e.g. "https://ocop.tuyenquang.gov.vn"; empty for relative.
+    public var publicBaseURL: String
 
-    public init(host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings()) {
+    public init(
+        host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings(), publicBaseURL: String = ""
+    ) {
         self.host = host
         self.port = port
         self.mediaDirectory = mediaDirectory
         self.auth = auth
+        self.publicBaseURL = publicBaseURL
     }
 }
 
@@ -99,6 +104,10 @@ public func buildRouter(
     WebhooksController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     CertificatesController(database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel)
         .addRoutes(to: v1)
+    StampsController(
+        database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
+        publicBaseURL: configuration.publicBaseURL
+    ).addRoutes(to: router, v1: v1)
     TransfersController(
         database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
     ).addRoutes(to: v1)

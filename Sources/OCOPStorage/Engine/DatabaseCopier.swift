@@ -20,11 +20,11 @@ public struct DatabaseCopier: Sendable {
         "producers", "products", "variants", "product_media", "certificates", "catalog_revision", "audit_log",
         "users", "user_scopes", "sessions", "login_throttle",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
-        "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions",
+        "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions", "stamp_runs", "stamps", "stamp_scans",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
-        "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions",
+        "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions", "stamp_runs",
     ]
 
     let source: Database

@@ -12,6 +12,6 @@ struct Migration: Sendable {
 enum Migrations {
     static let all: [Migration] = [
         CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
-        CertificateLifecycleSchema.migration,
+        CertificateLifecycleSchema.migration, StampsSchema.migration,
     ]
 }

@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on [env OCOP_PORT, default 8080]")
     var port: Int?
 
+    @Option(help: "Public address printed in stamp URLs [env OCOP_PUBLIC_URL, default http://HOST:PORT]")
+    var publicURL: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = try options.bootstrapLogging()
@@ -30,9 +33,10 @@ struct Serve: AsyncParsableCommand {
         guard let port = port ?? (portText.map { Int($0) } ?? 8080), (0...65535).contains(port) else {
             throw ValidationError("OCOP_PORT: '\(portText ?? "")' is not a port number")
         }
+        let listenHost = host ?? environment["OCOP_HOST"] ?? "127.0.0.1"
         let configuration = ServerConfiguration(
-            host: host ?? environment["OCOP_HOST"] ?? "127.0.0.1", port: port,
-            mediaDirectory: options.mediaDirectory)
+            host: listenHost, port: port, mediaDirectory: options.mediaDirectory,
+            publicBaseURL: publicURL ?? environment["OCOP_PUBLIC_URL"] ?? "http://\(listenHost):\(port)")
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
         do {

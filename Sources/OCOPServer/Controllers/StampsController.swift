@@ -1,0 +1,190 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Traceability stamps: runs of codes for the stamp printer (admin or the product's producer), and
+/// the public check a shopper's phone makes when it scans one.
+struct StampsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let readModel: CatalogReadModel
+    /// Where printed URLs point, e.g. "https://ocop.tuyenquang.gov.vn"; empty for relative URLs.
+    let publicBaseURL: String
+
+    /// A single item is rarely scanned more than this; beyond it, or in two provinces, the code is
+    /// probably printed on more than one item.
+    static let copiedScanThreshold = 20
+
+    func addRoutes(to router: Router<AppRequestContext>, v1: RouterGroup<AppRequestContext>) {
+        v1.post("products/:slug/stamps", use: issue)
+        v1.get("stamp-runs/:id/codes.csv", use: codes)
+        v1.get("verify/:code", use: verify)
+        router.get("v/:code", use: verify)
+        // GS1 Digital Link: the stamp code is the serial (AI 21) of the product's GTIN (AI 01).
+        router.get("01/:gtin/10/:batch/21/:code", use: verify)
+        router.get("01/:gtin/21/:code", use: verify)
+    }
+
+    private var store: StampStore { StampStore(database: database) }
+
+    struct IssueRequest: Decodable {
+        var count: Int
+        var batch: String?
+    }
+
+    struct IssueAnswer: Encodable {
+        var runId: Int
+        var product: String
+        var batch: String?
+        var count: Int
+        var codesCsv: String
+    }
+
+    @Sendable func issue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let product = try context.parameters.require("slug")
+        try requireOwnerOrAdmin(context, product: product)
+        let (body, _) = try await RequestBody.decode(IssueRequest.self, from: request)
+        if let batch = body.batch, batch.isEmpty || !StockRules.isValidBatch(batch) {
+            throw Problem.badParameter("batch", "1–40 printable characters")
+        }
+        let run = try await store.createRun(
+            product: product, batch: body.batch, count: body.count, actor: try context.requireIdentity().actor,
+            at: clock.now())
+        return try ResponseJSON.response(
+            IssueAnswer(
+                runId: run.id, product: product, batch: run.batch, count: run.codes.count,
+                codesCsv: "/v1/stamp-runs/\(run.id)/codes.csv"),
+            status: .created)
+    }
+
+    /// The run as CSV for the stamp printer: code and the URL its QR code carries.
+    @Sendable func codes(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = Int(try context.parameters.require("id")), let run = try await store.run(id) else {
+            throw Problem.notFound("no stamp run")
+        }
+        try requireOwnerOrAdmin(context, product: run.product)
+        let gtin = readModel.snapshot().contents.products.first { $0.slug == run.product }?
+            .variants.compactMap(\.gtin).first
+        var csv = "code,url\r\n"
+        for code in run.codes {
+            let path: String
+            switch (gtin, run.batch) {
+            case let (gtin?, batch?): path = "/01/\(gtin.gtin14)/10/\(batch.addingPathEscapes)/21/\(code.symbols)"
+            case let (gtin?, nil): path = "/01/\(gtin.gtin14)/21/\(code.symbols)"
+            default: path = "/v/\(code.symbols)"
+            }
+            csv += "\(code),\(publicBaseURL)\(path)\r\n"
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"stamps-\(run.product)-\(id).csv\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    /// Public: is this a genuine stamp of a valid OCOP product today? Unknown codes are "not genuine".
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = try context.parameters.require("code")
+        let province = request.uri.queryParameters.get("province").flatMap {
+            readModel.snapshot().localities.province(codeOrName: $0)?.code
+        }
+        var json = JSONWriter(capacity: 1024)
+        json.beginObject()
+        json.key("code")
+        json.string(text)
+        guard let code = StampCode(text), let scan = try await store.scan(code, province: province ?? "", at: clock.now())
+        else {
+            json.key("genuine")
+            json.bool(false)
+            json.key("verdict")
+            json.string("not_genuine")
+            json.endObject()
+            return ResponseJSON.response(json.bytes)
+        }
+        let snapshot = readModel.snapshot()
+        let product = snapshot.contents.products.first { $0.slug == scan.product }
+        let producer = snapshot.contents.producers.first { $0.slug == product?.producerSlug }
+        let current = product.flatMap { PublicationRule.currentCertificate(among: $0.certificates, on: snapshot.day) }
+        let latest = current ?? product?.certificates.max { $0.issuedOn < $1.issuedOn }
+        let copied = scan.totalScans > Self.copiedScanThreshold || scan.provinces.count > 1
+        let status: String =
+            if copied { "possibly_copied" } else if current != nil { "valid_ocop" } else {
+                latest.map { $0.stars.value < 3 ? "not_certified" : $0.status(on: snapshot.day).rawValue } ?? "not_certified"
+            }
+        json.key("genuine")
+        json.bool(true)
+        json.key("verdict")
+        json.string(status)
+        json.key("valid_ocop_today")
+        json.bool(current != nil)
+        json.key("possibly_copied")
+        json.bool(copied)
+        json.key("scans")
+        json.int(scan.totalScans)
+        json.key("batch")
+        json.string(scan.batch)
+        json.key("product")
+        json.beginObject()
+        json.key("slug")
+        json.string(scan.product)
+        json.key("name")
+        json.string(product?.name.vi)
+        json.key("stars")
+        if let current { json.int(current.stars.value) } else { json.null() }
+        json.endObject()
+        json.key("producer")
+        if let producer {
+            json.beginObject()
+            json.key("slug")
+            json.string(producer.slug)
+            json.key("name")
+            json.string(producer.name)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("certificate")
+        if let latest {
+            json.beginObject()
+            json.key("number")
+            json.string(latest.number)
+            json.key("expires_on")
+            json.string(latest.expiresOn.description)
+            json.key("status")
+            json.string(latest.status(on: snapshot.day).rawValue)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.endObject()
+        return ResponseJSON.response(json.bytes)
+    }
+
+    private func requireOwnerOrAdmin(_ context: AppRequestContext, product: String) throws {
+        let identity = try context.requireIdentity()
+        let owner = readModel.snapshot().contents.products.first { $0.slug == product }?.producerSlug
+        guard identity.isAdmin || owner.map(identity.canActForProducer) == true else {
+            throw Problem(.forbidden, "\(identity.username) may not issue stamps for '\(product)'")
+        }
+    }
+}
+
+extension String {
+    /// Percent-escapes what may not stand in a path segment.
+    fileprivate var addingPathEscapes: String {
+        var result = ""
+        for byte in utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar)) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded
+            }
+        }
+        return result
+    }
+
+    fileprivate var leftPadded: String { count < 2 ? "0" + self : self }
+}
