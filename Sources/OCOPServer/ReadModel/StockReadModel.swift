@@ -1,4 +1,4 @@
-public import OCOPDomain
+import OCOPDomain
 public import OCOPStorage
 import Synchronization
 

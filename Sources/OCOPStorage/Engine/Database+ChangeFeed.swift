@@ -1,4 +1,4 @@
-public import OCOPDomain
+import OCOPDomain
 import PostgresNIO
 public import SQLKit
 
@@ -47,8 +47,10 @@ extension Database {
             throw DomainError(.invalid, "only PostgreSQL pushes change notices")
         }
         try await client.withConnection { connection in
-            for try await notification in try await connection.listen(ChangeNotice.channel) {
-                if let notice = ChangeNotice(payload: notification.payload) { await handle(notice) }
+            try await connection.listen(on: ChangeNotice.channel) { notifications in
+                for try await notification in notifications {
+                    if let notice = ChangeNotice(payload: notification.payload) { await handle(notice) }
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import OCOPDomain
+import OCOPDomain
 import PostgresKit
 import PostgresNIO
 public import SQLKit

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import OCOPDomain
+import OCOPDomain
 import SQLKit
 import SQLiteKit
 

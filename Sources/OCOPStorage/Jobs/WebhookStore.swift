@@ -1,6 +1,6 @@
 import Foundation
 public import OCOPDomain
-public import SQLKit
+import SQLKit
 
 /// A partner endpoint told about catalog changes (e.g. a province portal that purges its cache).
 public struct WebhookSubscription: Sendable, Hashable, Codable {

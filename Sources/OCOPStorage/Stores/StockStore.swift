@@ -1,5 +1,5 @@
-public import OCOPDomain
-public import SQLKit
+import OCOPDomain
+import SQLKit
 
 /// Stock at points: every change is a ledger row, and the level it changes is updated in the same
 /// transaction, conditionally, so stock never goes negative however many sales race.
