@@ -19,8 +19,26 @@ public enum VietnameseText {
     }
 
     /// Splits folded text into words of letters and digits.
-    public static func words(_ text: String) -> [Substring] {
-        fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+    ///
+    /// Works on Unicode scalars rather than Characters: after folding, Vietnamese is plain ASCII,
+    /// and grapheme breaking would cost more than the rest of indexing together.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in fold(text).unicodeScalars {
+            let isWordScalar =
+                scalar.isASCII
+                ? (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))
+                : (scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
+            if isWordScalar {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                words.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { words.append(String(current)) }
+        return words
     }
 
     /// A URL slug from a Vietnamese name: "Trà shan tuyết Độ Khoa" → "tra-shan-tuyet-do-khoa".

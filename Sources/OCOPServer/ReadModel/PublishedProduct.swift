@@ -1,7 +1,9 @@
 import OCOPDomain
 
 /// A product that is publishable on the snapshot's day, with everything a read needs pre-computed.
-struct PublishedProduct: Sendable {
+/// A class, not a struct: lists and searches pass thousands of these around per request, and a
+/// reference costs one retain where a copy of all these fields cost dozens.
+final class PublishedProduct: Sendable {
     let product: Product
     let producer: Producer
     let certificate: Certificate

@@ -29,27 +29,25 @@ struct SearchIndex: Sendable {
     private let productCount: Int
 
     init(products: [PublishedProduct]) {
-        var best: [String: [Int32: UInt8]] = [:]
-        func add(_ text: String, _ product: Int32, _ weight: UInt8) {
-            for word in VietnameseText.words(text) {
-                best[String(word), default: [:]][product] = max(weight, best[String(word)]?[product] ?? 0)
-            }
-        }
-        for (index, entry) in products.enumerated() {
-            let id = Int32(index)
-            let product = entry.product
-            add(product.name.vi, id, Self.nameWeight)
-            if let en = product.name.en { add(en, id, Self.nameWeight) }
-            add(entry.producer.name, id, Self.producerWeight)
-            for text in [product.description.vi, product.description.en, product.story.vi, product.story.en] {
-                if let text { add(text, id, Self.textWeight) }
-            }
-        }
         var postings: [String: [Posting]] = [:]
-        postings.reserveCapacity(best.count)
-        for (word, products) in best {
-            postings[word] = products.map { Posting(product: $0.key, weight: $0.value) }
-                .sorted { $0.product < $1.product }
+        for (index, entry) in products.enumerated() {
+            // The best weight of each word within this product, then one posting per word: products
+            // are visited in order, so every posting list comes out sorted by product.
+            var weights: [String: UInt8] = [:]
+            func add(_ text: String?, _ weight: UInt8) {
+                guard let text else { return }
+                for word in VietnameseText.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
+            }
+            let product = entry.product
+            add(product.name.vi, Self.nameWeight)
+            add(product.name.en, Self.nameWeight)
+            add(entry.producer.name, Self.producerWeight)
+            for text in [product.description.vi, product.description.en, product.story.vi, product.story.en] {
+                add(text, Self.textWeight)
+            }
+            for (word, weight) in weights {
+                postings[word, default: []].append(Posting(product: Int32(index), weight: weight))
+            }
         }
         self.postings = postings
         self.words = postings.keys.sorted()
@@ -58,7 +56,7 @@ struct SearchIndex: Sendable {
 
     /// The products that hold every word of `query`, with their scores; empty when nothing matches.
     func search(_ query: String) -> [Match] {
-        let queryWords = VietnameseText.words(query).map(String.init)
+        let queryWords = VietnameseText.words(query)
         guard !queryWords.isEmpty else { return [] }
         var matchedWords = [UInt8](repeating: 0, count: productCount)
         var scores = [Int](repeating: 0, count: productCount)
