@@ -65,11 +65,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OCOPMarketplaces",
+            dependencies: [
+                "OCOPDomain",
+                "CurlHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OCOPServer",
             dependencies: [
                 "OCOPDomain",
                 "OCOPStorage",
                 "CurlHTTP",
+                "OCOPMarketplaces",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -105,6 +115,22 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MarketplaceFakes",
+            dependencies: [
+                "OCOPMarketplaces",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MarketplaceFakes",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPMarketplacesTests",
+            dependencies: ["OCOPMarketplaces", "MarketplaceFakes", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OCOPDomainTests",
             dependencies: ["OCOPDomain"],
@@ -118,7 +144,8 @@ let package = Package(
         .testTarget(
             name: "OCOPServerTests",
             dependencies: [
-                "OCOPServer", "OCOPStorage", "OCOPDomain", "TestSupport", "CurlHTTP",
+                "OCOPServer", "OCOPStorage", "OCOPDomain", "TestSupport", "CurlHTTP", "OCOPMarketplaces",
+                "MarketplaceFakes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -89,8 +89,12 @@ public func buildRouter(
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
     let v1 = router.group("v1")
-    ProductsController(readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel)
-        .addRoutes(to: v1)
+    // Capabilities that add a section to the product page append it here.
+    let productPageSections: [any ProductPageSection] = []
+    ProductsController(
+        readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel,
+        sections: productPageSections
+    ).addRoutes(to: v1)
     ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
     AuthController(database: dependencies.database, clock: dependencies.clock, settings: configuration.auth)
         .addRoutes(to: v1)

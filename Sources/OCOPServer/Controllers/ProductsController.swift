@@ -5,6 +5,8 @@ import OCOPDomain
 struct ProductsController<Context: RequestContext>: Sendable {
     let readModel: CatalogReadModel
     let stockReadModel: StockReadModel
+    /// Parts of the page other capabilities own, in the order they appear ("listings", "fairs", …).
+    let sections: [any ProductPageSection]
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("products", use: list)
@@ -51,8 +53,17 @@ struct ProductsController<Context: RequestContext>: Sendable {
         var body = entry.detailPrefixJSON[language]!
         body.append(contentsOf: #","available_at":"#.utf8)
         body.append(contentsOf: json.bytes)
-        body.append(contentsOf: #","listings":[]}"#.utf8)
-        let etag = HTTPHelpers.etag(snapshot.version, String(stockVersion), language.rawValue, slug)
+        for section in sections {
+            body.append(contentsOf: #",""#.utf8)
+            body.append(contentsOf: section.key.utf8)
+            body.append(contentsOf: #"":"#.utf8)
+            body.append(contentsOf: section.json(forProduct: slug, language: language))
+        }
+        if !sections.contains(where: { $0.key == "listings" }) { body.append(contentsOf: #","listings":[]"#.utf8) }
+        body.append(UInt8(ascii: "}"))
+        let sectionVersions = sections.map { String($0.version) }.joined(separator: ".")
+        let etag = HTTPHelpers.etag(
+            snapshot.version, String(stockVersion), sectionVersions, language.rawValue, slug)
         return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
     }
 }
