@@ -1,0 +1,33 @@
+public import CurlHTTP
+public import OCOPDomain
+
+/// Builds the adapter for a marketplace; the one place the sync engine gets adapters from.
+public enum MarketplaceAdapters {
+    /// The adapter speaking `marketplace`'s seller API over `transport`, timestamps from `clock`.
+    /// `timeout` bounds each HTTP exchange the adapter makes.
+    public static func adapter(
+        for marketplace: Marketplace, transport: any HTTPTransport, clock: any WallClock,
+        timeout: Duration = .seconds(15)
+    ) -> any MarketplaceAdapter {
+        switch marketplace {
+        case .shopee, .lazada, .tiktokShop, .tiki, .facebook:
+            PendingAdapter(marketplace: marketplace)
+        }
+    }
+}
+
+/// Stands in for an adapter still being written: refuses every push. Removed once all five exist.
+struct PendingAdapter: MarketplaceAdapter {
+    let marketplace: Marketplace
+    var requiredCredentials: [String] { [] }
+
+    func push(_ operation: ListingOperation, account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> PushResult
+    {
+        throw MarketplaceError(.rejected, code: "not_supported", message: "\(marketplace.rawValue) is not supported yet")
+    }
+
+    func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+        throw MarketplaceError(.rejected, code: "not_supported", message: "\(marketplace.rawValue) is not supported yet")
+    }
+}
