@@ -1,3 +1,4 @@
+import Foundation
 public import OCOPDomain
 
 /// UTC timestamps as ISO 8601 text with milliseconds ("2026-11-22T21:37:51.123Z"), which sort as text.
@@ -16,5 +17,17 @@ public enum ISOTimestamp {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(date)T\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(milli, 3))Z"
+    }
+}
+
+extension ISOTimestamp {
+    /// Reads an ISO 8601 timestamp with a zone ("2026-11-23T19:30:00+07:00", "…Z", with or
+    /// without fractional seconds); nil for anything else.
+    public static func moment(_ text: String) -> Moment? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions.insert(.withFractionalSeconds)
+        guard let date = plain.date(from: text) ?? fractional.date(from: text) else { return nil }
+        return Moment(unixMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 }

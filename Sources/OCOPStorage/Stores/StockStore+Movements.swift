@@ -22,14 +22,17 @@ extension StockStore {
         return MovementResult(point: point, reference: reference, entries: entries)
     }
 
-    /// A counter sale at catalog prices (less any discount), batches first-expiring-first-out.
-    /// Either every line is sold or none is.
+    /// A sale at catalog prices (or the line's agreed price) less any discount, batches first-
+    /// expiring-first-out, from the units not held for open orders. Either every line is sold or none is.
+    /// `channel` names where it was sold ("counter", "livestream", …) for the reports.
     public func sell(
-        _ sql: any SQLDatabase, point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment
+        _ sql: any SQLDatabase, point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment,
+        channel: String = "counter"
     ) async throws -> SaleRecord {
         try await Self.requirePoint(point, sql)
         let variants = try await Self.requireVariants(lines.map(\.sku), sql)
-        for (index, line) in lines.enumerated() where line.discount > variants[line.sku]!.price * line.quantity {
+        func unitPrice(_ line: SaleLine) -> Int { line.unitPrice ?? variants[line.sku]!.price }
+        for (index, line) in lines.enumerated() where line.discount > unitPrice(line) * line.quantity {
             throw DomainError.invalid(field: "lines[\(index)].discount", "exceeds the line's price")
         }
         let timestamp = ISOTimestamp.string(now)
@@ -43,30 +46,33 @@ extension StockStore {
         var saleLines: [SaleRecord.Line] = []
         for (index, line) in lines.enumerated() {
             let variant = variants[line.sku]!
-            let available = try await Self.batches(point: point, sku: line.sku, sql)
-            guard let allocation = FEFOAllocation.allocate(line.quantity, from: available) else {
-                let have = available.reduce(0) { $0 + $1.quantity }
+            let price = unitPrice(line)
+            let stock = try await StockHolds.lockedAvailability(point: point, sku: line.sku, at: timestamp, sql)
+            let free = StockHolds.free(stock)
+            guard free >= line.quantity, let allocation = FEFOAllocation.allocate(line.quantity, from: stock.batches)
+            else {
+                let heldNote = stock.held > 0 ? " (\(stock.held) more held for open orders)" : ""
                 throw DomainError(
-                    .conflict, "not enough stock of \(line.sku) at \(point): \(have) left, \(line.quantity) asked",
-                    issues: [.init(field: "lines[\(index)].quantity", reason: "only \(have) in stock")])
+                    .conflict, "not enough stock of \(line.sku) at \(point): \(free) left\(heldNote), \(line.quantity) asked",
+                    issues: [.init(field: "lines[\(index)].quantity", reason: "only \(free) in stock")])
             }
             for batch in allocation {
                 try await move(
                     sql, point: point, sku: line.sku, batch: batch.batch, bestBefore: batch.bestBefore,
                     delta: -batch.quantity, kind: .sale, reason: payment.rawValue, reference: reference, actor: actor,
-                    at: timestamp, unitPrice: variant.price)
+                    at: timestamp, unitPrice: price)
             }
             saleLines.append(
                 SaleRecord.Line(
-                    sku: line.sku, product: variant.product, quantity: line.quantity, unitPrice: variant.price,
-                    discount: line.discount, amount: variant.price * line.quantity - line.discount, batches: allocation))
+                    sku: line.sku, product: variant.product, quantity: line.quantity, unitPrice: price,
+                    discount: line.discount, amount: price * line.quantity - line.discount, batches: allocation))
         }
         let total = saleLines.reduce(0) { $0 + $1.amount }
         let saleID = try await sql.raw(
             """
-            INSERT INTO sales (point_slug, receipt_number, payment_method, total, at, actor)
+            INSERT INTO sales (point_slug, receipt_number, payment_method, total, at, actor, channel)
             VALUES (\(bind: point), \(bind: receiptNumber), \(bind: payment.rawValue), \(bind: total), \(bind: timestamp),
-                \(bind: actor))
+                \(bind: actor), \(bind: channel))
             RETURNING id
             """
         ).first()?.decode(column: "id", as: Int.self) ?? 0

@@ -27,9 +27,13 @@ extension StockStore {
         var sent: [String: TransferRecord.Line] = [:]
         var order: [String] = []
         for (index, line) in lines.enumerated() {
-            let available = try await Self.batches(point: from, sku: line.sku, sql)
+            let stock = try await StockHolds.lockedAvailability(point: from, sku: line.sku, at: timestamp, sql)
+            let available = stock.batches
             let allocation: [BatchQuantity]?
-            if let batch = line.batch {
+            // Units held for open orders stay at the point.
+            if StockHolds.free(stock) < line.quantity {
+                allocation = nil
+            } else if let batch = line.batch {
                 let held = available.first { $0.batch == batch }
                 allocation = (held?.quantity ?? 0) >= line.quantity
                     ? [BatchQuantity(batch: batch, bestBefore: held?.bestBefore, quantity: line.quantity)] : nil

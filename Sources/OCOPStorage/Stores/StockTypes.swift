@@ -26,11 +26,14 @@ public struct SaleLine: Sendable, Hashable {
     public var quantity: Int
     /// Whole VND off the line's total, 0 for none.
     public var discount: Int
+    /// The unit price agreed elsewhere (a livestream's live price); nil for the catalog price.
+    public var unitPrice: Int?
 
-    public init(sku: String, quantity: Int, discount: Int) {
+    public init(sku: String, quantity: Int, discount: Int, unitPrice: Int? = nil) {
         self.sku = sku
         self.quantity = quantity
         self.discount = discount
+        self.unitPrice = unitPrice
     }
 }
 
