@@ -119,9 +119,11 @@ let package = Package(
             name: "MarketplaceFakes",
             dependencies: [
                 "OCOPMarketplaces",
+                "OCOPDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/MarketplaceFakes",
             swiftSettings: swiftSettings

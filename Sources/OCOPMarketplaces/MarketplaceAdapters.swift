@@ -10,7 +10,9 @@ public enum MarketplaceAdapters {
         timeout: Duration = .seconds(15)
     ) -> any MarketplaceAdapter {
         switch marketplace {
-        case .shopee, .lazada, .tiktokShop, .tiki, .facebook:
+        case .shopee:
+            ShopeeAdapter(transport: transport, clock: clock, timeout: timeout)
+        case .lazada, .tiktokShop, .tiki, .facebook:
             PendingAdapter(marketplace: marketplace)
         }
     }
