@@ -12,7 +12,9 @@ public enum MarketplaceAdapters {
         switch marketplace {
         case .shopee:
             ShopeeAdapter(transport: transport, clock: clock, timeout: timeout)
-        case .lazada, .tiktokShop, .tiki, .facebook:
+        case .lazada:
+            LazadaAdapter(transport: transport, clock: clock, timeout: timeout)
+        case .tiktokShop, .tiki, .facebook:
             PendingAdapter(marketplace: marketplace)
         }
     }
