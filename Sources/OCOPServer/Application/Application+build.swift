@@ -39,6 +39,11 @@ public struct ServerDependencies: Sendable {
     public var transport: any HTTPTransport
     /// This node's name in job leases.
     public var workerName: String
+    /// Seals marketplace credentials; nil when no secret key is configured (accounts then answer 503).
+    public var marketplaceSecrets: MarketplaceSecretBox? = nil
+    public var marketplaceSync = MarketplaceSyncSettings()
+    /// The product page's `listings` section, shared by the listing routes and the sync worker.
+    public var marketplaceListings = MarketplaceListingsView()
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
@@ -75,6 +80,9 @@ public func buildApplication(
             webhooks: WebhookDelivery(
                 store: WebhookStore(database: dependencies.database), transport: dependencies.transport),
             clock: dependencies.clock, logger: logger, workerName: dependencies.workerName))
+    if let engine = marketplaceSyncEngine(configuration, dependencies, logger), dependencies.marketplaceSync.runsInBackground {
+        app.addServices(MarketplaceSyncService(engine: engine))
+    }
     return app
 }
 
@@ -90,7 +98,7 @@ public func buildRouter(
 
     let v1 = router.group("v1")
     // Capabilities that add a section to the product page append it here.
-    let productPageSections: [any ProductPageSection] = []
+    let productPageSections: [any ProductPageSection] = [dependencies.marketplaceListings]
     ProductsController(
         readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel,
         sections: productPageSections
@@ -114,6 +122,13 @@ public func buildRouter(
     ).addRoutes(to: router, v1: v1)
     TransfersController(
         database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
+    ).addRoutes(to: v1)
+    MarketplaceAccountsController(
+        database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
+        readModel: dependencies.readModel, transport: dependencies.transport
+    ).addRoutes(to: v1)
+    MarketplaceListingsController(
+        database: dependencies.database, clock: dependencies.clock, view: dependencies.marketplaceListings
     ).addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(

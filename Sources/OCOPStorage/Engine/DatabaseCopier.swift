@@ -21,10 +21,12 @@ public struct DatabaseCopier: Sendable {
         "users", "user_scopes", "sessions", "login_throttle",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
         "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions", "stamp_runs", "stamps", "stamp_scans",
+        "marketplace_accounts", "listings", "marketplace_outbox",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
         "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions", "stamp_runs",
+        "marketplace_accounts", "listings", "marketplace_outbox",
     ]
 
     let source: Database

@@ -12,6 +12,7 @@ struct Migration: Sendable {
 enum Migrations {
     static let all: [Migration] = [
         CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
-        CertificateLifecycleSchema.migration, StampsSchema.migration,
+        CertificateLifecycleSchema.migration, StampsSchema.migration, LivestreamSchema.migration,
+        MarketplaceSchema.migration,
     ]
 }

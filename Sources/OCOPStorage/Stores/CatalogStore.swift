@@ -147,6 +147,7 @@ public struct CatalogStore: Sendable {
                     sql, actor: actor, action: "withdraw", entity: "producer", entityID: slug,
                     before: stored.producers[slug]?.json, after: nil, at: timestamp)
             }
+            try await MarketplaceOutbox.catalogApplied(changes, before: stored, in: sql, at: now)
         }
     }
 

@@ -91,6 +91,7 @@ public struct CertificateStore: Sendable {
             try await recordChange(
                 sql, product: product, action: "revoke", before: try CanonicalJSON.encode(record.certificate),
                 after: try CanonicalJSON.encode(after), actor: actor, at: now)
+            try await MarketplaceOutbox.certificatesChanged(product: product, in: sql, at: now)
         }
     }
 

@@ -52,6 +52,7 @@ public struct StockStore: Sendable {
             }
         }
         try await sql.announce(.stock(point: point))
+        try await MarketplaceOutbox.stockMoved(point: point, sku: sku, in: sql, at: timestamp)
         let row = try await sql.raw(
             """
             INSERT INTO stock_ledger (at, point_slug, sku, batch, delta, kind, reason, reference, actor, unit_cost, unit_price)

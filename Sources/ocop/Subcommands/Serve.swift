@@ -23,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public address printed in stamp URLs [env OCOP_PUBLIC_URL, default http://HOST:PORT]")
     var publicURL: String?
 
+    @Option(help: "File holding the base64 32-byte key that seals marketplace credentials [env OCOP_SECRET_KEY]")
+    var secretKeyFile: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = try options.bootstrapLogging()
@@ -66,15 +69,17 @@ struct Serve: AsyncParsableCommand {
         let readiness = Readiness()
         readiness.markReady()
         let databaseURL = try options.databaseURL()
+        // Marketplace credentials are sealed with this key; a malformed key stops the start-up.
+        let marketplaceSecrets = try MarketplaceSecretBox.configured(
+            keyFile: secretKeyFile, environment: ProcessInfo.processInfo.environment)
         logger.info(
             "catalog loaded", metadata: ["published": "\(readModel.publishedProductCount)", "database": "\(databaseURL)"])
 
-        let app = buildApplication(
-            configuration: configuration,
-            dependencies: ServerDependencies(
-                database: database, readModel: readModel, stockReadModel: stockReadModel, readiness: readiness,
-                registry: registry, clock: clock),
-            logger: logger)
+        var dependencies = ServerDependencies(
+            database: database, readModel: readModel, stockReadModel: stockReadModel, readiness: readiness,
+            registry: registry, clock: clock)
+        dependencies.marketplaceSecrets = marketplaceSecrets
+        let app = buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.runService()
     }
 

@@ -1,0 +1,183 @@
+import CurlHTTP
+import Foundation
+import Hummingbird
+import OCOPDomain
+import OCOPMarketplaces
+import OCOPStorage
+
+/// Marketplace seller accounts: created by the programme office or a producer, with credentials
+/// sealed at rest and never shown again.
+struct MarketplaceAccountsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let box: MarketplaceSecretBox?
+    let readModel: CatalogReadModel
+    /// Only to ask an adapter which credentials it needs; nothing is sent from here.
+    let transport: any HTTPTransport
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("marketplace-accounts", use: create)
+        group.get("marketplace-accounts", use: list)
+    }
+
+    /// A credential value: platforms give ids as numbers and keys as text; all are kept as text.
+    struct CredentialValue: Decodable {
+        let text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let string = try? container.decode(String.self) {
+                text = string
+            } else if let number = try? container.decode(Int64.self) {
+                text = String(number)
+            } else {
+                throw DecodingError.typeMismatch(
+                    String.self, .init(codingPath: decoder.codingPath, debugDescription: "a string or a whole number"))
+            }
+        }
+    }
+
+    struct CreateRequest: Decodable {
+        var marketplace: String
+        var name: String
+        var baseUrl: String
+        var credentials: [String: CredentialValue]
+        /// Unix seconds when the access token stops working, if known.
+        var accessTokenExpiresAt: Int64?
+        var point: String
+        var stockRatio: Double
+        var stockBuffer: Int
+        var categoryMap: [String: String]?
+        var attributeDefaults: [String: String]?
+        var owner: String?
+    }
+
+    private func requireBox() throws(Problem) -> MarketplaceSecretBox {
+        guard let box else {
+            throw Problem(
+                .serviceUnavailable, "marketplace accounts need a secret key: set OCOP_SECRET_KEY or --secret-key-file")
+        }
+        return box
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let box = try requireBox()
+        let (body, bytes) = try await RequestBody.decode(CreateRequest.self, from: request)
+        let owner = try owner(of: body, identity)
+        let account = try validated(body, owner: owner)
+        return try await IdempotentWrite(database: database, clock: clock).run(request, identity: identity, body: bytes) {
+            sql in
+            try await MarketplaceAccountStore(database: database, box: box).create(
+                account, actor: identity.actor, at: clock.now(), in: sql
+            ).answer
+        }
+    }
+
+    /// Who owns the new account: a producer owns its own; an admin may name a producer, else "admin".
+    private func owner(of body: CreateRequest, _ identity: StaffIdentity) throws -> String {
+        if identity.isAdmin {
+            guard let owner = body.owner, owner != "admin" else { return "admin" }
+            guard readModel.snapshot().contents.producers.contains(where: { $0.slug == owner }) else {
+                throw Problem.badParameter("owner", "no producer '\(owner)'")
+            }
+            return owner
+        }
+        guard identity.role == .producer, !identity.scopes.isEmpty else {
+            throw Problem(.forbidden, "only the programme office or a producer may add marketplace accounts")
+        }
+        if let owner = body.owner {
+            guard identity.scopes.contains(owner) else {
+                throw Problem(.forbidden, "\(identity.username) may not add accounts for '\(owner)'")
+            }
+            return owner
+        }
+        guard identity.scopes.count == 1 else { throw Problem.badParameter("owner", "required: name your producer") }
+        return identity.scopes.first!
+    }
+
+    private func validated(_ body: CreateRequest, owner: String) throws -> NewMarketplaceAccount {
+        var checks = FieldChecks()
+        let marketplace = Marketplace(rawValue: body.marketplace)
+        checks.require(
+            marketplace != nil, "marketplace", "one of \(Marketplace.allCases.map(\.rawValue).joined(separator: ", "))")
+        checks.require((1...100).contains(body.name.count), "name", "1–100 characters")
+        let url = URL(string: body.baseUrl)
+        checks.require(
+            url != nil && ["http", "https"].contains(url?.scheme ?? "") && url?.host != nil && !body.baseUrl.contains(" "),
+            "base_url", "an http(s) URL of the platform's host")
+        if let marketplace {
+            let required = MarketplaceAdapters.adapter(for: marketplace, transport: transport, clock: clock)
+                .requiredCredentials
+            for key in required where (body.credentials[key]?.text ?? "").isEmpty {
+                checks.require(false, "credentials.\(key)", "required for \(marketplace.rawValue)")
+            }
+        }
+        checks.require(!body.credentials.isEmpty, "credentials", "the platform's keys and tokens")
+        for (key, value) in body.credentials where key.isEmpty || key.count > 100 || value.text.utf8.count > 8192 {
+            checks.require(false, "credentials.\(key)", "names of 1–100 characters, values up to 8 KB")
+        }
+        let basisPoints = (body.stockRatio * 10_000).rounded()
+        checks.require(
+            (0...1).contains(body.stockRatio) && abs(basisPoints / 10_000 - body.stockRatio) < 1e-9, "stock_ratio",
+            "a number from 0 to 1 with at most 4 decimals")
+        checks.require((0...1_000_000).contains(body.stockBuffer), "stock_buffer", "a whole number from 0 to 1000000")
+        for (group, category) in body.categoryMap ?? [:] where group.isEmpty || category.isEmpty {
+            checks.require(false, "category_map", "group codes mapped to non-empty category ids")
+        }
+        try checks.throwIfAny()
+        return NewMarketplaceAccount(
+            marketplace: marketplace!.rawValue, name: body.name, baseURL: body.baseUrl,
+            credentials: StoredCredentials(
+                values: body.credentials.mapValues(\.text),
+                accessTokenExpiresAt: body.accessTokenExpiresAt.map { Moment(unixMilliseconds: $0 * 1000) }),
+            point: body.point, stockRatioBasisPoints: Int(basisPoints), stockBuffer: body.stockBuffer,
+            categoryMap: body.categoryMap ?? [:], attributeDefaults: body.attributeDefaults ?? [:], owner: owner)
+    }
+
+    struct ListAnswer: Encodable {
+        var items: [MarketplaceAccountAnswer]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let box = try requireBox()
+        guard identity.isAdmin || identity.role == .producer else {
+            throw Problem(.forbidden, "only the programme office or a producer may see marketplace accounts")
+        }
+        let store = MarketplaceAccountStore(database: database, box: box)
+        var items: [MarketplaceAccountAnswer] = []
+        for account in try await store.list(owners: identity.isAdmin ? nil : identity.scopes) {
+            items.append(try await store.describe(account).answer)
+        }
+        return try ResponseJSON.response(ListAnswer(items: items))
+    }
+}
+
+/// An account as the API shows it: settings, the names of its credentials, never their values.
+struct MarketplaceAccountAnswer: Encodable, Sendable {
+    var id: Int
+    var marketplace: String
+    var name: String
+    var baseUrl: String
+    var point: String
+    var stockRatio: Double
+    var stockBuffer: Int
+    var categoryMap: [String: String]
+    var attributeDefaults: [String: String]
+    var owner: String
+    var credentialKeys: [String]
+    var accessTokenExpiresAt: String?
+    var createdAt: String
+    var createdBy: String
+}
+
+extension MarketplaceAccount {
+    var answer: MarketplaceAccountAnswer {
+        MarketplaceAccountAnswer(
+            id: id, marketplace: marketplace, name: name, baseUrl: baseURL, point: point, stockRatio: stockRatio,
+            stockBuffer: stockBuffer, categoryMap: categoryMap, attributeDefaults: attributeDefaults, owner: owner,
+            credentialKeys: credentialKeys, accessTokenExpiresAt: accessTokenExpiresAt, createdAt: createdAt,
+            createdBy: createdBy)
+    }
+}

@@ -1,0 +1,127 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Listings of catalog products on marketplace accounts: create, read, re-sync, delist. The push
+/// itself happens in the sync worker; these routes only commit the change with its outbox row.
+struct MarketplaceListingsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let view: MarketplaceListingsView
+
+    static let defaultLimit = 50
+    static let maxLimit = 200
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("listings", use: create)
+        group.get("listings", use: list)
+        group.get("listings/:id", use: detail)
+        group.post("listings/:id/sync", use: sync)
+        group.delete("listings/:id", use: delist)
+    }
+
+    private var store: MarketplaceListingStore { MarketplaceListingStore(database: database) }
+
+    struct CreateRequest: Decodable {
+        var account: Int
+        var product: String
+        var sku: String?
+        var categoryId: String?
+        var attributes: [String: String]?
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let (body, bytes) = try await RequestBody.decode(CreateRequest.self, from: request)
+        if let category = body.categoryId, category.isEmpty || category.count > 100 {
+            throw Problem.badParameter("category_id", "1–100 characters")
+        }
+        let new = NewListing(
+            account: body.account, product: body.product, sku: body.sku, categoryID: body.categoryId,
+            attributes: body.attributes ?? [:])
+        let response = try await IdempotentWrite(database: database, clock: clock).run(
+            request, identity: identity, body: bytes
+        ) { sql in
+            try await store.create(new, by: identity, at: clock.now(), in: sql)
+        }
+        try? await view.refresh(from: store)
+        return response
+    }
+
+    struct ListAnswer: Encodable {
+        var items: [Listing]
+        var nextCursor: String?
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard identity.isAdmin || identity.role == .producer else {
+            throw Problem(.forbidden, "only the programme office or a producer may see listings")
+        }
+        let parameters = try HTTPHelpers.parameters(request)
+        var status: ListingStatus?
+        if let text = parameters["status"] {
+            guard let parsed = ListingStatus(rawValue: text) else {
+                throw Problem.badParameter(
+                    "status", "one of \(ListingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = parsed
+        }
+        var account: Int?
+        if let text = parameters["account"] {
+            guard let id = Int(text) else { throw Problem.badParameter("account", "an account id") }
+            account = id
+        }
+        var afterID = 0
+        if let text = parameters["cursor"] {
+            guard let id = Int(text), id >= 0 else { throw Problem.badParameter("cursor", "a next_cursor from a previous page") }
+            afterID = id
+        }
+        var limit = Self.defaultLimit
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
+                throw Problem.badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
+            }
+            limit = value
+        }
+        let items = try await store.list(
+            ListingQuery(product: parameters["product"], account: account, status: status, afterID: afterID, limit: limit),
+            by: identity)
+        let next = items.count == limit ? items.last.map { String($0.id) } : nil
+        return try ResponseJSON.response(ListAnswer(items: items, nextCursor: next))
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return try ResponseJSON.response(try await store.listing(try listingID(context), by: identity))
+    }
+
+    /// Queues a full push again (202: the worker does it).
+    @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try listingID(context)
+        return try await IdempotentWrite(database: database, clock: clock).run(
+            request, identity: identity, body: [], status: .accepted
+        ) { sql in
+            try await store.requestSync(id, by: identity, at: clock.now(), in: sql)
+        }
+    }
+
+    /// Takes the listing off sale (202: the worker tells the platform).
+    @Sendable func delist(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try listingID(context)
+        let response = try await IdempotentWrite(database: database, clock: clock).run(
+            request, identity: identity, body: [], status: .accepted
+        ) { sql in
+            try await store.delist(id, by: identity, at: clock.now(), in: sql)
+        }
+        try? await view.refresh(from: store)
+        return response
+    }
+
+    private func listingID(_ context: AppRequestContext) throws -> Int {
+        guard let id = Int(try context.parameters.require("id")) else { throw Problem.notFound("no such listing") }
+        return id
+    }
+}

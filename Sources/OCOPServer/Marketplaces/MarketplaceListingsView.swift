@@ -1,0 +1,54 @@
+import OCOPDomain
+import OCOPStorage
+import Synchronization
+
+/// The product page's `listings` section: `[{marketplace, url}]` of each product's live,
+/// published listings. Held in memory and refreshed after listing writes and by the sync worker,
+/// so the page never touches the database.
+public final class MarketplaceListingsView: ProductPageSection, Sendable {
+    private struct State {
+        var linksByProduct: [String: [UInt8]] = [:]
+        var version = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    var key: String { "listings" }
+
+    var version: Int { state.withLock { $0.version } }
+
+    func json(forProduct slug: String, language: Language) -> [UInt8] {
+        state.withLock { $0.linksByProduct[slug] } ?? Array("[]".utf8)
+    }
+
+    /// Reloads the links; the version moves only when an answer changed.
+    func refresh(from store: MarketplaceListingStore) async throws {
+        var grouped: [String: [(marketplace: String, url: String)]] = [:]
+        for link in try await store.publishedLinks() {
+            grouped[link.product, default: []].append((link.marketplace, link.url))
+        }
+        var encoded: [String: [UInt8]] = [:]
+        for (product, links) in grouped {
+            var json = JSONWriter(capacity: 128)
+            json.beginArray()
+            for link in links {
+                json.beginObject()
+                json.key("marketplace")
+                json.string(link.marketplace)
+                json.key("url")
+                json.string(link.url)
+                json.endObject()
+            }
+            json.endArray()
+            encoded[product] = json.bytes
+        }
+        state.withLock { state in
+            if state.linksByProduct != encoded {
+                state.linksByProduct = encoded
+                state.version += 1
+            }
+        }
+    }
+}
