@@ -8,12 +8,14 @@ public enum StockMovementKind: String, Sendable, CaseIterable, Codable {
     case transferIn = "transfer_in"
 }
 
-/// How a counter sale was paid.
+/// How a sale was paid.
 public enum PaymentMethod: String, Sendable, CaseIterable, Codable {
     case cash
     case card
     case bankTransfer = "bank_transfer"
     case eWallet = "e_wallet"
+    /// Paid to the courier on delivery: the usual way for livestream orders.
+    case cashOnDelivery = "cash_on_delivery"
 }
 
 /// The grounds for a manual adjustment; each fixes the direction of the change.

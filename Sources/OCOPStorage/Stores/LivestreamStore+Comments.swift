@@ -1,6 +1,6 @@
 import Crypto
 public import OCOPDomain
-import SQLKit
+public import SQLKit
 
 // MARK: - Orders from comments
 
@@ -13,78 +13,76 @@ extension LivestreamStore {
     /// difference is ordered, added to the viewer's open order when there is one. An order that
     /// cannot be held (stock, quota) is refused alone; the rest of the batch goes on.
     public func readComments(
-        _ slug: String, comments: [LiveComment], actor: String, at now: Moment
+        _ sql: any SQLDatabase, _ slug: String, comments: [LiveComment], actor: String, at now: Moment
     ) async throws -> CommentBatchResult {
-        try await database.transaction { sql in
-            let session = try await Self.lockSession(slug, sql)
-            let parser = LiveCommentParser(codes: Set(session.record.products.map(\.code)))
-            var outcomes: [Int: CommentBatchResult.Outcome] = [:]
-            var commentIDs: [Int: Int] = [:]
-            var intents: [(index: Int, intent: LiveOrderIntent)] = []
-            var duplicates = 0
-            for (index, comment) in comments.enumerated() {
-                let intent = parser.parse(comment)
-                let inserted = try await sql.raw(
-                    """
-                    INSERT INTO livestream_comments (livestream_slug, comment_key, viewer_id, viewer_name, body, posted_at,
-                        received_at, outcome)
-                    VALUES (\(bind: slug), \(bind: Self.commentKey(comment)), \(bind: comment.viewerID),
-                        \(bind: comment.viewerName), \(bind: comment.text), \(bind: ISOTimestamp.string(comment.postedAt)),
-                        \(bind: ISOTimestamp.string(now)), \(bind: LiveCommentOutcome.notOrder.rawValue))
-                    ON CONFLICT (livestream_slug, comment_key) DO NOTHING
-                    RETURNING id
-                    """
-                ).first()
-                guard let inserted else {
-                    duplicates += 1
-                    continue
-                }
-                commentIDs[index] = try inserted.decode(column: "id", as: Int.self)
-                if let intent {
-                    intents.append((index, intent))
-                } else {
-                    outcomes[index] = .init(index: index, outcome: LiveCommentOutcome.notOrder.rawValue)
-                }
+        let session = try await Self.lockSession(slug, sql)
+        let parser = LiveCommentParser(codes: Set(session.record.products.map(\.code)))
+        var outcomes: [Int: CommentBatchResult.Outcome] = [:]
+        var commentIDs: [Int: Int] = [:]
+        var intents: [(index: Int, intent: LiveOrderIntent)] = []
+        var duplicates = 0
+        for (index, comment) in comments.enumerated() {
+            let intent = parser.parse(comment)
+            let inserted = try await sql.raw(
+                """
+                INSERT INTO livestream_comments (livestream_slug, comment_key, viewer_id, viewer_name, body, posted_at,
+                    received_at, outcome)
+                VALUES (\(bind: slug), \(bind: Self.commentKey(comment)), \(bind: comment.viewerID),
+                    \(bind: comment.viewerName), \(bind: comment.text), \(bind: ISOTimestamp.string(comment.postedAt)),
+                    \(bind: ISOTimestamp.string(now)), \(bind: LiveCommentOutcome.notOrder.rawValue))
+                ON CONFLICT (livestream_slug, comment_key) DO NOTHING
+                RETURNING id
+                """
+            ).first()
+            guard let inserted else {
+                duplicates += 1
+                continue
             }
-
-            var created = 0
-            var updated = 0
-            for group in Self.groups(intents) {
-                let outcome: CommentBatchResult.Outcome
-                if !session.status.takesOrders {
-                    outcome = .init(
-                        index: 0, outcome: LiveCommentOutcome.closed.rawValue,
-                        reason: "the livestream is \(session.status.rawValue)")
-                } else {
-                    do {
-                        let (order, isNew) = try await take(group.intent, in: session, actor: actor, at: now, sql)
-                        if isNew { created += 1 } else if order != nil { updated += 1 }
-                        outcome = .init(
-                            index: 0,
-                            outcome: (isNew ? LiveCommentOutcome.ordered : LiveCommentOutcome.merged).rawValue,
-                            order: order)
-                    } catch let error as DomainError where error.code == .conflict {
-                        outcome = .init(index: 0, outcome: LiveCommentOutcome.soldOut.rawValue, reason: error.message)
-                    }
-                }
-                for index in group.indices {
-                    var own = outcome
-                    own.index = index
-                    outcomes[index] = own
-                }
+            commentIDs[index] = try inserted.decode(column: "id", as: Int.self)
+            if let intent {
+                intents.append((index, intent))
+            } else {
+                outcomes[index] = .init(index: index, outcome: LiveCommentOutcome.notOrder.rawValue)
             }
-            for (index, outcome) in outcomes where outcome.outcome != LiveCommentOutcome.notOrder.rawValue {
-                try await sql.raw(
-                    """
-                    UPDATE livestream_comments SET outcome = \(bind: outcome.outcome), order_id = \(bind: outcome.order)
-                    WHERE id = \(bind: commentIDs[index]!)
-                    """
-                ).run()
-            }
-            return CommentBatchResult(
-                received: comments.count, duplicates: duplicates, ordersCreated: created, ordersUpdated: updated,
-                outcomes: outcomes.values.sorted { $0.index < $1.index })
         }
+
+        var created = 0
+        var updated = 0
+        for group in Self.groups(intents) {
+            let outcome: CommentBatchResult.Outcome
+            if !session.status.takesOrders {
+                outcome = .init(
+                    index: 0, outcome: LiveCommentOutcome.closed.rawValue,
+                    reason: "the livestream is \(session.status.rawValue)")
+            } else {
+                do {
+                    let (order, isNew) = try await take(group.intent, in: session, actor: actor, at: now, sql)
+                    if isNew { created += 1 } else if order != nil { updated += 1 }
+                    outcome = .init(
+                        index: 0,
+                        outcome: (isNew ? LiveCommentOutcome.ordered : LiveCommentOutcome.merged).rawValue,
+                        order: order)
+                } catch let error as DomainError where error.code == .conflict {
+                    outcome = .init(index: 0, outcome: LiveCommentOutcome.soldOut.rawValue, reason: error.message)
+                }
+            }
+            for index in group.indices {
+                var own = outcome
+                own.index = index
+                outcomes[index] = own
+            }
+        }
+        for (index, outcome) in outcomes where outcome.outcome != LiveCommentOutcome.notOrder.rawValue {
+            try await sql.raw(
+                """
+                UPDATE livestream_comments SET outcome = \(bind: outcome.outcome), order_id = \(bind: outcome.order)
+                WHERE id = \(bind: commentIDs[index]!)
+                """
+            ).run()
+        }
+        return CommentBatchResult(
+            received: comments.count, duplicates: duplicates, ordersCreated: created, ordersUpdated: updated,
+            outcomes: outcomes.values.sorted { $0.index < $1.index })
     }
 
     /// One viewer's merged order and the comments it came from, earliest first.

@@ -1,6 +1,6 @@
 import Foundation
 public import OCOPDomain
-import SQLKit
+public import SQLKit
 
 // MARK: - Orders: placing, confirming, cancelling, expiring
 
@@ -30,20 +30,18 @@ extension LivestreamStore {
 
     /// An order entered by staff (phone orders, messages): held at once, like a comment's.
     public func createOrder(
-        _ slug: String, buyerName: String, phone: VietnameseMobileNumber, address: String?,
+        _ sql: any SQLDatabase, _ slug: String, buyerName: String, phone: VietnameseMobileNumber, address: String?,
         lines: [LiveOrderRequestLine], actor: String, at now: Moment
     ) async throws -> LiveOrderRecord {
-        try await database.transaction { sql in
-            let session = try await Self.lockSession(slug, sql)
-            guard session.status.takesOrders else {
-                throw DomainError(.conflict, "the livestream is \(session.status.rawValue): it takes no orders")
-            }
-            let priced = try Self.price(lines, in: session)
-            let id = try await placeOrder(
-                session, lines: priced, buyerName: buyerName, phone: phone, address: address, source: "staff",
-                viewerID: nil, actor: actor, at: now, sql)
-            return try await Self.order(id, at: now, sql)!
+        let session = try await Self.lockSession(slug, sql)
+        guard session.status.takesOrders else {
+            throw DomainError(.conflict, "the livestream is \(session.status.rawValue): it takes no orders")
         }
+        let priced = try Self.price(lines, in: session)
+        let id = try await placeOrder(
+            session, lines: priced, buyerName: buyerName, phone: phone, address: address, source: "staff",
+            viewerID: nil, actor: actor, at: now, sql)
+        return try await Self.order(id, at: now, sql)!
     }
 
     /// The session's product for each line, or the field naming an unknown code.
@@ -153,57 +151,55 @@ extension LivestreamStore {
 
     /// Confirms a held order: its hold becomes a sale on the ledger at the live prices ("chốt đơn").
     public func confirm(
-        _ slug: String, order id: Int, buyerName: String?, address: String?, payment: PaymentMethod, actor: String,
+        _ sql: any SQLDatabase, _ slug: String, order id: Int, buyerName: String?, address: String?, payment: PaymentMethod, actor: String,
         at now: Moment
     ) async throws -> LiveOrderRecord {
-        try await database.transaction { sql in
-            let session = try await Self.lockSession(slug, sql)
-            let order = try await Self.openOrder(slug, id, at: now, sql)
-            let deliverTo = (address ?? order.address ?? "").trimmingCharacters(in: .whitespaces)
-            guard !deliverTo.isEmpty else { throw DomainError.invalid(field: "address", "where to deliver the order") }
-            try await StockHolds.end(
-                sql, reference: Self.holdReference(id), status: StockHolds.confirmed, point: session.record.point)
-            let sale = try await stock.sell(
-                sql, point: session.record.point,
-                lines: order.lines.map { SaleLine(sku: $0.sku, quantity: $0.quantity, discount: 0, unitPrice: $0.unitPrice) },
-                payment: payment, actor: actor, at: now, channel: "livestream")
-            try await sql.raw(
-                """
-                UPDATE livestream_orders SET status = 'confirmed', closed_at = \(bind: ISOTimestamp.string(now)),
-                    closed_by = \(bind: actor), sale_id = \(bind: sale.id), address = \(bind: deliverTo),
-                    buyer_name = \(bind: buyerName ?? order.buyerName)
-                WHERE id = \(bind: id)
-                """
-            ).run()
-            let after = try await Self.order(id, at: now, sql)!
-            try await AuditLog.append(
-                sql, actor: actor, action: "confirm", entity: "livestream_order", entityID: String(id),
-                before: try CanonicalJSON.encode(order), after: try CanonicalJSON.encode(after),
-                at: ISOTimestamp.string(now))
-            return after
-        }
+        let session = try await Self.lockSession(slug, sql)
+        let order = try await Self.openOrder(slug, id, at: now, sql)
+        let deliverTo = (address ?? order.address ?? "").trimmingCharacters(in: .whitespaces)
+        guard !deliverTo.isEmpty else { throw DomainError.invalid(field: "address", "where to deliver the order") }
+        try await StockHolds.end(
+            sql, reference: Self.holdReference(id), status: StockHolds.confirmed, point: session.record.point)
+        let sale = try await stock.sell(
+            sql, point: session.record.point,
+            lines: order.lines.map { SaleLine(sku: $0.sku, quantity: $0.quantity, discount: 0, unitPrice: $0.unitPrice) },
+            payment: payment, actor: actor, at: now, channel: "livestream")
+        try await sql.raw(
+            """
+            UPDATE livestream_orders SET status = 'confirmed', closed_at = \(bind: ISOTimestamp.string(now)),
+                closed_by = \(bind: actor), sale_id = \(bind: sale.id), address = \(bind: deliverTo),
+                buyer_name = \(bind: buyerName ?? order.buyerName)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+        let after = try await Self.order(id, at: now, sql)!
+        try await AuditLog.append(
+            sql, actor: actor, action: "confirm", entity: "livestream_order", entityID: String(id),
+            before: try CanonicalJSON.encode(order), after: try CanonicalJSON.encode(after),
+            at: ISOTimestamp.string(now))
+        return after
     }
 
     /// Cancels a held order and releases its hold.
-    public func cancel(_ slug: String, order id: Int, actor: String, at now: Moment) async throws -> LiveOrderRecord {
-        try await database.transaction { sql in
-            let session = try await Self.lockSession(slug, sql)
-            let order = try await Self.openOrder(slug, id, at: now, sql)
-            let timestamp = ISOTimestamp.string(now)
-            try await StockHolds.end(
-                sql, reference: Self.holdReference(id), status: StockHolds.released, point: session.record.point)
-            try await sql.raw(
-                """
-                UPDATE livestream_orders SET status = 'cancelled', closed_at = \(bind: timestamp), closed_by = \(bind: actor)
-                WHERE id = \(bind: id)
-                """
-            ).run()
-            let after = try await Self.order(id, at: now, sql)!
-            try await AuditLog.append(
-                sql, actor: actor, action: "cancel", entity: "livestream_order", entityID: String(id),
-                before: try CanonicalJSON.encode(order), after: try CanonicalJSON.encode(after), at: timestamp)
-            return after
-        }
+    public func cancel(
+        _ sql: any SQLDatabase, _ slug: String, order id: Int, actor: String, at now: Moment
+    ) async throws -> LiveOrderRecord {
+        let session = try await Self.lockSession(slug, sql)
+        let order = try await Self.openOrder(slug, id, at: now, sql)
+        let timestamp = ISOTimestamp.string(now)
+        try await StockHolds.end(
+            sql, reference: Self.holdReference(id), status: StockHolds.released, point: session.record.point)
+        try await sql.raw(
+            """
+            UPDATE livestream_orders SET status = 'cancelled', closed_at = \(bind: timestamp), closed_by = \(bind: actor)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+        let after = try await Self.order(id, at: now, sql)!
+        try await AuditLog.append(
+            sql, actor: actor, action: "cancel", entity: "livestream_order", entityID: String(id),
+            before: try CanonicalJSON.encode(order), after: try CanonicalJSON.encode(after), at: timestamp)
+        return after
     }
 
     /// The order if it is still held; otherwise 404 or a 409 saying what became of it.

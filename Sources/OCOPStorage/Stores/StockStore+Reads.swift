@@ -152,21 +152,39 @@ extension StockStore {
         }
     }
 
-    /// Units in stock per product and point, for one point or for all.
+    /// Units free to sell per product and point, for one point or for all: what is in stock less
+    /// what is held for open livestream orders (a hold past its time counts until the sweep marks it).
     public func availability(point: String?, _ database: Database) async throws -> [ProductAvailability] {
         try await database.read { sql in
-            try await sql.raw(
+            // Two statements rather than `(? OR point_slug = ?)`, which keeps PostgreSQL off the index.
+            let pointFilter: SQLQueryString = point.map { "AND l.point_slug = \(bind: $0)" } ?? ""
+            let stocked = try await sql.raw(
                 """
                 SELECT l.point_slug, v.product_slug, CAST(SUM(l.quantity) AS BIGINT) AS units
                 FROM stock_levels l JOIN variants v ON v.sku = l.sku
-                WHERE l.quantity > 0 AND (\(bind: point == nil) OR l.point_slug = \(bind: point ?? ""))
+                WHERE l.quantity > 0 \(pointFilter)
                 GROUP BY l.point_slug, v.product_slug
                 """
-            ).all().map { row in
-                ProductAvailability(
-                    point: try row.decode(column: "point_slug", as: String.self),
-                    product: try row.decode(column: "product_slug", as: String.self),
-                    units: try row.decode(column: "units", as: Int.self))
+            ).all()
+            let held = try await sql.raw(
+                """
+                SELECT l.point_slug, v.product_slug, CAST(SUM(l.quantity) AS BIGINT) AS units
+                FROM stock_holds l JOIN variants v ON v.sku = l.sku
+                WHERE l.status = 'held' \(pointFilter)
+                GROUP BY l.point_slug, v.product_slug
+                """
+            ).all()
+            var heldUnits: [String: Int] = [:]
+            for row in held {
+                let key = try row.decode(column: "point_slug", as: String.self) + "\u{1F}"
+                    + (try row.decode(column: "product_slug", as: String.self))
+                heldUnits[key] = try row.decode(column: "units", as: Int.self)
+            }
+            return try stocked.compactMap { row in
+                let point = try row.decode(column: "point_slug", as: String.self)
+                let product = try row.decode(column: "product_slug", as: String.self)
+                let units = try row.decode(column: "units", as: Int.self) - heldUnits[point + "\u{1F}" + product, default: 0]
+                return units > 0 ? ProductAvailability(point: point, product: product, units: units) : nil
             }
         }
     }

@@ -1,0 +1,144 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Livestream sessions: the public list and page (from memory), and scheduling by the staff of the
+/// session's point or a featured producer.
+struct LivestreamsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let readModel: CatalogReadModel
+    let livestreams: LivestreamReadModel
+
+    var store: LivestreamStore { LivestreamStore(database: database) }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("livestreams", use: list)
+        group.get("livestreams/:slug", use: detail)
+        group.post("livestreams", use: create)
+        group.patch("livestreams/:slug", use: setStatus)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let parameters = try HTTPHelpers.parameters(request)
+        let query = try LivestreamQuery(parameters: parameters)
+        let language = try HTTPHelpers.language(request)
+        let snapshot = readModel.snapshot()
+        let matching = livestreams.sessions(at: clock.now()).filter(query.matches)
+        let keyed = matching.map { (key: query.key($0), session: $0) }.filter { query.after == nil || $0.key > query.after! }
+        let page = Array(keyed.prefix(query.limit))
+        var json = JSONWriter(capacity: 1024)
+        json.beginObject()
+        json.key("items")
+        json.beginArray()
+        for item in page { LivestreamJSON.write(item.session, &json, snapshot: snapshot, language: language) }
+        json.endArray()
+        json.key("next_cursor")
+        json.string(keyed.count > page.count ? page.last.map { CatalogCursor(sort: .newest, key: $0.key).encoded } : nil)
+        json.key("total")
+        json.int(matching.count)
+        json.endObject()
+        return ResponseJSON.response(json.bytes, headers: [.cacheControl: "public, max-age=15"])
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let language = try HTTPHelpers.language(request)
+        guard let session = livestreams.sessions(at: clock.now()).first(where: { $0.slug == slug }) else {
+            throw Problem.notFound("no scheduled or live livestream '\(slug)'")
+        }
+        var json = JSONWriter(capacity: 512)
+        LivestreamJSON.write(session, &json, snapshot: readModel.snapshot(), language: language)
+        return ResponseJSON.response(json.bytes, headers: [.cacheControl: "public, max-age=15"])
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let (body, _) = try await RequestBody.decode(LivestreamRequest.self, from: request)
+        let session = try body.validated()
+        guard identity.canManagePoint(session.point) || session.producers.contains(where: identity.canActForProducer)
+        else {
+            throw Problem(
+                .forbidden, "\(identity.username) may schedule livestreams only for their point or as a featured producer")
+        }
+        let record = try await store.create(session, actor: identity.actor, at: clock.now())
+        try await livestreams.reload()
+        return try ResponseJSON.response(record, status: .created)
+    }
+
+    @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try await LivestreamScope.require(context, slug, store)
+        let (body, _) = try await RequestBody.decode(LivestreamStatusRequest.self, from: request)
+        let record = try await store.setStatus(slug, to: try body.validated(), actor: identity.actor, at: clock.now())
+        try await livestreams.reload()
+        return try ResponseJSON.response(record)
+    }
+}
+
+/// Who may manage a session: staff of its point, or a producer it features.
+enum LivestreamScope {
+    @discardableResult
+    static func require(
+        _ context: AppRequestContext, _ slug: String, _ store: LivestreamStore
+    ) async throws -> StaffIdentity {
+        let identity = try context.requireIdentity()
+        guard let session = try await store.record(slug) else { throw Problem.notFound("no livestream '\(slug)'") }
+        guard identity.canManagePoint(session.point) || session.producers.contains(where: identity.canActForProducer)
+        else { throw Problem(.forbidden, "\(identity.username) may not manage livestream '\(slug)'") }
+        return identity
+    }
+}
+
+/// A validated `GET /v1/livestreams` query, sessions by start time then slug.
+struct LivestreamQuery {
+    var platform: LivestreamPlatform?
+    var status: LivestreamStatus?
+    var producer: String?
+    var product: String?
+    var limit = ProductQuery.defaultLimit
+    var after: SortKey?
+
+    init(parameters: [String: String]) throws(Problem) {
+        let known: Set = ["platform", "status", "producer", "product", "limit", "cursor", "lang"]
+        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .badParameter(unknown, "unknown parameter")
+        }
+        if let text = parameters["platform"] {
+            guard let value = LivestreamPlatform(rawValue: text) else {
+                throw .badParameter("platform", LivestreamPlatform.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            platform = value
+        }
+        if let text = parameters["status"] {
+            guard let value = LivestreamStatus(rawValue: text), value.takesOrders else {
+                throw .badParameter("status", "scheduled or live")
+            }
+            status = value
+        }
+        producer = parameters["producer"]
+        product = parameters["product"]
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
+                throw .badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
+            }
+            limit = value
+        }
+        if let text = parameters["cursor"] {
+            guard let cursor = CatalogCursor(encoded: text), cursor.sort == .newest else {
+                throw .badParameter("cursor", "not a cursor from this list; use next_cursor as given")
+            }
+            after = cursor.key
+        }
+    }
+
+    func matches(_ session: LivestreamRecord) -> Bool {
+        (platform == nil || session.platform == platform!.rawValue) && (status == nil || session.status == status!.rawValue)
+            && (producer == nil || session.producers.contains(producer!))
+            && (product == nil || session.products.contains { $0.product == product! })
+    }
+
+    func key(_ session: LivestreamRecord) -> SortKey {
+        SortKey(primary: ISOTimestamp.moment(session.startsAt)?.unixMilliseconds ?? 0, name: "", slug: session.slug)
+    }
+}
