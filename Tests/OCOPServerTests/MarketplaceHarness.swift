@@ -18,6 +18,8 @@ struct MarketplaceScene {
     let stock: StockScene
     let engine: MarketplaceSyncEngine
     let fake: FakeShopee
+    /// Fakes of other marketplaces the test asked for, sharing the clock.
+    let others: [Marketplace: any MarketplaceFake]
     let logs: CapturedLogs
     let dependencies: ServerDependencies
 
@@ -33,7 +35,8 @@ struct MarketplaceScene {
     static let sku = "CAM-5KG"
 
     static func run(
-        _ engine: TestEngine, background: Bool = false, _ body: @Sendable (MarketplaceScene) async throws -> Void
+        _ engine: TestEngine, background: Bool = false, requestTimeout: Duration = .seconds(5),
+        others: [Marketplace] = [], _ body: @Sendable (MarketplaceScene) async throws -> Void
     ) async throws {
         let harness = try await ServerHarness.make(engine)
         let logs = CapturedLogs()
@@ -42,28 +45,43 @@ struct MarketplaceScene {
         dependencies.marketplaceSecrets = MarketplaceSecretBox(base64Key: MarketplaceSecretBox.newBase64Key())
         dependencies.marketplaceSync.runsInBackground = background
         dependencies.marketplaceSync.pollInterval = .milliseconds(50)
-        dependencies.marketplaceSync.requestTimeout = .seconds(5)
+        dependencies.marketplaceSync.requestTimeout = requestTimeout
         var configuration = harness.configuration
         configuration.auth = .testing
         configuration.publicBaseURL = "https://ocop.example"
         let app = buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         let syncEngine = try #require(marketplaceSyncEngine(configuration, dependencies, logger))
         let fake = try await FakeShopee.start(clock: harness.stack.clock)
+        var started: [Marketplace: any MarketplaceFake] = [:]
+        for marketplace in others { started[marketplace] = try await Self.startFake(marketplace, clock: harness.stack.clock) }
         let finalDependencies = dependencies
+        let otherFakes = started
         do {
             try await app.test(.live) { client in
                 let stock = try await StockScene.make(harness, client)
                 try await body(
                     MarketplaceScene(
-                        stock: stock, engine: syncEngine, fake: fake, logs: logs, dependencies: finalDependencies))
+                        stock: stock, engine: syncEngine, fake: fake, others: otherFakes, logs: logs,
+                        dependencies: finalDependencies))
             }
         } catch {
             await fake.stop()
+            for other in started.values { await other.stop() }
             try await harness.stack.tearDown()
             throw error
         }
         await fake.stop()
+        for other in started.values { await other.stop() }
         try await harness.stack.tearDown()
+    }
+
+    /// The fakes that exist for the other marketplaces.
+    static func startFake(_ marketplace: Marketplace, clock: ManualWallClock) async throws -> any MarketplaceFake {
+        switch marketplace {
+        case .shopee: try await FakeShopee.start(clock: clock)
+        case .lazada: try await FakeLazada.start(clock: clock)
+        default: throw DomainError(.invalid, "no fake for \(marketplace) in these tests yet")
+        }
     }
 
     // MARK: - Steps
@@ -71,27 +89,32 @@ struct MarketplaceScene {
     /// Creates a Shopee account on the fake through the API and returns its id.
     func createAccount(
         name: String = "Gian hàng Vĩnh Tuy", ratio: String = "1", buffer: Int = 0, token: String? = nil,
-        credentials: [String: String]? = nil, owner: String? = nil
+        credentials: [String: String]? = nil, owner: String? = nil, on platform: (any MarketplaceFake)? = nil
     ) async throws -> Int {
         let response = try await client.send(
             .post, "/v1/marketplace-accounts", token: token ?? admin,
-            json: accountJSON(name: name, ratio: ratio, buffer: buffer, credentials: credentials, owner: owner))
+            json: accountJSON(
+                name: name, ratio: ratio, buffer: buffer, credentials: credentials, owner: owner, on: platform))
         #expect(response.status == .created, "\(String(buffer: response.body))")
         return try #require(response.json["id"] as? Int)
     }
 
     func accountJSON(
-        name: String, ratio: String = "1", buffer: Int = 0, credentials: [String: String]? = nil, owner: String? = nil
+        name: String, ratio: String = "1", buffer: Int = 0, credentials: [String: String]? = nil, owner: String? = nil,
+        on platform: (any MarketplaceFake)? = nil
     ) -> String {
+        let fake = platform ?? self.fake
         let values = credentials ?? fake.credentials.values
         let expiry = fake.credentials.accessTokenExpiresAt.map { $0.unixMilliseconds / 1000 } ?? 0
+        // Shopee's attributes are numeric ids; other platforms name theirs.
+        let attributes = fake.marketplace == .shopee ? #"{"100037":"Việt Nam"}"# : #"{"origin":"Việt Nam"}"#
         let credentialJSON = values.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }
             .joined(separator: ",")
         return """
-            {"marketplace":"shopee","name":"\(name)","base_url":"\(fake.baseURL)","credentials":{\(credentialJSON)},
+            {"marketplace":"\(fake.marketplace.rawValue)","name":"\(name)","base_url":"\(fake.baseURL)","credentials":{\(credentialJSON)},
              "access_token_expires_at":\(expiry),"point":"\(Self.point)","stock_ratio":\(ratio),"stock_buffer":\(buffer),
              "category_map":{"I.1.a":"100629","I.3.b":"100630","I.5.a":"100631","IV.1":"100640"},
-             "attribute_defaults":{"100037":"Việt Nam"}\(owner.map { #","owner":"\#($0)""# } ?? "")}
+             "attribute_defaults":\(attributes)\(owner.map { #","owner":"\#($0)""# } ?? "")}
             """
     }
 

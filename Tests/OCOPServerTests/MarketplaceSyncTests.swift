@@ -157,6 +157,28 @@ struct MarketplaceSyncTests {
         }
     }
 
+    @Test("units held for unpaid orders are not offered; the sweep pushes the change", arguments: TestEngine.all)
+    func holds(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine) { scene in
+            try await scene.receive(10)
+            let id = try await scene.createListing(account: try await scene.createAccount())
+            await scene.engine.runCycle()
+            let externalID = try #require(try await scene.listing(id)["external_id"] as? String)
+            #expect(scene.fake.listing(id: externalID)?.stock == 10)
+            let now = scene.clock.now()
+            try await scene.database.transaction { sql in
+                try await StockHolds.place(
+                    sql, point: MarketplaceScene.point, lines: [(sku: MarketplaceScene.sku, quantity: 4, field: "quantity")],
+                    reference: "live-test-1", expiresAt: now.adding(seconds: 900), at: now)
+            }
+            await scene.engine.runCycle()
+            #expect(scene.fake.listing(id: externalID)?.stock == 6)
+            scene.advance(seconds: 901)  // the hold runs out unpaid
+            await scene.engine.runCycle()
+            #expect(scene.fake.listing(id: externalID)?.stock == 10)
+        }
+    }
+
     @Test("revoking the certificate delists every listing within one worker cycle", arguments: TestEngine.all)
     func revocation(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine) { scene in

@@ -50,13 +50,15 @@ public struct MarketplaceSyncEngine: Sendable {
         await refreshView()
     }
 
-    /// Delists listings of products no longer publishable today (certificates expire by the calendar).
+    /// Delists listings of products no longer publishable today (certificates expire by the
+    /// calendar), and queues stock pushes where holds changed what a listing may offer.
     func sweep() async {
         do {
             let delisted = try await queue.delistUnpublishable(at: clock.now())
             if delisted > 0 { logger.info("delisting listings of unpublishable products", metadata: ["listings": "\(delisted)"]) }
+            try await queue.reconcileStock(at: clock.now())
         } catch {
-            logger.warning("marketplace eligibility sweep failed", metadata: ["error": "\(error)"])
+            logger.warning("marketplace sweep failed", metadata: ["error": "\(error)"])
         }
     }
 

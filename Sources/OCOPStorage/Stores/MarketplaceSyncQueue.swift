@@ -211,6 +211,51 @@ public struct MarketplaceSyncQueue: Sendable {
         }
     }
 
+    /// Queues a stock push for every published listing whose offered stock no longer matches what
+    /// was last pushed. Stock moves queue their own push; this catches what changes availability
+    /// without a movement (holds placed, released or running out) in one query per sweep.
+    @discardableResult
+    public func reconcileStock(at now: Moment) async throws -> Int {
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.transaction { sql in
+            let rows = try await sql.raw(
+                """
+                SELECT l.id, l.pushed_stock, a.stock_ratio_bp, a.stock_buffer,
+                    CAST(COALESCE((SELECT SUM(s.quantity) FROM stock_levels s
+                        WHERE s.point_slug = l.point_slug AND s.sku = l.sku AND s.quantity > 0), 0) AS BIGINT) AS units,
+                    CAST(COALESCE((SELECT SUM(h.quantity) FROM stock_holds h
+                        WHERE h.point_slug = l.point_slug AND h.sku = l.sku AND h.status = 'held'
+                            AND h.expires_at > \(bind: timestamp)), 0) AS BIGINT) AS held
+                FROM listings l JOIN marketplace_accounts a ON a.id = l.account_id
+                WHERE l.wanted = 'listed' AND l.external_id IS NOT NULL
+                """
+            ).all()
+            var stale: [Int] = []
+            for row in rows {
+                let offered = MarketplaceAccount.offeredStock(
+                    available: try row.decode(column: "units", as: Int.self) - row.decode(column: "held", as: Int.self),
+                    ratioBasisPoints: try row.decode(column: "stock_ratio_bp", as: Int.self),
+                    buffer: try row.decode(column: "stock_buffer", as: Int.self))
+                if offered != (try row.decode(column: "pushed_stock", as: Int?.self)) {
+                    stale.append(try row.decode(column: "id", as: Int.self))
+                }
+            }
+            // A row already waiting is left as it is (no revision bump: nothing new to coalesce).
+            if !stale.isEmpty {
+                try await sql.raw(
+                    """
+                    INSERT INTO marketplace_outbox (listing_id, marketplace, kind, revision, status, attempts, run_after,
+                        created_at, updated_at)
+                    SELECT id, marketplace, 'stock', 1, 'pending', 0, \(bind: timestamp), \(bind: timestamp), \(bind: timestamp)
+                    FROM listings WHERE id IN (\(SQLList(stale.map { SQLBind($0) })))
+                    ON CONFLICT (listing_id, kind) DO NOTHING
+                    """
+                ).run()
+            }
+            return stale.count
+        }
+    }
+
     /// Rows waiting or running, by marketplace and kind, for operations and tests.
     public func counts() async throws -> [String: Int] {
         try await database.read { sql in

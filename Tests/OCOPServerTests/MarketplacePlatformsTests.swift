@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MarketplaceFakes
+import OCOPDomain
+import OCOPMarketplaces
+import OCOPServer
+import OCOPStorage
+import Testing
+import TestSupport
+
+/// The same engine against each platform's fake, and platforms kept apart from one another.
+@Suite("Marketplace platforms")
+struct MarketplacePlatformsTests {
+    /// The platforms whose fakes these tests start.
+    static let platforms: [Marketplace] = [.shopee, .lazada]
+
+    @Test("create, price, stock, token refresh and delist on each platform", arguments: TestEngine.all, platforms)
+    func lifecycle(engine: TestEngine, marketplace: Marketplace) async throws {
+        try await MarketplaceScene.run(engine, others: marketplace == .shopee ? [] : [marketplace]) { scene in
+            let platform: any MarketplaceFake = scene.others[marketplace] ?? scene.fake
+            try await scene.receive(12)
+            let account = try await scene.createAccount(ratio: "0.5", buffer: 1, on: platform)
+            let id = try await scene.createListing(account: account)
+            await scene.engine.runCycle()
+            let listing = try await scene.listing(id)
+            #expect(listing["status"] as? String == "published", "\(listing)")
+            let externalID = try #require(listing["external_id"] as? String)
+            var item = try #require(platform.listing(id: externalID))
+            #expect(item.title == "Cam sành hộp 5kg")
+            #expect(item.priceVND == 250_000)
+            #expect(item.stock == 5)  // floor(12 × 0.5) − 1
+            #expect(item.description.contains("giấy chứng nhận số 02/GCN"))
+
+            // Price through a catalog import.
+            let file = scene.harness.stack.fixture.catalog.appendingPathComponent("products/cam-sanh-hop-5kg.yaml")
+            try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "price: 250000", with: "price: 262000")
+                .write(to: file, atomically: true, encoding: .utf8)
+            _ = try await scene.harness.stack.importCatalog()
+            await scene.engine.runCycle()
+            #expect(platform.listing(id: externalID)?.priceVND == 262_000)
+
+            // Stock after sales, with an expired token on the way.
+            platform.expireAccessToken()
+            for _ in 0..<4 { try await scene.sell(1) }
+            await scene.engine.runCycle()
+            item = try #require(platform.listing(id: externalID))
+            #expect(item.stock == 3)  // floor(8 × 0.5) − 1
+            #expect(try await scene.listing(id)["status"] as? String == "published")
+
+            // Delist.
+            let delisted = try await scene.client.send(.delete, "/v1/listings/\(id)", token: scene.admin)
+            #expect(delisted.status == .accepted)
+            await scene.engine.runCycle()
+            #expect(platform.listing(id: externalID)?.isOnSale == false)
+            #expect(try await scene.listing(id)["status"] as? String == "delisted")
+            #expect(platform.listings.count == 1)
+        }
+    }
+
+    @Test("a platform that hangs stalls neither the other platforms nor the API", arguments: TestEngine.all)
+    func hangingPlatform(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, background: true, requestTimeout: .seconds(15), others: [.lazada]) {
+            scene in
+            let lazada = try #require(scene.others[.lazada])
+            let shopeeAccount = try await scene.createAccount(name: "Shopee")
+            let lazadaAccount = try await scene.createAccount(name: "Lazada", on: lazada)
+            scene.fake.hang(times: 1, for: .seconds(30))
+            let start = ContinuousClock.now
+            let stuck = try await scene.createListing(account: shopeeAccount)
+            let moving = try await scene.createListing(account: lazadaAccount)
+            var published = false
+            for _ in 0..<100 {
+                let asked = ContinuousClock.now
+                let status = try await scene.listing(moving)["status"] as? String
+                #expect(ContinuousClock.now - asked < .seconds(2), "the API answered slowly during the hang")
+                if status == "published" {
+                    published = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(published)
+            #expect(ContinuousClock.now - start < .seconds(10))
+            // Shopee's lane is still waiting on its first answer.
+            let waiting = try await scene.listing(stuck)
+            #expect(waiting["status"] as? String == "pending")
+            #expect(waiting["last_error"] == nil)
+            #expect(lazada.listings.count == 1)
+        }
+    }
+}
