@@ -39,6 +39,8 @@ public struct ServerDependencies: Sendable {
     public var transport: any HTTPTransport
     /// This node's name in job leases.
     public var workerName: String
+    /// Fairs and their stalls, loaded by `FairRefreshService` at start and after every fair write.
+    public var fairReadModel: FairReadModel
     /// Seals marketplace credentials; nil when no secret key is configured (accounts then answer 503).
     public var marketplaceSecrets: MarketplaceSecretBox? = nil
     public var marketplaceSync = MarketplaceSyncSettings()
@@ -52,6 +54,7 @@ public struct ServerDependencies: Sendable {
     ) {
         self.transport = transport
         self.workerName = workerName
+        self.fairReadModel = FairReadModel(database: database)
         self.database = database
         self.readModel = readModel
         self.stockReadModel = stockReadModel
@@ -74,6 +77,7 @@ public func buildApplication(
         ChangeFeedService(
             database: dependencies.database, readModel: dependencies.readModel,
             stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
+    app.addServices(FairRefreshService(model: dependencies.fairReadModel, logger: logger))
     app.addServices(
         JobWorkerService(
             queue: JobQueue(database: dependencies.database),
@@ -98,7 +102,10 @@ public func buildRouter(
 
     let v1 = router.group("v1")
     // Capabilities that add a section to the product page append it here.
-    let productPageSections: [any ProductPageSection] = [dependencies.marketplaceListings]
+    let productPageSections: [any ProductPageSection] = [
+        dependencies.marketplaceListings,
+        FairsProductSection(model: dependencies.fairReadModel, readModel: dependencies.readModel),
+    ]
     ProductsController(
         readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel,
         sections: productPageSections
@@ -130,6 +137,17 @@ public func buildRouter(
     MarketplaceListingsController(
         database: dependencies.database, clock: dependencies.clock, view: dependencies.marketplaceListings
     ).addRoutes(to: v1)
+    FairsController(
+        database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
+        fairReadModel: dependencies.fairReadModel
+    ).addRoutes(to: v1)
+    FairApplicationsController(
+        database: dependencies.database, clock: dependencies.clock, fairReadModel: dependencies.fairReadModel
+    ).addRoutes(to: v1)
+    FairStallsController(
+        database: dependencies.database, clock: dependencies.clock, fairReadModel: dependencies.fairReadModel
+    ).addRoutes(to: v1)
+    FairReportsController(database: dependencies.database).addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry

@@ -65,8 +65,10 @@ public final class StockReadModel: Sendable {
 
     var allPoints: [SalePoint] { state.withLock { Array($0.points.values) } }
 
-    /// The products in stock at a point (empty for an unknown point).
-    func products(atPoint slug: String) -> [String: Int] { state.withLock { $0.unitsByPoint[slug] ?? [:] } }
+    /// The products in stock at a point (empty for an unknown point or a fair stall, which is not listed).
+    func products(atPoint slug: String) -> [String: Int] {
+        state.withLock { $0.points[slug] == nil ? [:] : $0.unitsByPoint[slug] ?? [:] }
+    }
 
     /// The points holding a product, with units, by point name.
     func availability(ofProduct product: String) -> [(point: SalePoint, units: Int)] {

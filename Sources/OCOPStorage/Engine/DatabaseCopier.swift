@@ -21,11 +21,13 @@ public struct DatabaseCopier: Sendable {
         "users", "user_scopes", "sessions", "login_throttle",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
         "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions", "stamp_runs", "stamps", "stamp_scans",
+        "fairs", "fair_stalls", "fair_applications", "fair_application_products", "fair_allocations", "fairs_revision",
         "marketplace_accounts", "listings", "marketplace_outbox",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
         "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions", "stamp_runs",
+        "fair_applications", "fair_allocations",
         "marketplace_accounts", "listings", "marketplace_outbox",
     ]
 

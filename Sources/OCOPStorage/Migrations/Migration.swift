@@ -13,6 +13,6 @@ enum Migrations {
     static let all: [Migration] = [
         CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
         CertificateLifecycleSchema.migration, StampsSchema.migration, LivestreamSchema.migration,
-        MarketplaceSchema.migration,
+        FairsSchema.migration, MarketplaceSchema.migration,
     ]
 }

@@ -39,7 +39,9 @@ public struct PointStore: Sendable {
         let json = try CanonicalJSON.encode(point)
         try await database.transaction { sql in
             guard
-                let before = try await sql.raw("SELECT document FROM points WHERE slug = \(bind: point.slug)").first()?
+                let before = try await sql.raw(
+                    "SELECT document FROM points WHERE slug = \(bind: point.slug) AND location_type <> 'fair_stall'"
+                ).first()?
                     .decode(column: "document", as: String.self)
             else { throw DomainError(.notFound, "no point '\(point.slug)'") }
             let timestamp = ISOTimestamp.string(now)
@@ -65,7 +67,8 @@ public struct PointStore: Sendable {
     /// Every point, by slug.
     public func all() async throws -> [SalePoint] {
         try await database.read { sql in
-            try await sql.raw("SELECT document FROM points ORDER BY slug").all().map { row in
+            // Fair stalls are points only for the ledger; they are listed with their fair.
+            try await sql.raw("SELECT document FROM points WHERE location_type <> 'fair_stall' ORDER BY slug").all().map { row in
                 try JSONDecoder.snakeCase.decode(
                     SalePoint.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
             }

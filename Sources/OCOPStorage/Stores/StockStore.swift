@@ -100,6 +100,7 @@ public struct StockStore: Sendable {
 
     static func requirePoint(_ slug: String, _ sql: any SQLDatabase) async throws {
         guard try await PointStore.exists(slug, sql) else { throw DomainError(.notFound, "no point '\(slug)'") }
+        try await FairStallRules.checkMovement(point: slug, sql: sql)
     }
 
     /// The batches of one SKU at a point that hold stock.

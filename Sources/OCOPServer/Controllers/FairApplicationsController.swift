@@ -1,0 +1,79 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Producers apply for stalls with the products they will bring; the fair's managers read the
+/// applications, keep a waiting list and cancel; a producer may cancel its own.
+struct FairApplicationsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let fairReadModel: FairReadModel
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("fairs/:slug/applications", use: apply)
+        group.get("fairs/:slug/applications", use: list)
+        group.post("fairs/:slug/applications/:id/waitlist", use: waitlist)
+        group.post("fairs/:slug/applications/:id/cancel", use: cancel)
+    }
+
+    private var store: FairStore { FairStore(database: database) }
+
+    @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try context.requireIdentity()
+        let (body, _) = try await RequestBody.decode(ApplicationRequest.self, from: request)
+        let (producer, products, stalls) = try body.validated(identity: identity)
+        let application = try await store.apply(
+            fair: slug, producer: producer, products: products, stallsWanted: stalls, note: body.note,
+            actor: identity.actor, at: clock.now())
+        return try ResponseJSON.response(application, status: .created)
+    }
+
+    struct ListAnswer: Encodable {
+        var items: [FairApplication]
+        /// Waiting applications in the order they will be served.
+        var waitingList: [Int]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        _ = try context.requireFairScope(slug)
+        let items = try await store.applications(fair: slug)
+        return try ResponseJSON.response(
+            ListAnswer(items: items, waitingList: items.filter { $0.status == .waiting }.map(\.id)))
+    }
+
+    @Sendable func waitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try context.requireFairScope(slug)
+        let application = try await store.waitlist(
+            fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now())
+        return try ResponseJSON.response(application)
+    }
+
+    struct CancelAnswer: Encodable {
+        var application: FairApplication
+        /// The first application still on the waiting list, to offer the freed stalls to.
+        var nextWaiting: FairApplication?
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try context.requireIdentity()
+        let (cancelled, next) = try await store.cancel(
+            fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now()
+        ) { application in
+            guard identity.canManageFair(slug) || identity.canActForProducer(application.producer) else {
+                throw Problem(.forbidden, "\(identity.username) may not cancel application \(application.id)")
+            }
+        }
+        try await fairReadModel.reload()
+        return try ResponseJSON.response(CancelAnswer(application: cancelled, nextWaiting: next))
+    }
+
+    private func applicationID(_ context: AppRequestContext) throws -> Int {
+        let text = try context.parameters.require("id")
+        guard let id = Int(text), id > 0 else { throw Problem.notFound("no application '\(text)'") }
+        return id
+    }
+}

@@ -1,0 +1,129 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// Fairs and their stall maps: the programme office creates a fair, its managers add stalls,
+/// allocate them and close the fair; anyone lists upcoming and open fairs and sees who is where.
+struct FairsController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let readModel: CatalogReadModel
+    let fairReadModel: FairReadModel
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("fairs", use: create)
+        group.post("fairs/:slug/close", use: close)
+        group.post("fairs/:slug/stalls", use: addStalls)
+        group.put("fairs/:slug/stalls/:code/allocation", use: allocate)
+        group.delete("fairs/:slug/stalls/:code/allocation", use: release)
+        group.get("fairs", use: list)
+        group.get("fairs/:slug", use: show)
+    }
+
+    private var store: FairStore { FairStore(database: database) }
+
+    // MARK: - Staff
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireAdmin()
+        let (body, _) = try await RequestBody.decode(FairRequest.self, from: request)
+        let fair = try body.validated(localities: readModel.snapshot().localities)
+        try await store.create(fair, actor: identity.actor, at: clock.now())
+        try await fairReadModel.reload()
+        return try detail(fair.slug, request: request, status: .created)
+    }
+
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try context.requireFairScope(slug)
+        _ = try await store.close(fair: slug, actor: identity.actor, at: clock.now())
+        try await fairReadModel.reload()
+        return try detail(slug, request: request, status: .ok)
+    }
+
+    @Sendable func addStalls(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let identity = try context.requireFairScope(slug)
+        let (body, _) = try await RequestBody.decode(StallsRequest.self, from: request)
+        let stalls = try await store.addStalls(fair: slug, try body.validated(), actor: identity.actor, at: clock.now())
+        try await fairReadModel.reload()
+        return try ResponseJSON.response(StallsAnswer(fair: slug, stalls: stalls), status: .created)
+    }
+
+    struct StallsAnswer: Encodable {
+        var fair: String
+        var stalls: [FairStall]
+    }
+
+    /// Gives the stall to an application's producer; `Idempotency-Key` makes a retry safe. Only
+    /// producers with a product publishable today may be given one.
+    @Sendable func allocate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let code = try context.parameters.require("code")
+        let identity = try context.requireFairScope(slug)
+        let (body, bytes) = try await RequestBody.decode(AllocationRequest.self, from: request)
+        let snapshot = readModel.snapshot()
+        let now = clock.now()
+        let response = try await IdempotentWrite(database: database, clock: clock).run(
+            request, identity: identity, body: bytes, status: .ok
+        ) { sql in
+            try await store.allocate(
+                sql, fair: slug, stall: code, application: body.applicationId, actor: identity.actor, at: now
+            ) { producer in
+                snapshot.producer(slug: producer) == nil
+                    ? "producer '\(producer)' has no publishable product today (a valid certificate of 3★ or more)"
+                    : nil
+            }
+        }
+        try await fairReadModel.reload()
+        return response
+    }
+
+    @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let code = try context.parameters.require("code")
+        let identity = try context.requireFairScope(slug)
+        let stall = try await store.release(fair: slug, stall: code, actor: identity.actor, at: clock.now())
+        try await fairReadModel.reload()
+        return try ResponseJSON.response(stall)
+    }
+
+    // MARK: - Public
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let snapshot = readModel.snapshot()
+        let query = try FairQuery(parameters: HTTPHelpers.parameters(request), localities: snapshot.localities)
+        let page = query.page(of: fairReadModel.all, today: snapshot.day)
+        var json = JSONWriter(capacity: 512 * page.items.count + 128)
+        json.beginObject()
+        json.key("items")
+        json.beginArray()
+        for listing in page.items {
+            json.beginObject()
+            FairJSON.writeSummaryMembers(listing, &json, today: snapshot.day, localities: snapshot.localities)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("next_cursor")
+        json.string(page.nextCursor)
+        json.key("total")
+        json.int(page.total)
+        json.endObject()
+        let etag = HTTPHelpers.etag(snapshot.version, String(fairReadModel.version), "fairs", request.uri.query ?? "")
+        return HTTPHelpers.cachedJSON(json.bytes, etag: etag, request: request)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try detail(try context.parameters.require("slug"), request: request, status: .ok)
+    }
+
+    private func detail(_ slug: String, request: Request, status: HTTPResponse.Status) throws -> Response {
+        let language = try HTTPHelpers.language(request)
+        guard let listing = fairReadModel.listing(slug) else { throw Problem.notFound("no fair '\(slug)'") }
+        let snapshot = readModel.snapshot()
+        let bytes = FairJSON.detail(listing, snapshot: snapshot, language: language)
+        guard status == .ok else { return ResponseJSON.response(bytes, status: status) }
+        let etag = HTTPHelpers.etag(snapshot.version, String(fairReadModel.version), language.rawValue, "fair", slug)
+        return HTTPHelpers.cachedJSON(bytes, etag: etag, request: request)
+    }
+}

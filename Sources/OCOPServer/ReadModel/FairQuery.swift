@@ -1,0 +1,64 @@
+import OCOPDomain
+import OCOPStorage
+
+/// A validated `GET /v1/fairs` query: upcoming and open fairs, by first day then slug.
+struct FairQuery {
+    var provinceCode: String?
+    /// Only fairs running on this day.
+    var date: CalendarDate?
+    var limit = ProductQuery.defaultLimit
+    var after: SortKey?
+
+    init(parameters: [String: String], localities: Localities) throws(Problem) {
+        let known: Set = ["province", "date", "limit", "cursor", "lang"]
+        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .badParameter(unknown, "unknown parameter")
+        }
+        if let province = parameters["province"] {
+            guard let found = localities.province(codeOrName: province) else {
+                throw .badParameter("province", "unknown province '\(province)'")
+            }
+            provinceCode = found.code
+        }
+        if let text = parameters["date"] {
+            guard let date = CalendarDate(iso: text) else { throw .badParameter("date", "a date YYYY-MM-DD") }
+            self.date = date
+        }
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
+                throw .badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
+            }
+            limit = value
+        }
+        if let text = parameters["cursor"] {
+            guard let cursor = CatalogCursor(encoded: text), cursor.sort == .newest else {
+                throw .badParameter("cursor", "not a cursor from this list; use next_cursor as given")
+            }
+            after = cursor.key
+        }
+    }
+
+    struct Page {
+        var items: [FairListing]
+        var nextCursor: String?
+        var total: Int
+    }
+
+    /// Closed fairs are left out; the cursor is the last item's (first day, slug).
+    func page(of listings: [FairListing], today: CalendarDate) -> Page {
+        var matches: [(listing: FairListing, key: SortKey)] = []
+        for listing in listings {
+            let fair = listing.fair
+            if fair.status(on: today) == .closed { continue }
+            if let provinceCode, fair.provinceCode != provinceCode { continue }
+            if let date, !(fair.opensOn <= date && date <= fair.closesOn) { continue }
+            matches.append((listing, SortKey(primary: Int64(fair.opensOn.daysSince1970), name: "", slug: fair.slug)))
+        }
+        matches.sort { $0.key < $1.key }
+        let start = after.map { key in matches.firstIndex { $0.key > key } ?? matches.count } ?? 0
+        let end = min(start + limit, matches.count)
+        let slice = matches[start..<end]
+        let next = end < matches.count ? slice.last.map { CatalogCursor(sort: .newest, key: $0.key).encoded } : nil
+        return Page(items: slice.map(\.listing), nextCursor: next, total: matches.count)
+    }
+}
