@@ -14,7 +14,9 @@ public enum MarketplaceAdapters {
             ShopeeAdapter(transport: transport, clock: clock, timeout: timeout)
         case .lazada:
             LazadaAdapter(transport: transport, clock: clock, timeout: timeout)
-        case .tiktokShop, .tiki, .facebook:
+        case .tiktokShop:
+            TikTokShopAdapter(transport: transport, clock: clock, timeout: timeout)
+        case .tiki, .facebook:
             PendingAdapter(marketplace: marketplace)
         }
     }

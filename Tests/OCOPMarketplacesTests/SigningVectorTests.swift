@@ -77,6 +77,45 @@ import Testing
                 == "66f05427aa09bfd748d1ec250c7b72c4e9d534b2299f3160bb182e25c07050b9")
     }
 
+    // MARK: - TikTok Shop (§3)
+
+    @Test func tiktokVendorGetVector() {
+        let query = [("timestamp", "1623812664"), ("app_key", "29a39d")]
+        let wrapped = Array("e59af819cc".utf8)
+            + TikTokSigner.signString(path: "/authorization/202309/shops", query: query, body: [])
+            + Array("e59af819cc".utf8)
+        #expect(String(decoding: wrapped, as: UTF8.self) == "e59af819cc/authorization/202309/shopsapp_key29a39dtimestamp1623812664e59af819cc")
+        #expect(
+            TikTokSigner.sign(appSecret: "e59af819cc", path: "/authorization/202309/shops", query: query, body: [])
+                == "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8")
+    }
+
+    @Test func tiktokPostBodyVector() {
+        let body = #"{"skus":[{"id":"1729592969712207012","inventory":[{"warehouse_id":"7068517275539719942","quantity":10}]}]}"#
+        let query = [("app_key", "29a39d"), ("shop_cipher", "ROW_xxx"), ("timestamp", "1623812664")]
+        #expect(
+            TikTokSigner.sign(
+                appSecret: "e59af819cc", path: "/product/202309/products/1729592969712207008/inventory/update",
+                query: query, body: Array(body.utf8))
+                == "70f04e5eb9676d0008ab03735cb4f29380fc439aee883b5542ea2b7fb15a23d6")
+    }
+
+    @Test func tiktokSignLeavesOutSignAndAccessToken() {
+        let query = [("app_key", "29a39d"), ("timestamp", "1623812664"), ("sign", "x"), ("access_token", "t")]
+        #expect(
+            TikTokSigner.sign(appSecret: "e59af819cc", path: "/authorization/202309/shops", query: query, body: [])
+                == "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8")
+    }
+
+    @Test func tiktokWebhookVendorVector() {
+        let body =
+            #"{"type":1,"tts_notification_id":"7380066284010030890","shop_id":"7495540735365777507","timestamp":1718305585,"#
+            + #""data":{"is_on_hold_order":true,"order_id":"576653688135258178","order_status":"UNPAID","update_time":1718305585}}"#
+        #expect(
+            TikTokSigner.webhookSignature(appSecret: "123", appKey: "abcdef", body: Array(body.utf8))
+                == "5dec0f11ec2f6783b8deee53c9ffbf8d024302f7c7e7fa55a35d17629031ac05")
+    }
+
     /// A digest with a leading zero byte still prints 64 digits (the `%032x` pitfall).
     @Test func hexKeepsLeadingZeros() {
         #expect(HMACHex.hex([0x00, 0x0a, 0xff], uppercase: false) == "000aff")

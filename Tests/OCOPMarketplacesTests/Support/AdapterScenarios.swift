@@ -130,11 +130,8 @@ struct AdapterScenarios<Fake: MarketplaceFake> {
             _ = try await adapter.push(operation, account: account ?? fake.account)
             Issue.record("\(operation) succeeded")
             return nil
-        } catch let error as MarketplaceError {
-            return error
         } catch {
-            Issue.record("not a MarketplaceError: \(error)")
-            return nil
+            return error
         }
     }
 }

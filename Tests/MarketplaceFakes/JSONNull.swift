@@ -1,0 +1,6 @@
+import Foundation
+
+/// JSON `null` for reply bodies.
+enum JSONNull {
+    static var value: Any { NSNull() }
+}
