@@ -16,7 +16,9 @@ public enum MarketplaceAdapters {
             LazadaAdapter(transport: transport, clock: clock, timeout: timeout)
         case .tiktokShop:
             TikTokShopAdapter(transport: transport, clock: clock, timeout: timeout)
-        case .tiki, .facebook:
+        case .tiki:
+            TikiAdapter(transport: transport, clock: clock, timeout: timeout)
+        case .facebook:
             PendingAdapter(marketplace: marketplace)
         }
     }
