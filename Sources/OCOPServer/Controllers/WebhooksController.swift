@@ -2,7 +2,8 @@ import Hummingbird
 import OCOPDomain
 import OCOPStorage
 
-/// Admin: partner endpoints told about catalog changes, and the state of the outbox.
+/// Partner endpoints told about catalog changes (admin), producers' own endpoints told when a
+/// certificate nears expiry (the producer or admin), and the state of the outbox (admin).
 struct WebhooksController: Sendable {
     let database: Database
     let clock: any WallClock
@@ -12,19 +13,24 @@ struct WebhooksController: Sendable {
         group.get("webhooks", use: list)
         group.delete("webhooks/:id", use: delete)
         group.get("jobs", use: jobs)
+        group.get("certificates/notices", use: notices)
     }
 
     struct CreateRequest: Decodable {
         var event: String
         var url: String
         var secret: String
+        var producer: String?
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.requireIdentity()
         let (body, _) = try await RequestBody.decode(CreateRequest.self, from: request)
+        guard identity.isAdmin || (body.event == CertificateNotices.event && body.producer.map(identity.canActForProducer) == true)
+        else { throw Problem(.forbidden, "\(identity.username) may subscribe only their own producer's certificate notices") }
         let subscription = try await WebhookStore(database: database).create(
-            event: body.event, url: body.url, secret: body.secret, actor: identity.actor, at: clock.now())
+            event: body.event, url: body.url, secret: body.secret, producer: body.producer, actor: identity.actor,
+            at: clock.now())
         return try ResponseJSON.response(subscription, status: .created)
     }
 
@@ -33,15 +39,36 @@ struct WebhooksController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireAdmin()
-        return try ResponseJSON.response(ListAnswer(items: try await WebhookStore(database: database).list()))
+        let producer = try ownProducer(context)
+        return try ResponseJSON.response(ListAnswer(items: try await WebhookStore(database: database).list(producer: producer)))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let producer = try ownProducer(context)
+        let identity = try context.requireIdentity()
         guard let id = Int(try context.parameters.require("id")) else { throw Problem.notFound("no such webhook") }
-        try await WebhookStore(database: database).delete(id: id, actor: identity.actor, at: clock.now())
+        try await WebhookStore(database: database).delete(id: id, producer: producer, actor: identity.actor, at: clock.now())
         return Response(status: .noContent)
+    }
+
+    struct NoticesAnswer: Encodable {
+        var items: [CertificateNotice]
+    }
+
+    /// Expiry notices issued so far: all for admins, their own for a producer.
+    @Sendable func notices(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let producer = try ownProducer(context)
+        return try ResponseJSON.response(NoticesAnswer(items: try await CertificateNotices(database: database).list(producer: producer)))
+    }
+
+    /// nil for an admin (everything); the producer's slug for a producer account; 403 otherwise.
+    private func ownProducer(_ context: AppRequestContext) throws -> String? {
+        let identity = try context.requireIdentity()
+        if identity.isAdmin { return nil }
+        guard identity.role == .producer, let producer = identity.scopes.sorted().first else {
+            throw Problem(.forbidden, "\(identity.username) may not read webhooks")
+        }
+        return producer
     }
 
     struct JobsAnswer: Encodable {

@@ -7,6 +7,8 @@ public struct WebhookSubscription: Sendable, Hashable, Codable {
     public var id: Int
     public var event: String
     public var url: String
+    /// The producer told by a `certificate.expiring` subscription; nil for partner subscriptions.
+    public var producer: String?
     public var createdAt: String
     public var createdBy: String
 }
@@ -15,16 +17,17 @@ public struct WebhookSubscription: Sendable, Hashable, Codable {
 /// never read back out through the API.
 public struct WebhookStore: Sendable {
     /// The events a subscription may name.
-    public static let events: Set = ["catalog.changed"]
+    public static let events: Set = ["catalog.changed", CertificateNotices.event]
     public static let jobKind = "webhook"
 
     private let database: Database
 
     public init(database: Database) { self.database = database }
 
-    public func create(event: String, url: String, secret: String, actor: String, at now: Moment) async throws
-        -> WebhookSubscription
-    {
+    /// A subscription; `certificate.expiring` ones name the producer they belong to.
+    public func create(
+        event: String, url: String, secret: String, producer: String? = nil, actor: String, at now: Moment
+    ) async throws -> WebhookSubscription {
         var issues: [DomainError.FieldIssue] = []
         if !Self.events.contains(event) {
             issues.append(.init(field: "event", reason: "one of \(Self.events.sorted().joined(separator: ", "))"))
@@ -34,34 +37,50 @@ public struct WebhookStore: Sendable {
             issues.append(.init(field: "url", reason: "an absolute http or https URL"))
         }
         if secret.utf8.count < 16 { issues.append(.init(field: "secret", reason: "at least 16 characters")) }
+        if event == CertificateNotices.event && producer == nil {
+            issues.append(.init(field: "producer", reason: "required: the producer whose certificates are watched"))
+        } else if event != CertificateNotices.event && producer != nil {
+            issues.append(.init(field: "producer", reason: "only for \(CertificateNotices.event)"))
+        }
         guard issues.isEmpty else { throw DomainError(.invalid, "invalid webhook", issues: issues) }
         let timestamp = ISOTimestamp.string(now)
         return try await database.transaction { sql in
+            if let producer, try await sql.raw("SELECT slug FROM producers WHERE slug = \(bind: producer)").first() == nil {
+                throw DomainError.invalid(field: "producer", "no producer '\(producer)'")
+            }
             let id = try await sql.raw(
                 """
-                INSERT INTO webhook_subscriptions (event, url, secret, created_at, created_by)
-                VALUES (\(bind: event), \(bind: url), \(bind: secret), \(bind: timestamp), \(bind: actor))
+                INSERT INTO webhook_subscriptions (event, url, secret, producer_slug, created_at, created_by)
+                VALUES (\(bind: event), \(bind: url), \(bind: secret), \(bind: producer), \(bind: timestamp), \(bind: actor))
                 RETURNING id
                 """
             ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.append(
                 sql, actor: actor, action: "create", entity: "webhook", entityID: String(id), before: nil,
                 after: #"{"event":"\#(event)","url":\#(try CanonicalJSON.encode(url))}"#, at: timestamp)
-            return WebhookSubscription(id: id, event: event, url: url, createdAt: timestamp, createdBy: actor)
+            return WebhookSubscription(
+                id: id, event: event, url: url, producer: producer, createdAt: timestamp, createdBy: actor)
         }
     }
 
-    public func list() async throws -> [WebhookSubscription] {
+    /// Every subscription, or only one producer's.
+    public func list(producer: String? = nil) async throws -> [WebhookSubscription] {
         try await database.read { sql in
-            try await sql.raw("SELECT id, event, url, created_at, created_by FROM webhook_subscriptions ORDER BY id")
-                .all().map(Self.subscription(from:))
+            let filter: SQLQueryString = producer.map { "WHERE producer_slug = \(bind: $0)" } ?? ""
+            return try await sql.raw(
+                "SELECT id, event, url, producer_slug, created_at, created_by FROM webhook_subscriptions \(filter) ORDER BY id"
+            ).all().map(Self.subscription(from:))
         }
     }
 
     /// Removes a subscription; its pending deliveries find it gone and are dropped.
-    public func delete(id: Int, actor: String, at now: Moment) async throws {
+    /// With `producer`, only that producer's own subscription is removed (others read as unknown).
+    public func delete(id: Int, producer: String? = nil, actor: String, at now: Moment) async throws {
         try await database.transaction { sql in
-            guard try await sql.raw("DELETE FROM webhook_subscriptions WHERE id = \(bind: id) RETURNING id").first() != nil
+            let owner: SQLQueryString = producer.map { " AND producer_slug = \(bind: $0)" } ?? ""
+            guard
+                try await sql.raw("DELETE FROM webhook_subscriptions WHERE id = \(bind: id)\(owner) RETURNING id").first()
+                    != nil
             else { throw DomainError(.notFound, "no webhook \(id)") }
             try await AuditLog.append(
                 sql, actor: actor, action: "delete", entity: "webhook", entityID: String(id), before: nil, after: nil,
@@ -92,6 +111,7 @@ public struct WebhookStore: Sendable {
         WebhookSubscription(
             id: try row.decode(column: "id", as: Int.self), event: try row.decode(column: "event", as: String.self),
             url: try row.decode(column: "url", as: String.self),
+            producer: try row.decode(column: "producer_slug", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             createdBy: try row.decode(column: "created_by", as: String.self))
     }
