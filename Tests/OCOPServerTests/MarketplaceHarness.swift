@@ -22,6 +22,7 @@ struct MarketplaceScene {
     let others: [Marketplace: any MarketplaceFake]
     let logs: CapturedLogs
     let dependencies: ServerDependencies
+    let configuration: ServerConfiguration
 
     var harness: ServerHarness { stock.harness }
     var client: any TestClientProtocol { stock.client }
@@ -56,13 +57,14 @@ struct MarketplaceScene {
         for marketplace in others { started[marketplace] = try await Self.startFake(marketplace, clock: harness.stack.clock) }
         let finalDependencies = dependencies
         let otherFakes = started
+        let finalConfiguration = configuration
         do {
             try await app.test(.live) { client in
                 let stock = try await StockScene.make(harness, client)
                 try await body(
                     MarketplaceScene(
                         stock: stock, engine: syncEngine, fake: fake, others: otherFakes, logs: logs,
-                        dependencies: finalDependencies))
+                        dependencies: finalDependencies, configuration: finalConfiguration))
             }
         } catch {
             await fake.stop()
@@ -145,6 +147,13 @@ struct MarketplaceScene {
 
     /// Requests the fake received on `path` so far.
     func requests(to path: String) -> Int { fake.requestPaths.filter { $0.hasSuffix(path) }.count }
+
+    /// Another node's engine on the same database, for races between workers.
+    func otherNode(_ name: String) throws -> MarketplaceSyncEngine {
+        var other = dependencies
+        other.workerName = name
+        return try #require(marketplaceSyncEngine(configuration, other, Logger(label: name)))
+    }
 
     /// Moves the shared clock (server, engine and fake) forward.
     func advance(seconds: Int64) { clock.set(clock.now().adding(seconds: seconds)) }

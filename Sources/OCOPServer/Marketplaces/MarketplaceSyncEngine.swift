@@ -92,7 +92,8 @@ public struct MarketplaceSyncEngine: Sendable {
                 // The lease runs out and the row is taken again: nothing is lost.
                 logger.error("could not record a marketplace push", metadata: ["row": "\(task.id)", "error": "\(error)"])
             }
-            if case .pushed = outcome { await refreshView() }
+            // Only publishing and delisting change the product page's links; stock pushes do not.
+            if case .pushed = outcome, task.kind != .stock { await refreshView() }
         }
         return count
     }
@@ -193,16 +194,21 @@ public struct MarketplaceSyncEngine: Sendable {
     private func refresh(_ source: ListingSource, _ credentials: StoredCredentials, adapter: any MarketplaceAdapter)
         async throws(MarketplaceError) -> StoredCredentials
     {
-        let fresh = try await adapter.refreshTokens(account: context(source, credentials))
-        let merged = StoredCredentials(
-            values: credentials.values.merging(fresh.values) { $1 }, accessTokenExpiresAt: fresh.accessTokenExpiresAt)
+        let account = source.account.id
+        let logger = logger
+        let context = { @Sendable (credentials: StoredCredentials) in self.context(source, credentials) }
         do {
-            try await accounts.replaceCredentials(account: source.account.id, with: merged, at: clock.now())
+            return try await accounts.refreshOnce(account: account, used: credentials, at: clock.now()) { current in
+                let fresh = try await adapter.refreshTokens(account: context(current))
+                logger.info("refreshed marketplace tokens", metadata: ["account": "\(account)"])
+                return StoredCredentials(
+                    values: current.values.merging(fresh.values) { $1 }, accessTokenExpiresAt: fresh.accessTokenExpiresAt)
+            }
+        } catch let error as MarketplaceError {
+            throw error
         } catch {
             throw MarketplaceError(.transient, code: "storage", message: "could not store the refreshed tokens")
         }
-        logger.info("refreshed marketplace tokens", metadata: ["account": "\(source.account.id)"])
-        return merged
     }
 
     private func context(_ source: ListingSource, _ credentials: StoredCredentials) -> MarketplaceAccountContext {

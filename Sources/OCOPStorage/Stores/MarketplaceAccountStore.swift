@@ -74,15 +74,58 @@ public struct MarketplaceAccountStore: Sendable {
 
     /// Replaces an account's credentials (new tokens after a refresh), committed before they are used.
     public func replaceCredentials(account id: Int, with credentials: StoredCredentials, at now: Moment) async throws {
-        let sealed = try box.seal(Array(try JSONEncoder().encode(credentials)))
-        try await database.transaction { sql in
-            try await sql.raw(
-                """
-                UPDATE marketplace_accounts SET credentials = \(bind: sealed), updated_at = \(bind: ISOTimestamp.string(now))
-                WHERE id = \(bind: id)
-                """
-            ).run()
+        try await database.transaction { sql in try await store(credentials, account: id, at: now, sql) }
+    }
+
+    /// Refreshes an account's tokens once, even with several nodes: when the stored tokens are no
+    /// longer the ones the caller used, another worker has refreshed already and those are returned.
+    /// On PostgreSQL the account row stays locked while `refresh` runs, so a single-use refresh
+    /// token is never spent twice; SQLite has one node, where a process-wide lock does the same
+    /// (holding SQLite's write lock over an HTTP call would stall counter sales).
+    public func refreshOnce(
+        account id: Int, used: StoredCredentials, at now: Moment,
+        _ refresh: @Sendable (StoredCredentials) async throws -> StoredCredentials
+    ) async throws -> StoredCredentials {
+        if database.engine == .postgres {
+            return try await database.transaction { sql in
+                let current = try await lockedCredentials(id, sql)
+                guard current == used else { return current }
+                let fresh = try await refresh(current)
+                try await store(fresh, account: id, at: now, sql)
+                return fresh
+            }
         }
+        return try await Self.refreshLock.withLock {
+            let current = try await credentials(account: id)
+            guard current == used else { return current }
+            let fresh = try await refresh(current)
+            try await replaceCredentials(account: id, with: fresh, at: now)
+            return fresh
+        }
+    }
+
+    /// Refreshes are rare: one at a time per process is plenty.
+    private static let refreshLock = AsyncSerialLock()
+
+    private func lockedCredentials(_ id: Int, _ sql: any SQLDatabase) async throws -> StoredCredentials {
+        guard
+            let row = try await sql.raw(
+                "SELECT credentials FROM marketplace_accounts WHERE id = \(bind: id) FOR UPDATE"
+            ).first()
+        else { throw DomainError(.notFound, "no marketplace account \(id)") }
+        return try open(try row.decode(column: "credentials", as: String.self))
+    }
+
+    private func store(_ credentials: StoredCredentials, account id: Int, at now: Moment, _ sql: any SQLDatabase)
+        async throws
+    {
+        let sealed = try box.seal(Array(try JSONEncoder().encode(credentials)))
+        try await sql.raw(
+            """
+            UPDATE marketplace_accounts SET credentials = \(bind: sealed), updated_at = \(bind: ISOTimestamp.string(now))
+            WHERE id = \(bind: id)
+            """
+        ).run()
     }
 
     func open(_ sealed: String) throws -> StoredCredentials {
