@@ -19,23 +19,7 @@ public enum MarketplaceAdapters {
         case .tiki:
             TikiAdapter(transport: transport, clock: clock, timeout: timeout)
         case .facebook:
-            PendingAdapter(marketplace: marketplace)
+            MetaCatalogAdapter(transport: transport, clock: clock, timeout: timeout)
         }
-    }
-}
-
-/// Stands in for an adapter still being written: refuses every push. Removed once all five exist.
-struct PendingAdapter: MarketplaceAdapter {
-    let marketplace: Marketplace
-    var requiredCredentials: [String] { [] }
-
-    func push(_ operation: ListingOperation, account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> PushResult
-    {
-        throw MarketplaceError(.rejected, code: "not_supported", message: "\(marketplace.rawValue) is not supported yet")
-    }
-
-    func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
-        throw MarketplaceError(.rejected, code: "not_supported", message: "\(marketplace.rawValue) is not supported yet")
     }
 }

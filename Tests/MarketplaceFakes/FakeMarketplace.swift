@@ -4,5 +4,5 @@ public import OCOPMarketplaces
 /// One folder per platform sits next to this one; `FakeCore` holds what they share.
 public enum FakeMarketplaces {
     /// The marketplaces a fake exists for.
-    public static var covered: [Marketplace] { [.shopee, .lazada, .tiktokShop, .tiki] }
+    public static var covered: [Marketplace] { [.shopee, .lazada, .tiktokShop, .tiki, .facebook] }
 }

@@ -116,6 +116,20 @@ import Testing
                 == "5dec0f11ec2f6783b8deee53c9ffbf8d024302f7c7e7fa55a35d17629031ac05")
     }
 
+    // MARK: - Meta (§5)
+
+    @Test func metaAppSecretProof() {
+        #expect(
+            MetaAppSecretProof.proof(appSecret: "app-secret-234", accessToken: "access-token-0")
+                == "739f1d37bf0e4af049f2e3efe31f8f1e6fdf43e44679b240e7db634101ffb917")
+    }
+
+    @Test func metaWebhookSignature() {
+        #expect(
+            MetaAppSecretProof.webhookSignature(appSecret: "app-secret-234", body: Array(#"{"object":"page","entry":[]}"#.utf8))
+                == "sha256=010398e8518e3d28c3ce82f091d96ca7054450a990352c7136b811804946556f")
+    }
+
     /// A digest with a leading zero byte still prints 64 digits (the `%032x` pitfall).
     @Test func hexKeepsLeadingZeros() {
         #expect(HMACHex.hex([0x00, 0x0a, 0xff], uppercase: false) == "000aff")
