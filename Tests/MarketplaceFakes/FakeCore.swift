@@ -18,6 +18,8 @@ public final class FakeCore: Sendable {
     private let serverBox = Mutex<FakeServer?>(nil)
     private let tokens: Mutex<Tokens>
     private let held = Mutex<[FakeListing]>([])
+    /// Other ids a listing is known by (Tiki's request track id) → the listing's id.
+    private let aliases = Mutex<[String: String]>([:])
     private let sequence = Mutex<Int>(0)
     private let prefix: String
 
@@ -38,7 +40,11 @@ public final class FakeCore: Sendable {
     package var faults: FakeFaults { server.faults }
 
     /// A fresh number for ids, unique within this fake.
-    package func nextNumber() -> Int { sequence.withLock { $0 += 1; return $0 } }
+    package func nextNumber() -> Int {
+        sequence.withLock {
+            $0 += 1; return $0
+        }
+    }
 
     // MARK: - Tokens
 
@@ -58,7 +64,9 @@ public final class FakeCore: Sendable {
     }
 
     /// Issues new tokens when `refreshToken` is the current one (single use: the old one stops working).
-    package func rotate(refreshToken: String?, accessLifetimeSeconds: Int64) -> (access: String, refresh: String, expiresAt: Moment)? {
+    package func rotate(refreshToken: String?, accessLifetimeSeconds: Int64) -> (
+        access: String, refresh: String, expiresAt: Moment
+    )? {
         tokens.withLock { state in
             guard let refreshToken, refreshToken == state.refresh else { return nil }
             state.generation += 1
@@ -85,7 +93,14 @@ public final class FakeCore: Sendable {
 
     package func insert(_ listing: FakeListing) { held.withLock { $0.append(listing) } }
 
-    package func listing(id: String) -> FakeListing? { held.withLock { $0.first { $0.id == id } } }
+    /// The listing with this id, or with the id this alias stands for.
+    package func listing(id: String) -> FakeListing? {
+        let resolved = aliases.withLock { $0[id] } ?? id
+        return held.withLock { $0.first { $0.id == resolved } }
+    }
+
+    /// Lets `listing(id:)` find the listing `id` by `alias` too.
+    package func alias(_ alias: String, to id: String) { aliases.withLock { $0[alias] = id } }
 
     package func listing(sku: String) -> FakeListing? { held.withLock { $0.first { $0.sku == sku } } }
 

@@ -21,7 +21,8 @@ package struct FakeRequest: Sendable {
 
     /// Form-urlencoded body parameters, decoded.
     package var form: [(String, String)] {
-        contentType.hasPrefix("application/x-www-form-urlencoded") ? FormEncoding.decode(String(decoding: body, as: UTF8.self)) : []
+        contentType.hasPrefix("application/x-www-form-urlencoded")
+            ? FormEncoding.decode(String(decoding: body, as: UTF8.self)) : []
     }
 
     package var json: JSONValue? { JSONBody.decode(body) }
@@ -74,7 +75,8 @@ package struct FakeReply: Sendable {
 
     /// A JSON answer; `object` is built from dictionaries, arrays, strings and numbers.
     package static func json(_ status: Int, _ object: Any, headers: [(String, String)] = []) -> FakeReply {
-        FakeReply(status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONBody.encode(object))
+        FakeReply(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONBody.encode(object))
     }
 }
 

@@ -68,13 +68,15 @@ import Testing
     @Test func theFakeRefusesAParameterChangedAfterSigning() async throws {
         try await FakeLazada.run { fake in
             let tampering = TamperingTransport(inner: CurlTransport()) { request in
-                request.body = Array(String(decoding: request.body, as: UTF8.self)
-                    .replacingOccurrences("Quantity%3E5%3C", "Quantity%3E500%3C").utf8)
+                request.body = Array(
+                    String(decoding: request.body, as: UTF8.self)
+                        .replacingOccurrences("Quantity%3E5%3C", "Quantity%3E500%3C").utf8)
             }
             let scenario = AdapterScenarios(fake: fake, makeAdapter: Self.make)
             let externalID = try await scenario.create(SampleListing.content(sku: "TAMPER-1"))
             let adapter = LazadaAdapter(transport: tampering, clock: SystemWallClock())
-            let error = await scenario.failure(of: .updateStock(externalID: externalID, sku: "TAMPER-1", stock: 5), adapter: adapter)
+            let error = await scenario.failure(
+                of: .updateStock(externalID: externalID, sku: "TAMPER-1", stock: 5), adapter: adapter)
             #expect(error?.code == "IncompleteSignature")
             #expect(fake.listing(sku: "TAMPER-1")?.stock == 12)
         }
@@ -82,7 +84,8 @@ import Testing
 
     @Test func theFakeRefusesAStaleTimestamp() async throws {
         try await run { scenario in
-            let error = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -121))
+            let error = await scenario.refused(
+                .updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -121))
             #expect(error?.code == "InvalidTimestamp")
         }
     }

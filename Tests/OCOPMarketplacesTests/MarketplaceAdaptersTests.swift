@@ -8,7 +8,8 @@ import Testing
 @Suite struct MarketplaceAdaptersTests {
     @Test(arguments: Marketplace.allCases)
     func theFactoryBuildsTheAdapterOfEachMarketplace(_ marketplace: Marketplace) {
-        let adapter = MarketplaceAdapters.adapter(for: marketplace, transport: CurlTransport(), clock: SystemWallClock())
+        let adapter = MarketplaceAdapters.adapter(
+            for: marketplace, transport: CurlTransport(), clock: SystemWallClock())
         #expect(adapter.marketplace == marketplace)
         #expect(!adapter.requiredCredentials.isEmpty)
     }
@@ -23,7 +24,8 @@ import Testing
             try await FakeTiki.start(), try await FakeMetaCatalog.start(),
         ]
         for fake in fakes {
-            let adapter = MarketplaceAdapters.adapter(for: fake.marketplace, transport: CurlTransport(), clock: SystemWallClock())
+            let adapter = MarketplaceAdapters.adapter(
+                for: fake.marketplace, transport: CurlTransport(), clock: SystemWallClock())
             let missing = adapter.requiredCredentials.filter { fake.credentials[$0] == nil }
             #expect(missing.isEmpty, "\(fake.marketplace) fake lacks \(missing)")
             await fake.stop()
@@ -34,7 +36,8 @@ import Testing
         try await FakeShopee.run { fake in
             var account = fake.account
             account.credentials.values["partner_key"] = nil
-            let adapter = MarketplaceAdapters.adapter(for: .shopee, transport: CurlTransport(), clock: SystemWallClock())
+            let adapter = MarketplaceAdapters.adapter(
+                for: .shopee, transport: CurlTransport(), clock: SystemWallClock())
             do {
                 _ = try await adapter.push(.updateStock(externalID: "1", sku: "X", stock: 1), account: account)
                 Issue.record("pushed without a partner key")

@@ -27,7 +27,8 @@ import Testing
     @Test func stockOfZeroIsOutOfStock() async throws {
         try await run { scenario in
             let id = try await scenario.create(SampleListing.content(sku: "ZERO"))
-            _ = try await scenario.adapter().push(.updateStock(externalID: id, sku: "ZERO", stock: 0), account: scenario.fake.account)
+            _ = try await scenario.adapter().push(
+                .updateStock(externalID: id, sku: "ZERO", stock: 0), account: scenario.fake.account)
             #expect(scenario.fake.listing(id: "ZERO")?.status == "published, out of stock")
             #expect(scenario.fake.listing(id: "ZERO")?.isOnSale == false)
         }
@@ -42,7 +43,8 @@ import Testing
             #expect(renewed["access_token"] != account.credentials["access_token"])
             let expiresAt = try #require(renewed.accessTokenExpiresAt)
             #expect(expiresAt > SystemWallClock().now().adding(seconds: 59 * 86_400))
-            let stale = await scenario.failure(of: .updateStock(externalID: id, sku: "TOKEN-1", stock: 4), adapter: adapter, account: account)
+            let stale = await scenario.failure(
+                of: .updateStock(externalID: id, sku: "TOKEN-1", stock: 4), adapter: adapter, account: account)
             #expect(stale?.kind == .authExpired)
             account.credentials = renewed
             _ = try await adapter.push(.updateStock(externalID: id, sku: "TOKEN-1", stock: 4), account: account)
@@ -55,7 +57,8 @@ import Testing
         try await run { scenario in
             let id = try await scenario.create(SampleListing.content(sku: "TOKEN-2"))
             scenario.fake.expireAccessToken()
-            let failure = await scenario.failure(of: .updateStock(externalID: id, sku: "TOKEN-2", stock: 4), adapter: scenario.adapter())
+            let failure = await scenario.failure(
+                of: .updateStock(externalID: id, sku: "TOKEN-2", stock: 4), adapter: scenario.adapter())
             #expect(failure?.kind == .authExpired)
             #expect(failure?.code == "190/463")
             do {
@@ -114,7 +117,9 @@ import Testing
     }
 
     @Test func regainAccessMinutesBecomeSeconds() {
-        #expect(MetaCatalogAdapter.regainAccessSeconds(#"{"1":[{"type":"catalog_batch","estimated_time_to_regain_access":3}]}"#) == 180)
+        #expect(
+            MetaCatalogAdapter.regainAccessSeconds(
+                #"{"1":[{"type":"catalog_batch","estimated_time_to_regain_access":3}]}"#) == 180)
         #expect(MetaCatalogAdapter.regainAccessSeconds(#"{"1":[{"estimated_time_to_regain_access":0}]}"#) == nil)
         #expect(MetaCatalogAdapter.regainAccessSeconds(nil) == nil)
     }

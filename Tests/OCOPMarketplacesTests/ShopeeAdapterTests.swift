@@ -26,7 +26,8 @@ import Testing
 
     @Test func createReturnsTheItemIDAndShopURL() async throws {
         try await run { scenario in
-            let result = try await scenario.adapter().push(.create(SampleListing.content()), account: scenario.fake.account)
+            let result = try await scenario.adapter().push(
+                .create(SampleListing.content()), account: scenario.fake.account)
             #expect(Int(result.externalID) != nil)
             #expect(result.externalURL == "https://shopee.vn/product/\(FakeShopee.shopID)/\(result.externalID)")
         }
@@ -71,7 +72,8 @@ import Testing
 
     @Test func theFakeRefusesAStaleTimestamp() async throws {
         try await run { scenario in
-            let error = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -6))
+            let error = await scenario.refused(
+                .updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -6))
             #expect(error?.code == "error_param")
             #expect(error?.message == "Invalid timestamp.")
         }
@@ -100,9 +102,37 @@ import Testing
 
     @Test func stockForAnUnknownItemIsRejectedFromTheFailureList() async throws {
         try await run { scenario in
-            let error = await scenario.failure(of: .updateStock(externalID: "424242", sku: "X", stock: 1), adapter: scenario.adapter())
+            let error = await scenario.failure(
+                of: .updateStock(externalID: "424242", sku: "X", stock: 1), adapter: scenario.adapter())
             #expect(error?.kind == .rejected)
             #expect(error?.code == "failure_list")
+        }
+    }
+}
+
+/// Fakes are shared by concurrent pushes in the server tests: they must keep every change.
+@Suite struct FakeConcurrencyTests {
+    @Test func concurrentStockPushesToManyItemsAllLand() async throws {
+        try await FakeShopee.run { fake in
+            let adapter = ShopeeAdapter(transport: CurlTransport(), clock: SystemWallClock())
+            var ids: [String] = []
+            for index in 0..<8 {
+                ids.append(
+                    try await adapter.push(.create(SampleListing.content(sku: "C-\(index)")), account: fake.account)
+                        .externalID)
+            }
+            let account = fake.account
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, id) in ids.enumerated() {
+                    group.addTask {
+                        _ = try await adapter.push(
+                            .updateStock(externalID: id, sku: "C-\(index)", stock: 100 + index), account: account)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(fake.listings.map(\.stock) == (0..<8).map { 100 + $0 })
+            #expect(Set(fake.listings.map(\.id)).count == 8)
         }
     }
 }

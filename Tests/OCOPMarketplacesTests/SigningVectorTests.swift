@@ -8,7 +8,8 @@ import Testing
     @Test func shopeePublicAPISign() {
         #expect(
             ShopeeSigner.sign(
-                partnerKey: "test_partner_key_0123456789abcdef", partnerID: "2001887", path: "/api/v2/shop/auth_partner",
+                partnerKey: "test_partner_key_0123456789abcdef", partnerID: "2001887",
+                path: "/api/v2/shop/auth_partner",
                 timestamp: 1_700_000_000) == "c93ab7a001f97cbd337c35c05252392a0480d494f98956baa5a1f6aab43f1929")
     }
 
@@ -66,7 +67,8 @@ import Testing
             ("payload", payload),
         ]
         #expect(
-            LazadaSigner.sign(appSecret: "helloworld", apiName: "/product/price_quantity/update", parameters: parameters)
+            LazadaSigner.sign(
+                appSecret: "helloworld", apiName: "/product/price_quantity/update", parameters: parameters)
                 == "D38C1EF558C8906E2AFD9985A59560B42051E23E5E39CF301C3AA8383A5C27B4")
     }
 
@@ -81,17 +83,21 @@ import Testing
 
     @Test func tiktokVendorGetVector() {
         let query = [("timestamp", "1623812664"), ("app_key", "29a39d")]
-        let wrapped = Array("e59af819cc".utf8)
+        let wrapped =
+            Array("e59af819cc".utf8)
             + TikTokSigner.signString(path: "/authorization/202309/shops", query: query, body: [])
             + Array("e59af819cc".utf8)
-        #expect(String(decoding: wrapped, as: UTF8.self) == "e59af819cc/authorization/202309/shopsapp_key29a39dtimestamp1623812664e59af819cc")
+        #expect(
+            String(decoding: wrapped, as: UTF8.self)
+                == "e59af819cc/authorization/202309/shopsapp_key29a39dtimestamp1623812664e59af819cc")
         #expect(
             TikTokSigner.sign(appSecret: "e59af819cc", path: "/authorization/202309/shops", query: query, body: [])
                 == "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8")
     }
 
     @Test func tiktokPostBodyVector() {
-        let body = #"{"skus":[{"id":"1729592969712207012","inventory":[{"warehouse_id":"7068517275539719942","quantity":10}]}]}"#
+        let body =
+            #"{"skus":[{"id":"1729592969712207012","inventory":[{"warehouse_id":"7068517275539719942","quantity":10}]}]}"#
         let query = [("app_key", "29a39d"), ("shop_cipher", "ROW_xxx"), ("timestamp", "1623812664")]
         #expect(
             TikTokSigner.sign(
@@ -126,7 +132,8 @@ import Testing
 
     @Test func metaWebhookSignature() {
         #expect(
-            MetaAppSecretProof.webhookSignature(appSecret: "app-secret-234", body: Array(#"{"object":"page","entry":[]}"#.utf8))
+            MetaAppSecretProof.webhookSignature(
+                appSecret: "app-secret-234", body: Array(#"{"object":"page","entry":[]}"#.utf8))
                 == "sha256=010398e8518e3d28c3ce82f091d96ca7054450a990352c7136b811804946556f")
     }
 

@@ -26,7 +26,8 @@ import Testing
 
     @Test func createReturnsTheProductIDAndURL() async throws {
         try await run { scenario in
-            let result = try await scenario.adapter().push(.create(SampleListing.content()), account: scenario.fake.account)
+            let result = try await scenario.adapter().push(
+                .create(SampleListing.content()), account: scenario.fake.account)
             #expect(result.externalURL == "https://shop.tiktok.com/view/product/\(result.externalID)")
         }
     }
@@ -71,7 +72,8 @@ import Testing
                 request.body = Array(text.replacingOccurrences(#""quantity":5"#, #""quantity":500"#).utf8)
             }
             let adapter = TikTokShopAdapter(transport: tampering, clock: SystemWallClock())
-            let error = await scenario.failure(of: .updateStock(externalID: externalID, sku: "TAMPER-1", stock: 5), adapter: adapter)
+            let error = await scenario.failure(
+                of: .updateStock(externalID: externalID, sku: "TAMPER-1", stock: 5), adapter: adapter)
             #expect(error?.code == "106001")
             #expect(fake.listing(sku: "TAMPER-1")?.stock == 12)
         }
@@ -79,10 +81,12 @@ import Testing
 
     @Test func theFakeRefusesAStaleOrFutureTimestamp() async throws {
         try await run { scenario in
-            let stale = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -6))
+            let stale = await scenario.refused(
+                .updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -6))
             #expect(stale?.code == "36009004")
             #expect(stale?.kind == .rejected)
-            let future = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: 1))
+            let future = await scenario.refused(
+                .updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: 1))
             #expect(future?.code == "36009004")
         }
     }
@@ -102,6 +106,8 @@ import Testing
     }
 
     @Test func theStoryBecomesEscapedParagraphs() {
-        #expect(TikTokShopAdapter.html("Chè <ngon>\nOCOP 4 sao & hơn") == "<p>Chè &lt;ngon&gt;</p><p>OCOP 4 sao &amp; hơn</p>")
+        #expect(
+            TikTokShopAdapter.html("Chè <ngon>\nOCOP 4 sao & hơn")
+                == "<p>Chè &lt;ngon&gt;</p><p>OCOP 4 sao &amp; hơn</p>")
     }
 }

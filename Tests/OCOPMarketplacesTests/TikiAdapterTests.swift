@@ -25,9 +25,11 @@ import Testing
 
     @Test func createReturnsTheTrackIDOfTheReviewedRequest() async throws {
         try await run { scenario in
-            let result = try await scenario.adapter().push(.create(SampleListing.content()), account: scenario.fake.account)
+            let result = try await scenario.adapter().push(
+                .create(SampleListing.content()), account: scenario.fake.account)
             let productID = try #require(scenario.fake.productID(forTrackID: result.externalID))
             #expect(scenario.fake.listing(id: productID)?.status == "inactive")
+            #expect(scenario.fake.listing(id: result.externalID)?.id == productID)
         }
     }
 

@@ -53,7 +53,9 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
             try await batch("UPDATE", ["id": externalID, "price": price(priceVND)], account: account)
             return PushResult(externalID: externalID)
         case .updateStock(let externalID, _, let stock):
-            let data: [String: Any] = ["id": externalID, "inventory": max(0, stock), "availability": availability(stock)]
+            let data: [String: Any] = [
+                "id": externalID, "inventory": max(0, stock), "availability": availability(stock),
+            ]
             try await batch("UPDATE", data, account: account)
             return PushResult(externalID: externalID)
         case .delist(let externalID, _):
@@ -64,7 +66,9 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
     }
 
     /// Exchanges the current (still valid) token for a long-lived one: `fb_exchange_token`.
-    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> MarketplaceCredentials
+    {
         let credentials = account.credentials
         let query = [
             ("grant_type", "fb_exchange_token"), ("client_id", try credentials.require("app_id")),
@@ -123,16 +127,22 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
         let catalogID = try credentials.require("catalog_id")
         let form = [
             ("access_token", accessToken),
-            ("appsecret_proof", MetaAppSecretProof.proof(appSecret: try credentials.require("app_secret"), accessToken: accessToken)),
+            (
+                "appsecret_proof",
+                MetaAppSecretProof.proof(appSecret: try credentials.require("app_secret"), accessToken: accessToken)
+            ),
             ("item_type", "PRODUCT_ITEM"),
             ("requests", JSONBody.encodeString([["method": method, "data": data]])),
         ]
         let response = try await http.send(
             "POST", "\(account.trimmedBaseURL)/\(options.graphVersion)/\(catalogID)/items_batch",
-            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(FormEncoding.encode(form).utf8))
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(FormEncoding.encode(form).utf8))
         let answer = JSONBody.decode(response.body)
         if let error = classify(response, answer: answer) { throw error }
-        let problems = (answer?["validation_status"].array ?? []).flatMap { $0["errors"].array.compactMap { $0["message"].string } }
+        let problems = (answer?["validation_status"].array ?? []).flatMap {
+            $0["errors"].array.compactMap { $0["message"].string }
+        }
         if !problems.isEmpty {
             throw MarketplaceError(.rejected, code: "validation", message: problems.joined(separator: "; "))
         }
@@ -146,17 +156,22 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
         let error = answer?["error"] ?? JSONValue(nil)
         guard error.exists else {
             if let failure = response.statusError(message: response.bodyText) { return failure }
-            if response.status >= 400 { return MarketplaceError(.rejected, code: "HTTP \(response.status)", message: response.bodyText) }
+            if response.status >= 400 {
+                return MarketplaceError(.rejected, code: "HTTP \(response.status)", message: response.bodyText)
+            }
             return answer == nil ? MarketplaceError(.transient, code: "bad_response", message: "not JSON") : nil
         }
         let code = error["code"].int ?? 0
         let text = error["error_subcode"].int.map { "\(code)/\($0)" } ?? String(code)
         let message = error["message"].string ?? response.bodyText
         if response.status == 429 || options.throttleCodes.contains(code) {
-            let wait = response.retryAfterSeconds ?? Self.regainAccessSeconds(response.header("X-Business-Use-Case-Usage"))
+            let wait =
+                response.retryAfterSeconds ?? Self.regainAccessSeconds(response.header("X-Business-Use-Case-Usage"))
             return MarketplaceError(.throttled(retryAfterSeconds: wait), code: text, message: message)
         }
-        if options.authExpiredCodes.contains(code) { return MarketplaceError(.authExpired, code: text, message: message) }
+        if options.authExpiredCodes.contains(code) {
+            return MarketplaceError(.authExpired, code: text, message: message)
+        }
         // A wrong app secret shows as code 100 about the proof: the account's secret must be fixed.
         if options.badCredentialCodes.contains(code) || (code == 100 && message.contains("appsecret_proof")) {
             return MarketplaceError(.badCredentials, code: text, message: message)
@@ -170,7 +185,9 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
     /// The longest `estimated_time_to_regain_access` (minutes) in a business-use-case usage header, in seconds.
     package static func regainAccessSeconds(_ header: String?) -> Int? {
         guard let header, let usage = JSONBody.decode(Array(header.utf8))?.object else { return nil }
-        let minutes = usage.values.flatMap { JSONValue($0).array.compactMap { $0["estimated_time_to_regain_access"].int } }
+        let minutes = usage.values.flatMap {
+            JSONValue($0).array.compactMap { $0["estimated_time_to_regain_access"].int }
+        }
         return minutes.max().flatMap { $0 > 0 ? $0 * 60 : nil }
     }
 }

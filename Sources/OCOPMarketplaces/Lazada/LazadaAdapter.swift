@@ -43,20 +43,27 @@ public struct LazadaAdapter: MarketplaceAdapter {
         switch operation {
         case .create(let content):
             let product = try await product(content, itemID: nil, account: account)
-            let data = try await call("/product/create", [("payload", JSONBody.encodeString(["Request": ["Product": product]]))], account: account)
+            let data = try await call(
+                "/product/create", [("payload", JSONBody.encodeString(["Request": ["Product": product]]))],
+                account: account)
             guard let itemID = data["item_id"].string else {
-                throw MarketplaceError(.transient, code: "bad_response", message: "/product/create answered without item_id")
+                throw MarketplaceError(
+                    .transient, code: "bad_response", message: "/product/create answered without item_id")
             }
             return PushResult(externalID: itemID)
         case .update(let externalID, let content):
             let product = try await product(content, itemID: externalID, account: account)
-            _ = try await call("/product/update", [("payload", JSONBody.encodeString(["Request": ["Product": product]]))], account: account)
+            _ = try await call(
+                "/product/update", [("payload", JSONBody.encodeString(["Request": ["Product": product]]))],
+                account: account)
             return PushResult(externalID: externalID)
         case .updatePrice(let externalID, let sku, let priceVND):
-            try await priceQuantity(externalID, sku: sku, element: XMLText.element("Price", String(priceVND)), account: account)
+            try await priceQuantity(
+                externalID, sku: sku, element: XMLText.element("Price", String(priceVND)), account: account)
             return PushResult(externalID: externalID)
         case .updateStock(let externalID, let sku, let stock):
-            try await priceQuantity(externalID, sku: sku, element: XMLText.element("Quantity", String(max(0, stock))), account: account)
+            try await priceQuantity(
+                externalID, sku: sku, element: XMLText.element("Quantity", String(max(0, stock))), account: account)
             return PushResult(externalID: externalID)
         case .delist(let externalID, _):
             let payload = "<Request><Product>\(XMLText.element("ItemId", externalID))</Product></Request>"
@@ -65,7 +72,9 @@ public struct LazadaAdapter: MarketplaceAdapter {
         }
     }
 
-    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> MarketplaceCredentials
+    {
         let credentials = account.credentials
         let base = credentials["auth_base_url"] ?? options.authBaseURL
         let answer: JSONValue
@@ -94,7 +103,9 @@ public struct LazadaAdapter: MarketplaceAdapter {
     {
         var urls: [String] = []
         for image in content.images.prefix(8) { urls.append(try await migrate(image.url, account: account)) }
-        var attributes: [String: Any] = ["name": content.title, "description": content.description, "brand": content.brand]
+        var attributes: [String: Any] = [
+            "name": content.title, "description": content.description, "brand": content.brand,
+        ]
         for (key, value) in content.attributes { attributes[key] = value }
         var sku: [String: Any] = [
             "SellerSku": content.sku, "quantity": String(max(0, content.stock)), "price": String(content.priceVND),
@@ -164,7 +175,8 @@ public struct LazadaAdapter: MarketplaceAdapter {
     private func classify(_ response: OutboundResponse, envelope: JSONValue?) -> MarketplaceError? {
         guard let envelope, let code = envelope["code"].string else {
             if let error = response.statusError(message: response.bodyText) { return error }
-            return MarketplaceError(.transient, code: "bad_response", message: "not a Lazada envelope: \(response.bodyText)")
+            return MarketplaceError(
+                .transient, code: "bad_response", message: "not a Lazada envelope: \(response.bodyText)")
         }
         if code == "0" { return nil }
         var message = envelope["message"].string ?? ""
@@ -175,8 +187,12 @@ public struct LazadaAdapter: MarketplaceAdapter {
                 .throttled(retryAfterSeconds: response.retryAfterSeconds ?? Self.banSeconds(in: message)), code: code,
                 message: message)
         }
-        if options.authExpiredCodes.contains(code) { return MarketplaceError(.authExpired, code: code, message: message) }
-        if options.badCredentialCodes.contains(code) { return MarketplaceError(.badCredentials, code: code, message: message) }
+        if options.authExpiredCodes.contains(code) {
+            return MarketplaceError(.authExpired, code: code, message: message)
+        }
+        if options.badCredentialCodes.contains(code) {
+            return MarketplaceError(.badCredentials, code: code, message: message)
+        }
         let type = envelope["type"].string ?? ""
         if type == "ISP" || type == "SYSTEM" || response.status >= 500 {
             return MarketplaceError(.transient, code: code, message: message)

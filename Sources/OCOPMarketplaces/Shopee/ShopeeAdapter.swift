@@ -22,7 +22,9 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     }
 
     public let marketplace = Marketplace.shopee
-    public var requiredCredentials: [String] { ["partner_id", "partner_key", "shop_id", "access_token", "refresh_token"] }
+    public var requiredCredentials: [String] {
+        ["partner_id", "partner_key", "shop_id", "access_token", "refresh_token"]
+    }
 
     private let http: AdapterHTTP
     private let clock: any WallClock
@@ -76,7 +78,9 @@ public struct ShopeeAdapter: MarketplaceAdapter {
         }
     }
 
-    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> MarketplaceCredentials
+    {
         let credentials = account.credentials
         let body: [String: Any] = [
             "refresh_token": try credentials.require("refresh_token"),
@@ -85,7 +89,8 @@ public struct ShopeeAdapter: MarketplaceAdapter {
         ]
         let envelope: JSONValue
         do {
-            envelope = try await send("/api/v2/auth/access_token/get", body: JSONBody.encode(body), shop: false, account: account)
+            envelope = try await send(
+                "/api/v2/auth/access_token/get", body: JSONBody.encode(body), shop: false, account: account)
         } catch let error where error.kind == .authExpired || error.kind == .rejected {
             throw MarketplaceError(.badCredentials, code: error.code, message: error.message)
         }
@@ -102,7 +107,8 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     // MARK: - Operations
 
     /// The fields add_item and update_item share; uploads the images first.
-    private func itemFields(_ content: ListingContent, account: MarketplaceAccountContext) async throws(MarketplaceError)
+    private func itemFields(_ content: ListingContent, account: MarketplaceAccountContext)
+        async throws(MarketplaceError)
         -> [String: Any]
     {
         var imageIDs: [String] = []
@@ -124,12 +130,16 @@ public struct ShopeeAdapter: MarketplaceAdapter {
         return fields
     }
 
-    private func updatePrice(_ itemID: Int64, _ priceVND: Int, account: MarketplaceAccountContext) async throws(MarketplaceError) {
+    private func updatePrice(_ itemID: Int64, _ priceVND: Int, account: MarketplaceAccountContext)
+        async throws(MarketplaceError)
+    {
         let body: [String: Any] = ["item_id": itemID, "price_list": [["model_id": 0, "original_price": priceVND]]]
         try Self.checkFailureList(try await call("/api/v2/product/update_price", body, account: account))
     }
 
-    private func updateStock(_ itemID: Int64, _ stock: Int, account: MarketplaceAccountContext) async throws(MarketplaceError) {
+    private func updateStock(_ itemID: Int64, _ stock: Int, account: MarketplaceAccountContext)
+        async throws(MarketplaceError)
+    {
         let body: [String: Any] = [
             "item_id": itemID, "stock_list": [["model_id": 0, "seller_stock": [["stock": max(0, stock)]]]],
         ]
@@ -137,7 +147,9 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     }
 
     /// media_space/upload_image: a public API (signed without token and shop), multipart `image`.
-    private func upload(_ image: ListingImage, account: MarketplaceAccountContext) async throws(MarketplaceError) -> String {
+    private func upload(_ image: ListingImage, account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> String
+    {
         var form = MultipartBody(boundary: "ocop-\(clock.now().unixMilliseconds)-\(image.bytes.count)")
         form.addFile(
             "image", fileName: image.fileName, contentType: MultipartBody.imageContentType(fileName: image.fileName),
@@ -155,7 +167,8 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     // MARK: - HTTP
 
     /// A shop API call with a JSON body; returns the envelope's `response`.
-    private func call(_ path: String, _ body: [String: Any], account: MarketplaceAccountContext) async throws(MarketplaceError)
+    private func call(_ path: String, _ body: [String: Any], account: MarketplaceAccountContext)
+        async throws(MarketplaceError)
         -> JSONValue
     {
         try await send(path, body: JSONBody.encode(body), shop: true, account: account)["response"]
@@ -197,9 +210,12 @@ public struct ShopeeAdapter: MarketplaceAdapter {
         if !code.isEmpty {
             let bare = code.split(separator: ".").last.map(String.init) ?? code
             if response.status == 429 || options.throttleCodes.contains(bare) {
-                return MarketplaceError(.throttled(retryAfterSeconds: response.retryAfterSeconds), code: code, message: message)
+                return MarketplaceError(
+                    .throttled(retryAfterSeconds: response.retryAfterSeconds), code: code, message: message)
             }
-            if options.authExpiredCodes.contains(bare) { return MarketplaceError(.authExpired, code: code, message: message) }
+            if options.authExpiredCodes.contains(bare) {
+                return MarketplaceError(.authExpired, code: code, message: message)
+            }
             if bare == "error_sign" { return MarketplaceError(.badCredentials, code: code, message: message) }
             if options.transientCodes.contains(bare) || response.status >= 500 {
                 return MarketplaceError(.transient, code: code, message: message)
@@ -207,8 +223,12 @@ public struct ShopeeAdapter: MarketplaceAdapter {
             return MarketplaceError(.rejected, code: code, message: message)
         }
         if let error = response.statusError(message: message) { return error }
-        if response.status >= 400 { return MarketplaceError(.rejected, code: "HTTP \(response.status)", message: message) }
-        if envelope == nil { return MarketplaceError(.transient, code: "bad_response", message: "not JSON: \(message)") }
+        if response.status >= 400 {
+            return MarketplaceError(.rejected, code: "HTTP \(response.status)", message: message)
+        }
+        if envelope == nil {
+            return MarketplaceError(.transient, code: "bad_response", message: "not JSON: \(message)")
+        }
         return nil
     }
 
@@ -231,7 +251,8 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     private static func checkFailureList(_ response: JSONValue) throws(MarketplaceError) {
         guard let failure = response["failure_list"].array.first else { return }
         throw MarketplaceError(
-            .rejected, code: "failure_list", message: failure["failed_reason"].string ?? "the platform refused the change")
+            .rejected, code: "failure_list",
+            message: failure["failed_reason"].string ?? "the platform refused the change")
     }
 
     private static func itemID(_ externalID: String) throws(MarketplaceError) -> Int64 {

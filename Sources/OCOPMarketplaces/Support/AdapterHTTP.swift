@@ -18,7 +18,8 @@ package struct AdapterHTTP: Sendable {
         do {
             return try await transport.send(request)
         } catch let error as TransportError {
-            let timedOut = error.message.lowercased().contains("timeout") || error.message.lowercased().contains("timed out")
+            let timedOut =
+                error.message.lowercased().contains("timeout") || error.message.lowercased().contains("timed out")
             throw MarketplaceError(.transient, code: timedOut ? "timeout" : "network", message: error.message)
         } catch is CancellationError {
             throw MarketplaceError(.transient, code: "cancelled", message: "\(method) \(url) was cancelled")
@@ -37,7 +38,9 @@ extension OutboundResponse {
     /// The classification every platform shares for a bare HTTP status; nil for 2xx and other 4xx.
     package func statusError(code: String? = nil, message: String) -> MarketplaceError? {
         switch status {
-        case 429: MarketplaceError(.throttled(retryAfterSeconds: retryAfterSeconds), code: code ?? "HTTP 429", message: message)
+        case 429:
+            MarketplaceError(
+                .throttled(retryAfterSeconds: retryAfterSeconds), code: code ?? "HTTP 429", message: message)
         case 500...599: MarketplaceError(.transient, code: code ?? "HTTP \(status)", message: message)
         default: nil
         }

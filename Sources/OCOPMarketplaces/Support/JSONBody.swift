@@ -5,7 +5,8 @@ package enum JSONBody {
     /// Serialises `object` with sorted keys and unescaped slashes; Vietnamese text stays UTF-8.
     package static func encode(_ object: Any) -> [UInt8] {
         guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { preconditionFailure("not a JSON object: \(object)") }
         return Array(data)
     }
@@ -17,7 +18,8 @@ package enum JSONBody {
 
     /// Parses a JSON document; nil when the bytes are not JSON.
     package static func decode(_ bytes: [UInt8]) -> JSONValue? {
-        guard !bytes.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        guard !bytes.isEmpty,
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         else { return nil }
         return JSONValue(object)
     }

@@ -24,7 +24,9 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
     }
 
     public let marketplace = Marketplace.tiktokShop
-    public var requiredCredentials: [String] { ["app_key", "app_secret", "shop_cipher", "access_token", "refresh_token"] }
+    public var requiredCredentials: [String] {
+        ["app_key", "app_secret", "shop_cipher", "access_token", "refresh_token"]
+    }
 
     private let http: AdapterHTTP
     private let clock: any WallClock
@@ -63,23 +65,29 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
         case .updateStock(let externalID, let sku, let stock):
             let skuID = try await skuID(externalID, sellerSKU: sku, account: account)
             let body: [String: Any] = ["skus": [["id": skuID, "inventory": inventory(stock, account.credentials)]]]
-            _ = try await call("POST", "/product/202309/products/\(externalID)/inventory/update", body, account: account)
+            _ = try await call(
+                "POST", "/product/202309/products/\(externalID)/inventory/update", body, account: account)
             return result(externalID)
         case .delist(let externalID, _):
-            _ = try await call("POST", "/product/202309/products/deactivate", ["product_ids": [externalID]], account: account)
+            _ = try await call(
+                "POST", "/product/202309/products/deactivate", ["product_ids": [externalID]], account: account)
             return result(externalID)
         }
     }
 
     /// GET /api/v2/token/refresh (not signed); `access_token_expire_in` is an absolute Unix time.
-    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> MarketplaceCredentials
+    {
         let credentials = account.credentials
         let query = [
             ("app_key", try credentials.require("app_key")), ("app_secret", try credentials.require("app_secret")),
             ("refresh_token", try credentials.require("refresh_token")), ("grant_type", "refresh_token"),
         ]
         let base = credentials["auth_base_url"] ?? options.authBaseURL
-        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v2/token/refresh?" + FormEncoding.encode(query)
+        let url =
+            (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v2/token/refresh?"
+            + FormEncoding.encode(query)
         let response = try await http.send("GET", url)
         let envelope = JSONBody.decode(response.body)
         if let error = classify(response, envelope: envelope) {
@@ -145,16 +153,21 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
     {
         let data = try await call("GET", "/product/202309/products/\(productID)", nil, account: account)
         let skus = data["skus"].array
-        guard let match = skus.first(where: { $0["seller_sku"].string == sellerSKU }) ?? (skus.count == 1 ? skus.first : nil),
+        guard
+            let match = skus.first(where: { $0["seller_sku"].string == sellerSKU })
+                ?? (skus.count == 1 ? skus.first : nil),
             let id = match["id"].string
         else {
-            throw MarketplaceError(.rejected, code: "sku_not_found", message: "product \(productID) has no SKU \(sellerSKU)")
+            throw MarketplaceError(
+                .rejected, code: "sku_not_found", message: "product \(productID) has no SKU \(sellerSKU)")
         }
         return id
     }
 
     /// POST /product/202309/images/upload: multipart `data` + `use_case`; the multipart body is not signed.
-    private func upload(_ image: ListingImage, account: MarketplaceAccountContext) async throws(MarketplaceError) -> String {
+    private func upload(_ image: ListingImage, account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> String
+    {
         var form = MultipartBody(boundary: "ocop-\(clock.now().unixMilliseconds)-\(image.bytes.count)")
         form.addFile(
             "data", fileName: image.fileName, contentType: MultipartBody.imageContentType(fileName: image.fileName),
@@ -186,7 +199,9 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
         account: MarketplaceAccountContext
     ) async throws(MarketplaceError) -> JSONValue {
         let credentials = account.credentials
-        var query = [("app_key", try credentials.require("app_key")), ("timestamp", String(clock.now().unixMilliseconds / 1000))]
+        var query = [
+            ("app_key", try credentials.require("app_key")), ("timestamp", String(clock.now().unixMilliseconds / 1000)),
+        ]
         if shopScoped { query.append(("shop_cipher", try credentials.require("shop_cipher"))) }
         let sign = TikTokSigner.sign(
             appSecret: try credentials.require("app_secret"), path: path, query: query, body: signedBody)
@@ -203,21 +218,29 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
     private func classify(_ response: OutboundResponse, envelope: JSONValue?) -> MarketplaceError? {
         guard let envelope, let code = envelope["code"].int else {
             if let error = response.statusError(message: response.bodyText) { return error }
-            return MarketplaceError(.transient, code: "bad_response", message: "not a TikTok envelope: \(response.bodyText)")
+            return MarketplaceError(
+                .transient, code: "bad_response", message: "not a TikTok envelope: \(response.bodyText)")
         }
         if code == 0 && response.status < 400 { return nil }
         let message = envelope["message"].string ?? ""
         let text = String(code)
         if response.status == 429 || options.throttleCodes.contains(code) {
-            return MarketplaceError(.throttled(retryAfterSeconds: response.retryAfterSeconds), code: text, message: message)
+            return MarketplaceError(
+                .throttled(retryAfterSeconds: response.retryAfterSeconds), code: text, message: message)
         }
-        if options.authExpiredCodes.contains(code) { return MarketplaceError(.authExpired, code: text, message: message) }
-        if options.badCredentialCodes.contains(code) { return MarketplaceError(.badCredentials, code: text, message: message) }
+        if options.authExpiredCodes.contains(code) {
+            return MarketplaceError(.authExpired, code: text, message: message)
+        }
+        if options.badCredentialCodes.contains(code) {
+            return MarketplaceError(.badCredentials, code: text, message: message)
+        }
         if response.status >= 500 { return MarketplaceError(.transient, code: text, message: message) }
         return MarketplaceError(.rejected, code: text, message: message)
     }
 
     private func result(_ productID: String) -> PushResult {
-        PushResult(externalID: productID, externalURL: options.productURLTemplate.replacingOccurrences("{product_id}", productID))
+        PushResult(
+            externalID: productID,
+            externalURL: options.productURLTemplate.replacingOccurrences("{product_id}", productID))
     }
 }

@@ -41,13 +41,17 @@ public struct TikiAdapter: MarketplaceAdapter {
     {
         switch operation {
         case .create(let content):
-            let answer = try await call("POST", options.createRequestPath, productRequest(content, account), account: account)
+            let answer = try await call(
+                "POST", options.createRequestPath, productRequest(content, account), account: account)
             guard let trackID = answer["track_id"].string else {
-                throw MarketplaceError(.transient, code: "bad_response", message: "product request answered without track_id")
+                throw MarketplaceError(
+                    .transient, code: "bad_response", message: "product request answered without track_id")
             }
             return PushResult(externalID: trackID)
         case .update(let externalID, let content):
-            var info: [String: Any] = ["original_sku": content.sku, "name": content.title, "description": content.description]
+            var info: [String: Any] = [
+                "original_sku": content.sku, "name": content.title, "description": content.description,
+            ]
             if let first = content.images.first { info["image"] = first.url }
             info["images"] = content.images.dropFirst().map(\.url)
             _ = try await call("POST", options.updateInfoPath, info, account: account)
@@ -57,7 +61,8 @@ public struct TikiAdapter: MarketplaceAdapter {
             _ = try await call("PUT", options.updateSKUPath, sku, account: account)
             return PushResult(externalID: externalID)
         case .updatePrice(let externalID, let sku, let priceVND):
-            _ = try await call("PUT", options.updateSKUPath, ["original_sku": sku, "price": priceVND], account: account)
+            _ = try await call(
+                "PUT", options.updateSKUPath, ["original_sku": sku, "price": priceVND], account: account)
             return PushResult(externalID: externalID)
         case .updateStock(let externalID, let sku, let stock):
             _ = try await call("PUT", options.updateSKUPath, try stockFields(sku, stock, account), account: account)
@@ -70,7 +75,9 @@ public struct TikiAdapter: MarketplaceAdapter {
 
     /// POST /sc/oauth2/token with HTTP Basic client authentication: `refresh_token` grant when the
     /// account has one, else `client_credentials`.
-    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials {
+    public func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> MarketplaceCredentials
+    {
         let credentials = account.credentials
         let clientID = try credentials.require("client_id")
         let clientSecret = try credentials.require("client_secret")

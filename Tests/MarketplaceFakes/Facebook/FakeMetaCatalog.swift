@@ -45,7 +45,8 @@ public final class FakeMetaCatalog: MarketplaceFake {
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() {
-            return graphError(500, 2, "An unexpected error has occurred. Please retry your request later.", transient: true)
+            return graphError(
+                500, 2, "An unexpected error has occurred. Please retry your request later.", transient: true)
         }
         if let retryAfter = core.faults.takeThrottle() {
             let minutes = retryAfter.map { ($0 + 59) / 60 } ?? 0
@@ -70,14 +71,18 @@ public final class FakeMetaCatalog: MarketplaceFake {
         if parts.count == 3 && parts[1] == "oauth" && parts[2] == "access_token" { return exchange(value) }
 
         guard let token = value("access_token") else {
-            return graphError(400, 2500, "An active access token must be used to query information about the current user.", type: "OAuthException")
+            return graphError(
+                400, 2500, "An active access token must be used to query information about the current user.",
+                type: "OAuthException")
         }
         switch core.checkAccess(token) {
         case .valid: break
         case .expired:
-            return graphError(400, 190, "Error validating access token: Session has expired.", type: "OAuthException", subcode: 463)
+            return graphError(
+                400, 190, "Error validating access token: Session has expired.", type: "OAuthException", subcode: 463)
         case .invalid:
-            return graphError(400, 190, "Invalid OAuth access token - Cannot parse access token", type: "OAuthException")
+            return graphError(
+                400, 190, "Invalid OAuth access token - Cannot parse access token", type: "OAuthException")
         }
         guard let proof = value("appsecret_proof") else {
             return graphError(400, 100, "API calls from the server require an appsecret_proof argument")
@@ -90,10 +95,13 @@ public final class FakeMetaCatalog: MarketplaceFake {
         }
         guard parts[1] == Self.catalogID else {
             return graphError(
-                400, 100, "Unsupported post request. Object with ID '\(parts[1])' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+                400, 100,
+                "Unsupported post request. Object with ID '\(parts[1])' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
                 subcode: 33)
         }
-        guard value("item_type") == "PRODUCT_ITEM" else { return graphError(400, 100, "(#100) item_type must be PRODUCT_ITEM") }
+        guard value("item_type") == "PRODUCT_ITEM" else {
+            return graphError(400, 100, "(#100) item_type must be PRODUCT_ITEM")
+        }
         guard let requests = value("requests").flatMap({ JSONBody.decode(Array($0.utf8)) }), requests.raw is [Any],
             (1...5000).contains(requests.array.count)
         else { return graphError(400, 100, "(#100) requests must be a JSON array of 1 to 5000 requests") }
@@ -112,15 +120,21 @@ public final class FakeMetaCatalog: MarketplaceFake {
     private func exchange(_ value: (String) -> String?) -> FakeReply {
         guard value("grant_type") == "fb_exchange_token", value("client_id") == Self.appID,
             value("client_secret") == Self.appSecret
-        else { return graphError(400, 101, "Error validating application. Invalid application ID or secret.", type: "OAuthException") }
+        else {
+            return graphError(
+                400, 101, "Error validating application. Invalid application ID or secret.", type: "OAuthException")
+        }
         switch core.checkAccess(value("fb_exchange_token")) {
         case .valid:
             let tokens = core.reissueAccess(accessLifetimeSeconds: Self.accessLifetime)
-            return .json(200, ["access_token": tokens.access, "token_type": "bearer", "expires_in": Self.accessLifetime])
+            return .json(
+                200, ["access_token": tokens.access, "token_type": "bearer", "expires_in": Self.accessLifetime])
         case .expired:
-            return graphError(400, 190, "Error validating access token: Session has expired.", type: "OAuthException", subcode: 463)
+            return graphError(
+                400, 190, "Error validating access token: Session has expired.", type: "OAuthException", subcode: 463)
         case .invalid:
-            return graphError(400, 190, "Invalid OAuth access token - Cannot parse access token", type: "OAuthException")
+            return graphError(
+                400, 190, "Invalid OAuth access token - Cannot parse access token", type: "OAuthException")
         }
     }
 
@@ -160,7 +174,8 @@ public final class FakeMetaCatalog: MarketplaceFake {
                     id: id, sku: id, title: data["title"].string ?? "", description: data["description"].string ?? "",
                     priceVND: (price ?? nil) ?? 0, stock: data["inventory"].int ?? 0,
                     status: "\(visibility), \(availability)",
-                    isOnSale: visibility == "published" && availability == "in stock", categoryID: data["google_product_category"].string ?? "",
+                    isOnSale: visibility == "published" && availability == "in stock",
+                    categoryID: data["google_product_category"].string ?? "",
                     imageCount: 1 + data["additional_image_link"].array.count))
         case "UPDATE":
             guard problems.isEmpty else { return problems }

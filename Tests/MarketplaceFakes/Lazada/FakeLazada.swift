@@ -45,14 +45,18 @@ public final class FakeLazada: MarketplaceFake {
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() {
-            return FakeReply(status: 503, headers: [("Content-Type", "text/html")], body: Array("<html>503 Service Unavailable</html>".utf8))
+            return FakeReply(
+                status: 503, headers: [("Content-Type", "text/html")],
+                body: Array("<html>503 Service Unavailable</html>".utf8))
         }
         if let retryAfter = core.faults.takeThrottle() {
             // ApiCallLimit and its wording are UNVERIFIED (third-party clients only).
             let wait = retryAfter.map { ", ban will last \($0) seconds" } ?? ""
             return error("ISP", "ApiCallLimit", "The request has exceeded the limit of this api\(wait)")
         }
-        guard request.path.hasPrefix("/rest/") else { return error("ISV", "InvalidApiPath", "The specified API path is invalid") }
+        guard request.path.hasPrefix("/rest/") else {
+            return error("ISV", "InvalidApiPath", "The specified API path is invalid")
+        }
         let apiName = String(request.path.dropFirst("/rest".count))
         let parameters = request.query + request.form
         func value(_ name: String) -> String? { parameters.first { $0.0 == name }?.1 }
@@ -69,7 +73,8 @@ public final class FakeLazada: MarketplaceFake {
         if apiName == "/auth/token/refresh" { return refresh(value("refresh_token")) }
         switch core.checkAccess(value("access_token")) {
         case .valid: break
-        case .expired, .invalid: return error("ISV", "IllegalAccessToken", "The specified access token is invalid or expired")
+        case .expired, .invalid:
+            return error("ISV", "IllegalAccessToken", "The specified access token is invalid or expired")
         }
         let payload = value("payload") ?? ""
         switch apiName {
@@ -118,10 +123,16 @@ public final class FakeLazada: MarketplaceFake {
                 id: itemID, sku: sku["SellerSku"].string ?? "", title: product["Attributes"]["name"].string ?? "",
                 description: product["Attributes"]["description"].string ?? "", priceVND: sku["price"].int ?? 0,
                 stock: sku["quantity"].int ?? 0, status: "active", isOnSale: true,
-                categoryID: product["PrimaryCategory"].string ?? "", imageCount: product["Images"]["Image"].array.count))
+                categoryID: product["PrimaryCategory"].string ?? "", imageCount: product["Images"]["Image"].array.count)
+        )
         return success([
             "item_id": Int(itemID)!,
-            "sku_list": [["seller_sku": sku["SellerSku"].string ?? "", "sku_id": Int(skuID)!, "shop_sku": "\(itemID)_VNAMZ-\(skuID)"]],
+            "sku_list": [
+                [
+                    "seller_sku": sku["SellerSku"].string ?? "", "sku_id": Int(skuID)!,
+                    "shop_sku": "\(itemID)_VNAMZ-\(skuID)",
+                ]
+            ],
         ])
     }
 
@@ -199,7 +210,9 @@ public final class FakeLazada: MarketplaceFake {
     }
 
     /// Lazada reports errors in the envelope with HTTP 200 (the status of errors is UNVERIFIED).
-    private func error(_ type: String, _ code: String, _ message: String, detail: String? = nil, status: Int = 200) -> FakeReply {
+    private func error(_ type: String, _ code: String, _ message: String, detail: String? = nil, status: Int = 200)
+        -> FakeReply
+    {
         var body: [String: Any] = ["type": type, "code": code, "message": message, "request_id": requestID()]
         if let detail { body["detail"] = [["field": "SellerSku", "message": detail]] }
         return .json(status, body)

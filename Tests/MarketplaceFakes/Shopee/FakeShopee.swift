@@ -84,7 +84,9 @@ public final class FakeShopee: MarketplaceFake {
         guard let timestampText = request.queryValue("timestamp"), let timestamp = Int64(timestampText),
             timestampText.count == 10, abs(core.nowSeconds - timestamp) <= 300
         else { return error(403, "error_param", "Invalid timestamp.") }
-        guard let sign = request.queryValue("sign") else { return error(403, "error_param", "There is no sign in query.") }
+        guard let sign = request.queryValue("sign") else {
+            return error(403, "error_param", "There is no sign in query.")
+        }
         let accessToken = isPublic ? nil : request.queryValue("access_token")
         let shopID = isPublic ? nil : request.queryValue("shop_id")
         if !isPublic && (accessToken == nil || shopID == nil) {
@@ -107,9 +109,12 @@ public final class FakeShopee: MarketplaceFake {
     // MARK: - APIs
 
     private func refresh(_ request: FakeRequest) -> FakeReply {
-        guard let body = request.json, body["partner_id"].string == Self.partnerID, body["shop_id"].string == Self.shopID
+        guard let body = request.json, body["partner_id"].string == Self.partnerID,
+            body["shop_id"].string == Self.shopID
         else { return error(400, "error_param", "partner_id and shop_id are required.") }
-        guard let tokens = core.rotate(refreshToken: body["refresh_token"].string, accessLifetimeSeconds: Self.accessLifetime)
+        guard
+            let tokens = core.rotate(
+                refreshToken: body["refresh_token"].string, accessLifetimeSeconds: Self.accessLifetime)
         else { return error(403, "error_auth", "Invalid refresh_token.") }
         return .json(
             200,
@@ -132,7 +137,9 @@ public final class FakeShopee: MarketplaceFake {
     }
 
     private func addItem(_ request: FakeRequest) -> FakeReply {
-        guard let body = request.json else { return error(400, "error_param", "Body is not JSON.", namespace: "product") }
+        guard let body = request.json else {
+            return error(400, "error_param", "Body is not JSON.", namespace: "product")
+        }
         for field in ["item_name", "description", "original_price", "weight", "category_id", "brand"]
         where !body[field].exists {
             return error(400, "error_param", "invalid field \(field): value must Not Null", namespace: "product")
@@ -153,7 +160,8 @@ public final class FakeShopee: MarketplaceFake {
             FakeListing(
                 id: itemID, sku: body["item_sku"].string ?? "", title: body["item_name"].string ?? "",
                 description: body["description"].string ?? "", priceVND: price,
-                stock: body["seller_stock"][0]["stock"].int ?? 0, status: normal ? "NORMAL" : "UNLIST", isOnSale: normal,
+                stock: body["seller_stock"][0]["stock"].int ?? 0, status: normal ? "NORMAL" : "UNLIST",
+                isOnSale: normal,
                 categoryID: body["category_id"].string ?? "", imageCount: imageIDs.count))
         return success(["item_id": Int(itemID)!, "item_name": body["item_name"].string ?? ""])
     }

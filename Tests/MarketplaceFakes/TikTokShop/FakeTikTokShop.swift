@@ -52,7 +52,8 @@ public final class FakeTikTokShop: MarketplaceFake {
     private func handle(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() { return error(503, 36009003, "Internal error, please try again later.") }
         if let retryAfter = core.faults.takeThrottle() {
-            return error(429, 36009002, "Too many requests", headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+            return error(
+                429, 36009002, "Too many requests", headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
         }
         if request.path == "/api/v2/token/refresh" { return refresh(request) }
         guard request.queryValue("app_key") == Self.appKey else { return error(401, 36009004, "Invalid app_key.") }
@@ -88,7 +89,8 @@ public final class FakeTikTokShop: MarketplaceFake {
         case ("GET", 4): return detail(parts[3])
         case ("PUT", 4): return edit(parts[3], request)
         case ("POST", 6) where parts[4] == "prices" && parts[5] == "update": return updatePrice(parts[3], request)
-        case ("POST", 6) where parts[4] == "inventory" && parts[5] == "update": return updateInventory(parts[3], request)
+        case ("POST", 6) where parts[4] == "inventory" && parts[5] == "update":
+            return updateInventory(parts[3], request)
         default: return error(404, 36009004, "API not found.")
         }
     }
@@ -99,11 +101,14 @@ public final class FakeTikTokShop: MarketplaceFake {
         guard request.method == "GET", request.queryValue("app_key") == Self.appKey,
             request.queryValue("app_secret") == Self.appSecret, request.queryValue("grant_type") == "refresh_token"
         else { return error(400, 36009004, "Invalid app_key, app_secret or grant_type.") }
-        guard let tokens = core.rotate(refreshToken: request.queryValue("refresh_token"), accessLifetimeSeconds: Self.accessLifetime)
+        guard
+            let tokens = core.rotate(
+                refreshToken: request.queryValue("refresh_token"), accessLifetimeSeconds: Self.accessLifetime)
         else { return error(400, 36009004, "Invalid refresh_token.") }
         return success([
             "access_token": tokens.access, "access_token_expire_in": tokens.expiresAt.unixMilliseconds / 1000,
-            "refresh_token": tokens.refresh, "refresh_token_expire_in": tokens.expiresAt.unixMilliseconds / 1000 + 86_400 * 365,
+            "refresh_token": tokens.refresh,
+            "refresh_token_expire_in": tokens.expiresAt.unixMilliseconds / 1000 + 86_400 * 365,
             "open_id": "fake-open-id", "seller_name": "HTX Chè Tân Cương", "seller_base_region": "VN", "user_type": 0,
         ])
     }
@@ -113,12 +118,17 @@ public final class FakeTikTokShop: MarketplaceFake {
         guard let file = parts.first(where: { $0.name == "data" }), !file.content.isEmpty,
             file.content.count <= 5 * 1024 * 1024
         else { return error(400, 12019022, "data must be a JPG/JPEG/PNG image of at most 5 MB.") }
-        let useCases = ["MAIN_IMAGE", "ATTRIBUTE_IMAGE", "DESCRIPTION_IMAGE", "CERTIFICATION_IMAGE", "SIZE_CHART_IMAGE"]
+        let useCases = [
+            "MAIN_IMAGE", "ATTRIBUTE_IMAGE", "DESCRIPTION_IMAGE", "CERTIFICATION_IMAGE", "SIZE_CHART_IMAGE",
+        ]
         guard let useCase = parts.first(where: { $0.name == "use_case" }),
             useCases.contains(String(decoding: useCase.content, as: UTF8.self))
         else { return error(400, 36009004, "use_case is invalid.") }
         let uri = images.add(file.content, prefix: "tos-maliva-i-o3syd03w52-us/fake")
-        return success(["uri": uri, "url": "https://p16-oec-va.ibyteimg.com/\(uri)~tplv-o3syd03w52-origin-jpeg.jpeg", "width": 1, "height": 1])
+        return success([
+            "uri": uri, "url": "https://p16-oec-va.ibyteimg.com/\(uri)~tplv-o3syd03w52-origin-jpeg.jpeg", "width": 1,
+            "height": 1,
+        ])
     }
 
     private func create(_ request: FakeRequest) -> FakeReply {
@@ -192,7 +202,10 @@ public final class FakeTikTokShop: MarketplaceFake {
                 listing.stock = sku["inventory"][0]["quantity"].int ?? listing.stock
                 listing.imageCount = body["main_images"].array.count
             }
-            return success(["product_id": productID, "skus": [["id": sku["id"].string ?? "", "seller_sku": sku["seller_sku"].string ?? ""]]])
+            return success([
+                "product_id": productID,
+                "skus": [["id": sku["id"].string ?? "", "seller_sku": sku["seller_sku"].string ?? ""]],
+            ])
         }
         return refusal
     }
@@ -200,7 +213,8 @@ public final class FakeTikTokShop: MarketplaceFake {
     private func updatePrice(_ productID: String, _ request: FakeRequest) -> FakeReply {
         let sku = request.json?["skus"][0] ?? JSONValue(nil)
         if let refusal = checkSKU(productID, sku["id"].string) { return refusal }
-        guard sku["price"]["currency"].string == "VND", let amount = sku["price"]["amount"].string.flatMap({ Int($0) }), amount > 0
+        guard sku["price"]["currency"].string == "VND", let amount = sku["price"]["amount"].string.flatMap({ Int($0) }),
+            amount > 0
         else { return error(400, 12052230, "price must be a positive VND amount.") }
         core.update(id: productID) { $0.priceVND = amount }
         return success([:])
@@ -247,7 +261,9 @@ public final class FakeTikTokShop: MarketplaceFake {
     /// Errors keep the envelope with a non-zero code and `data` null (codes other than 36009002,
     /// 106001, 105002 are illustrative: MARKETPLACES.md marks most of them UNVERIFIED).
     private func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> FakeReply {
-        .json(status, ["code": code, "message": message, "data": JSONNull.value, "request_id": requestID()], headers: headers)
+        .json(
+            status, ["code": code, "message": message, "data": JSONNull.value, "request_id": requestID()],
+            headers: headers)
     }
 
     private func requestID() -> String { "2024\(core.nextNumber())" }

@@ -84,7 +84,9 @@ public final class FakeTiki: MarketplaceFake {
         func value(_ name: String) -> String? { form.first { $0.0 == name }?.1 }
         switch value("grant_type") {
         case "refresh_token":
-            guard let tokens = core.rotate(refreshToken: value("refresh_token"), accessLifetimeSeconds: Self.accessLifetime)
+            guard
+                let tokens = core.rotate(
+                    refreshToken: value("refresh_token"), accessLifetimeSeconds: Self.accessLifetime)
             else { return oauthError(400, "invalid_grant", "The refresh token is invalid or expired") }
             return .json(
                 200,
@@ -96,7 +98,10 @@ public final class FakeTiki: MarketplaceFake {
             let tokens = core.reissueAccess(accessLifetimeSeconds: Self.accessLifetime)
             return .json(
                 200,
-                ["access_token": tokens.access, "expires_in": Self.accessLifetime, "scope": "product", "token_type": "bearer"])
+                [
+                    "access_token": tokens.access, "expires_in": Self.accessLifetime, "scope": "product",
+                    "token_type": "bearer",
+                ])
         default:
             return oauthError(400, "unsupported_grant_type", "The grant type is not supported")
         }
@@ -111,11 +116,14 @@ public final class FakeTiki: MarketplaceFake {
         let variant = body["variants"][0]
         if variant["sku"].string == nil { problems.append("variants[0].sku is required") }
         if (variant["price"].int ?? 0) <= 0 { problems.append("variants[0].price must be positive") }
-        if let sku = variant["sku"].string, core.listing(sku: sku) != nil { problems.append("sku \(sku) already exists") }
+        if let sku = variant["sku"].string, core.listing(sku: sku) != nil {
+            problems.append("sku \(sku) already exists")
+        }
         guard problems.isEmpty else { return errors(400, problems) }
         let trackID = "fake-track-\(core.nextNumber())"
         let productID = String(270_000_000 + core.nextNumber())
         requests.withLock { $0[trackID] = productID }
+        core.alias(trackID, to: productID)  // the adapter's external id is the track id
         core.insert(
             FakeListing(
                 id: productID, sku: variant["sku"].string ?? "", title: body["name"].string ?? "",
@@ -138,15 +146,21 @@ public final class FakeTiki: MarketplaceFake {
     }
 
     private func updateSKU(_ body: JSONValue) -> FakeReply {
-        let listing = body["original_sku"].string.flatMap(core.listing(sku:)) ?? body["product_id"].string.flatMap(core.listing(id:))
-        guard let listing else { return errors(400, "original_sku or product_id does not match a product of the seller") }
+        let listing =
+            body["original_sku"].string.flatMap(core.listing(sku:))
+            ?? body["product_id"].string.flatMap(core.listing(id:))
+        guard let listing else {
+            return errors(400, "original_sku or product_id does not match a product of the seller")
+        }
         let price = body["price"].int
         if let price, price <= 0 { return errors(400, "price must be positive") }
         var quantity: Int?
         if body["warehouse_quantities"].exists {
             let entry = body["warehouse_quantities"][0]
-            guard entry["warehouse_id"].string == Self.warehouseID, let qty = entry["qty_available"].int, qty >= 0 else {
-                return errors(400, "warehouse_quantities must name warehouse \(Self.warehouseID) with qty_available >= 0")
+            guard entry["warehouse_id"].string == Self.warehouseID, let qty = entry["qty_available"].int, qty >= 0
+            else {
+                return errors(
+                    400, "warehouse_quantities must name warehouse \(Self.warehouseID) with qty_available >= 0")
             }
             quantity = qty
         }

@@ -49,7 +49,8 @@ struct AdapterScenarios<Fake: MarketplaceFake> {
         #expect(shown.stock == 9)
         #expect(shown.isOnSale)
 
-        _ = try await adapter.push(.updatePrice(externalID: externalID, sku: sku, priceVND: 175_000), account: fake.account)
+        _ = try await adapter.push(
+            .updatePrice(externalID: externalID, sku: sku, priceVND: 175_000), account: fake.account)
         _ = try await adapter.push(.updateStock(externalID: externalID, sku: sku, stock: 3), account: fake.account)
         shown = try #require(fake.listing(sku: sku))
         #expect(shown.priceVND == 175_000)
@@ -86,10 +87,12 @@ struct AdapterScenarios<Fake: MarketplaceFake> {
     func throttling(expectedRetryAfter: Int?, retryAfterSeconds: Int? = 7, sku: String = "SLOW-1") async throws {
         let externalID = try await create(SampleListing.content(sku: sku))
         fake.throttle(times: 1, retryAfterSeconds: retryAfterSeconds)
-        let failure = await failure(of: .updatePrice(externalID: externalID, sku: sku, priceVND: 1_000), adapter: adapter())
+        let failure = await failure(
+            of: .updatePrice(externalID: externalID, sku: sku, priceVND: 1_000), adapter: adapter())
         #expect(failure?.kind == .throttled(retryAfterSeconds: expectedRetryAfter))
         #expect(fake.listing(sku: sku)?.priceVND == 185_000)
-        _ = try await adapter().push(.updatePrice(externalID: externalID, sku: sku, priceVND: 1_000), account: fake.account)
+        _ = try await adapter().push(
+            .updatePrice(externalID: externalID, sku: sku, priceVND: 1_000), account: fake.account)
         #expect(fake.listing(sku: sku)?.priceVND == 1_000)
     }
 

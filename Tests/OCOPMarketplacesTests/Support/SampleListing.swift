@@ -16,7 +16,8 @@ enum SampleListing {
     ) -> ListingContent {
         ListingContent(
             sku: sku, title: title,
-            description: "Chè búp tôm nõn hái tay ở Tân Cương.\nOCOP 4 sao · Giấy chứng nhận số 12/QĐ-UBND · hiệu lực đến 31/12/2028",
+            description:
+                "Chè búp tôm nõn hái tay ở Tân Cương.\nOCOP 4 sao · Giấy chứng nhận số 12/QĐ-UBND · hiệu lực đến 31/12/2028",
             priceVND: priceVND, stock: stock, weightGrams: 150,
             images: [
                 ListingImage(url: "https://ocop.example/media/che-1.png", bytes: png, fileName: "che-1.png"),
