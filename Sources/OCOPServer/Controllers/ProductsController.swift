@@ -19,14 +19,21 @@ struct ProductsController<Context: RequestContext>: Sendable {
         let query = try ProductQuery(
             parameters: HTTPHelpers.parameters(request), classification: snapshot.classification,
             localities: snapshot.localities)
-        let atPoint = query.point.map { Set(stockReadModel.products(atPoint: $0).keys) }
+        // The version first: stock read after it is at least that new, so a cached page is never older than its key.
         let stockVersion = query.point == nil ? "" : String(stockReadModel.version)
+        let atPoint = query.point.map { Set(stockReadModel.products(atPoint: $0).keys) }
         let etag = HTTPHelpers.etag(snapshot.version, stockVersion, language.rawValue, request.uri.query ?? "")
         if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
             return HTTPHelpers.cachedJSON([], etag: etag, request: request)
         }
-        let page = snapshot.listProducts(query, productsAtPoint: atPoint)
-        return HTTPHelpers.cachedJSON(snapshot.encode(page, language: language), etag: etag, request: request)
+        // The same request on the same snapshot and stock gives the same bytes: keep recent ones.
+        let cacheKey = stockVersion + "\u{1F}" + language.rawValue + "\u{1F}" + (request.uri.query ?? "")
+        if let body = snapshot.pageCache.page(cacheKey) {
+            return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
+        }
+        let body = snapshot.encode(snapshot.listProducts(query, productsAtPoint: atPoint), language: language)
+        snapshot.pageCache.store(cacheKey, body)
+        return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
     }
 
     @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
@@ -50,7 +57,7 @@ struct ProductsController<Context: RequestContext>: Sendable {
             json.endObject()
         }
         json.endArray()
-        var body = entry.detailPrefixJSON[language]!
+        var body = entry.detailPrefixJSON(language)
         body.append(contentsOf: #","available_at":"#.utf8)
         body.append(contentsOf: json.bytes)
         for section in sections {

@@ -7,6 +7,8 @@ public final class CatalogReadModel: Sendable {
     private let current: Mutex<CatalogSnapshot>
     /// The catalog revision the current snapshot was loaded at.
     private let loadedRevision = Mutex<Int>(-1)
+    /// Held while the snapshot is rebuilt for a new day, so it is rebuilt once.
+    private let dayRebuild = Mutex<Void>(())
     private let store: CatalogStore
     private let clock: any WallClock
     private let classification: ClassificationTree
@@ -45,14 +47,28 @@ public final class CatalogReadModel: Sendable {
 
     /// The snapshot for today. A snapshot built on an earlier day is rebuilt first, so a certificate
     /// that expired at midnight is gone from the very first request of the new day.
+    ///
+    /// The rebuild happens outside the snapshot's lock, so requests that still belong to the old day
+    /// (and reloads) are not held up by it; requests of the new day wait for the one rebuild.
     func snapshot() -> CatalogSnapshot {
         let today = clock.todayInVietnam()
-        return current.withLock { snapshot in
-            if snapshot.day != today {
-                snapshot = CatalogSnapshot(
-                    contents: snapshot.contents, day: today, classification: classification, localities: localities)
+        let snapshot = current.withLock { $0 }
+        if snapshot.day == today { return snapshot }
+        return dayRebuild.withLock { _ in
+            let latest = current.withLock { $0 }
+            if latest.day == today { return latest }  // another request rebuilt it meanwhile
+            let rebuilt = CatalogSnapshot(
+                contents: latest.contents, day: today, classification: classification, localities: localities)
+            return current.withLock { current in
+                if current === latest {
+                    current = rebuilt
+                } else if current.day != today {
+                    // A reload of the old day swapped in a newer catalog meanwhile (rare): rebuild that one.
+                    current = CatalogSnapshot(
+                        contents: current.contents, day: today, classification: classification, localities: localities)
+                }
+                return current
             }
-            return snapshot
         }
     }
 

@@ -20,7 +20,14 @@ final class CatalogSnapshot: Sendable {
     let version: String
     let classification: ClassificationTree
     let localities: Localities
-    private let orders: [ProductSort: [Int]]
+    /// Per sort (relevance excluded): the product indices in that order, and each product's position in it.
+    private let orders: [ProductSort: [Int32]]
+    private let ranks: [ProductSort: [Int32]]
+    let filters: ProductFilterIndex
+    /// The facets of the whole catalog, for lists without filters.
+    let allFacets: ProductFilterIndex.FacetCounter
+    /// Encoded list pages of this snapshot.
+    let pageCache = EncodedPageCache()
 
     init(
         contents: CatalogContents, day: CalendarDate, classification: ClassificationTree, localities: Localities
@@ -30,17 +37,18 @@ final class CatalogSnapshot: Sendable {
         self.classification = classification
         self.localities = localities
         let producersBySlug = Dictionary(contents.producers.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
-        var published: [PublishedProduct] = []
-        for product in contents.products {
-            guard let certificate = PublicationRule.currentCertificate(among: product.certificates, on: day),
-                let producer = producersBySlug[product.producerSlug],
-                let province = localities.province(code: product.provinceCode)
-            else { continue }
-            published.append(
-                PublishedProduct(
+        // Pre-encoding every product is, with the search index, most of a cold start: on all cores.
+        let published = parallelChunks(total: contents.products.count) { range in
+            contents.products[range].compactMap { product -> PublishedProduct? in
+                guard let certificate = PublicationRule.currentCertificate(among: product.certificates, on: day),
+                    let producer = producersBySlug[product.producerSlug],
+                    let province = localities.province(code: product.provinceCode)
+                else { return nil }
+                return PublishedProduct(
                     product: product, producer: producer, certificate: certificate, province: province,
-                    commune: product.communeCode.flatMap(localities.commune(code:))))
-        }
+                    commune: product.communeCode.flatMap(localities.commune(code:)))
+            }
+        }.flatMap { $0 }
         products = published
         productIndexBySlug = Dictionary(uniqueKeysWithValues: published.enumerated().map { ($1.product.slug, $0) })
         search = SearchIndex(products: published)
@@ -59,16 +67,30 @@ final class CatalogSnapshot: Sendable {
         .sorted { ($0.foldedName, $0.producer.slug) < ($1.foldedName, $1.producer.slug) }
         producerIndexBySlug = Dictionary(uniqueKeysWithValues: producers.enumerated().map { ($1.producer.slug, $0) })
 
-        var orders: [ProductSort: [Int]] = [:]
+        var orders: [ProductSort: [Int32]] = [:]
+        var ranks: [ProductSort: [Int32]] = [:]
         for sort in ProductSort.allCases where sort != .relevance {
-            orders[sort] = published.indices.sorted { Self.sortKey(published[$0], sort) < Self.sortKey(published[$1], sort) }
+            let keys = published.map { Self.sortKey($0, sort) }
+            let order = published.indices.sorted { keys[$0] < keys[$1] }.map { Int32($0) }
+            var rank = [Int32](repeating: 0, count: published.count)
+            for (position, index) in order.enumerated() { rank[Int(index)] = Int32(position) }
+            orders[sort] = order
+            ranks[sort] = rank
         }
         self.orders = orders
+        self.ranks = ranks
+        filters = ProductFilterIndex(products: published)
+        var all = filters.facetCounter()
+        for index in published.indices { filters.count(index, into: &all) }
+        allFacets = all
 
         var hasher = SHA256()
         hasher.update(data: Array(day.description.utf8))
         for entry in published {
-            for language in Language.allCases { hasher.update(data: entry.detailPrefixJSON[language]!) }
+            for language in Language.allCases {
+                hasher.update(data: entry.summaryJSON[language]!)
+                hasher.update(data: entry.detailTailJSON[language]!)
+            }
         }
         version = hasher.finalize().prefix(12).map { byte in
             let hex = Array("0123456789abcdef")
@@ -103,7 +125,10 @@ final class CatalogSnapshot: Sendable {
     }
 
     /// The indices of all products in `sort` order (relevance excluded: it depends on the query).
-    func order(_ sort: ProductSort) -> [Int] { orders[sort] ?? [] }
+    func order(_ sort: ProductSort) -> [Int32] { orders[sort] ?? [] }
+
+    /// Each product's position in `sort` order (relevance excluded).
+    func rank(_ sort: ProductSort) -> [Int32] { ranks[sort] ?? [] }
 }
 
 /// A producer with at least one published product.

@@ -6,6 +6,10 @@ struct JSONWriter {
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
+    /// The bytes in an array of their own size: for bytes kept for the snapshot's life, where the
+    /// spare capacity reserved while writing would otherwise stay allocated (tens of MB at 20k).
+    var exactBytes: [UInt8] { Array(bytes[...]) }
+
     // MARK: - Containers
 
     mutating func beginObject() {
@@ -17,6 +21,12 @@ struct JSONWriter {
     mutating func endObject() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Continues an object whose `{` and first members were written elsewhere: the first member
+    /// written next starts with a comma. Nothing closes it here.
+    mutating func continueObject() {
+        needsComma.append(true)
     }
 
     mutating func beginArray() {
@@ -51,6 +61,18 @@ struct JSONWriter {
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escaping: copy it whole (stories are kilobytes; this is most of encoding).
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return false
+            }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])

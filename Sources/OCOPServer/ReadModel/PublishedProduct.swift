@@ -15,9 +15,11 @@ final class PublishedProduct: Sendable {
     let foldedName: String
     let priceMin: Int
     let priceMax: Int
-    let summaryJSON: [Language: [UInt8]]
-    /// The detail document up to, not including, its stock-dependent members and closing brace.
-    let detailPrefixJSON: [Language: [UInt8]]
+    /// The list-item document per language.
+    let summaryJSON: LocalizedJSON
+    /// The detail document after its `language` member, up to (not including) its stock-dependent
+    /// members and closing brace. The detail page is the summary without its `}`, the language, then this.
+    let detailTailJSON: LocalizedJSON
 
     init(product: Product, producer: Producer, certificate: Certificate, province: Province, commune: Commune?) {
         self.product = product
@@ -36,23 +38,34 @@ final class PublishedProduct: Sendable {
         foldedName = VietnameseText.fold(product.name.vi)
         priceMin = product.variants.map(\.price).min() ?? 0
         priceMax = product.variants.map(\.price).max() ?? 0
-        var summaries: [Language: [UInt8]] = [:]
-        var details: [Language: [UInt8]] = [:]
-        for language in Language.allCases {
+        var summaries: [[UInt8]] = []
+        var tails: [[UInt8]] = []
+        for language in [Language.vi, .en] {
             var summary = JSONWriter(capacity: 512)
             summary.beginObject()
             Self.writeSummaryMembers(&summary, product, producer, certificate, province, priceMin, priceMax, language)
             summary.endObject()
-            summaries[language] = summary.bytes
+            summaries.append(summary.exactBytes)
 
-            var detail = JSONWriter(capacity: 4096)
-            detail.beginObject()
-            Self.writeSummaryMembers(&detail, product, producer, certificate, province, priceMin, priceMax, language)
-            Self.writeDetailMembers(&detail, product, certificate, commune, language)
-            details[language] = detail.bytes  // left open: the request adds stock and listings
+            var tail = JSONWriter(capacity: 4096)
+            tail.continueObject()
+            Self.writeDetailMembers(&tail, product, certificate, commune, language)
+            tails.append(tail.exactBytes)  // left open: the request adds stock and listings
         }
-        summaryJSON = summaries
-        detailPrefixJSON = details
+        summaryJSON = LocalizedJSON(vi: summaries[0], en: summaries[1])
+        detailTailJSON = LocalizedJSON(vi: tails[0], en: tails[1])
+    }
+
+    /// The detail document up to, not including, its stock-dependent members and closing brace.
+    func detailPrefixJSON(_ language: Language) -> [UInt8] {
+        let summary = summaryJSON[language]!
+        let tail = detailTailJSON[language]!
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(summary.count + tail.count + 512)
+        bytes.append(contentsOf: summary[..<(summary.count - 1)])  // without its closing brace
+        bytes.append(contentsOf: language == .vi ? #","language":"vi""#.utf8 : #","language":"en""#.utf8)
+        bytes.append(contentsOf: tail)
+        return bytes
     }
 
     var coverImagePath: String? { product.media.first?.path }
@@ -96,8 +109,6 @@ final class PublishedProduct: Sendable {
         _ json: inout JSONWriter, _ product: Product, _ certificate: Certificate, _ commune: Commune?,
         _ language: Language
     ) {
-        json.key("language")
-        json.string(language.rawValue)
         json.key("story")
         json.string(product.story.text(in: language))
         json.key("description")
@@ -168,6 +179,21 @@ final class PublishedProduct: Sendable {
         json.key("listed_on")
         json.string(product.listedOn.description)
     }
+}
+
+/// Finished JSON bytes in each language. Most products have no English text, so the English bytes
+/// usually equal the Vietnamese ones; they are then the same array, stored once.
+struct LocalizedJSON: Sendable {
+    let vi: [UInt8]
+    let en: [UInt8]
+
+    init(vi: [UInt8], en: [UInt8]) {
+        self.vi = vi
+        self.en = en == vi ? vi : en
+    }
+
+    /// Optional only so that call sites written for a `[Language: [UInt8]]` keep compiling; never nil.
+    subscript(language: Language) -> [UInt8]? { language == .vi ? vi : en }
 }
 
 /// Public URLs of media files.

@@ -5,10 +5,13 @@ import OCOPDomain
 /// Every query word but the last must match a whole word; the last may be a prefix, so results
 /// follow a shopper as they type. Hits in the name count most, so name matches rank first.
 struct SearchIndex: Sendable {
+    /// One product holding one word, with the best weight the word has in it, packed in 32 bits
+    /// (product << 4 | weight): the index holds millions of these.
     struct Posting: Sendable {
-        let product: Int32
-        let weight: UInt8
-        var inName: Bool { weight >= SearchIndex.nameWeight }
+        let packed: UInt32
+        init(product: Int, weight: UInt8) { packed = UInt32(product) << 4 | UInt32(weight) }
+        var product: Int { Int(packed >> 4) }
+        var weight: UInt8 { UInt8(packed & 0xF) }
     }
 
     /// The score of one product for one query.
@@ -29,14 +32,31 @@ struct SearchIndex: Sendable {
     private let productCount: Int
 
     init(products: [PublishedProduct]) {
+        // Tokenising is most of a cold start: both cores take a half each, then the halves are
+        // joined word by word (the first half's products come first, so lists stay sorted).
+        var parts = parallelChunks(total: products.count) { Self.postings(of: products, in: $0) }
+        var postings = parts.removeFirst()  // out of the array, so appending does not copy its lists
+        for part in parts {
+            for (word, list) in part { postings[word, default: []].append(contentsOf: list) }
+        }
+        // Lists grown by appending keep up to half their capacity spare: keep each at its size.
+        self.postings = postings.mapValues { Array($0[...]) }
+        self.words = postings.keys.sorted()
+        self.productCount = products.count
+    }
+
+    private static func postings(of products: [PublishedProduct], in range: Range<Int>) -> [String: [Posting]] {
         var postings: [String: [Posting]] = [:]
-        for (index, entry) in products.enumerated() {
+        var weights: [String: UInt8] = [:]
+        var splitter = WordSplitter()
+        for index in range {
+            let entry = products[index]
             // The best weight of each word within this product, then one posting per word: products
             // are visited in order, so every posting list comes out sorted by product.
-            var weights: [String: UInt8] = [:]
+            weights.removeAll(keepingCapacity: true)
             func add(_ text: String?, _ weight: UInt8) {
                 guard let text else { return }
-                for word in VietnameseText.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
+                for word in splitter.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
             }
             let product = entry.product
             add(product.name.vi, Self.nameWeight)
@@ -46,12 +66,10 @@ struct SearchIndex: Sendable {
                 add(text, Self.textWeight)
             }
             for (word, weight) in weights {
-                postings[word, default: []].append(Posting(product: Int32(index), weight: weight))
+                postings[word, default: []].append(Posting(product: index, weight: weight))
             }
         }
-        self.postings = postings
-        self.words = postings.keys.sorted()
-        self.productCount = products.count
+        return postings
     }
 
     /// The products that hold every word of `query`, with their scores; empty when nothing matches.
@@ -59,31 +77,38 @@ struct SearchIndex: Sendable {
         let queryWords = VietnameseText.words(query)
         guard !queryWords.isEmpty else { return [] }
         var matchedWords = [UInt8](repeating: 0, count: productCount)
-        var scores = [Int](repeating: 0, count: productCount)
+        var scores = [Int32](repeating: 0, count: productCount)
         var nameHits = [UInt8](repeating: 0, count: productCount)
+        // The best weight of the current word per product (0: not seen), and who was seen.
+        var wordBest = [UInt8](repeating: 0, count: productCount)
+        var seen: [Int32] = []
         var candidates: [Int] = []
 
         for (position, word) in queryWords.enumerated() {
             let isLast = position == queryWords.count - 1
             let lists = isLast && word.count >= 2 ? postingLists(withPrefix: word) : [postings[word] ?? []]
-            var wordBest: [Int: Posting] = [:]
+            seen.removeAll(keepingCapacity: true)
             for list in lists {
                 for posting in list {
-                    let product = Int(posting.product)
+                    let product = posting.product
                     guard matchedWords[product] == position else { continue }  // missed an earlier word
-                    if let current = wordBest[product], current.weight >= posting.weight { continue }
-                    wordBest[product] = posting
+                    let weight = posting.weight
+                    if wordBest[product] == 0 { seen.append(Int32(product)) }
+                    if weight > wordBest[product] { wordBest[product] = weight }
                 }
             }
-            for (product, posting) in wordBest {
+            if seen.isEmpty { return [] }
+            for product32 in seen {
+                let product = Int(product32)
+                let weight = wordBest[product]
+                wordBest[product] = 0
                 matchedWords[product] = UInt8(truncatingIfNeeded: position + 1)
-                scores[product] += Int(posting.weight)
-                if posting.inName { nameHits[product] += 1 }
+                scores[product] += Int32(weight)
+                if weight >= Self.nameWeight { nameHits[product] += 1 }
                 if isLast { candidates.append(product) }
             }
-            if wordBest.isEmpty { return [] }
         }
-        return candidates.map { Match(product: $0, nameHits: Int(nameHits[$0]), score: scores[$0]) }
+        return candidates.map { Match(product: $0, nameHits: Int(nameHits[$0]), score: Int(scores[$0])) }
     }
 
     private func postingLists(withPrefix prefix: String) -> [[Posting]] {

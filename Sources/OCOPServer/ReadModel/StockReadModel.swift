@@ -10,6 +10,9 @@ public final class StockReadModel: Sendable {
         var points: [String: SalePoint] = [:]
         /// point → product → units in stock
         var unitsByPoint: [String: [String: Int]] = [:]
+        /// The same, the other way round: product → point → units, so a product page reads only
+        /// the points holding that product. Kept in step with `unitsByPoint` by `setUnits`.
+        var unitsByProduct: [String: [String: Int]] = [:]
         /// Bumped on every change, so ETags of pages that show stock change with it.
         var version = 0
     }
@@ -32,7 +35,9 @@ public final class StockReadModel: Sendable {
         for row in availability { units[row.point, default: [:]][row.product] = row.units }
         state.withLock { state in
             state.points = Dictionary(uniqueKeysWithValues: allPoints.map { ($0.slug, $0) })
-            state.unitsByPoint = units
+            state.unitsByPoint = [:]
+            state.unitsByProduct = [:]
+            for (slug, products) in units { state.setUnits(products, atPoint: slug) }
             state.version += 1
         }
     }
@@ -45,7 +50,7 @@ public final class StockReadModel: Sendable {
             for row in try await stock.availability(point: slug, database) { fresh[slug]![row.product] = row.units }
         }
         state.withLock { state in
-            for (slug, units) in fresh { state.unitsByPoint[slug] = units }
+            for (slug, units) in fresh { state.setUnits(units, atPoint: slug) }
             state.version += 1
         }
     }
@@ -73,11 +78,23 @@ public final class StockReadModel: Sendable {
     /// The points holding a product, with units, by point name.
     func availability(ofProduct product: String) -> [(point: SalePoint, units: Int)] {
         state.withLock { state in
-            state.unitsByPoint.compactMap { slug, products in
-                guard let units = products[product], units > 0, let point = state.points[slug] else { return nil }
+            (state.unitsByProduct[product] ?? [:]).compactMap { slug, units in
+                guard units > 0, let point = state.points[slug] else { return nil }
                 return (point, units)
             }
             .sorted { $0.point.name < $1.point.name }
         }
+    }
+}
+
+extension StockReadModel.State {
+    /// Replaces what one point holds, in both directions.
+    mutating func setUnits(_ units: [String: Int], atPoint slug: String) {
+        for product in (unitsByPoint[slug] ?? [:]).keys {
+            unitsByProduct[product]?[slug] = nil
+            if unitsByProduct[product]?.isEmpty == true { unitsByProduct[product] = nil }
+        }
+        unitsByPoint[slug] = units
+        for (product, count) in units { unitsByProduct[product, default: [:]][slug] = count }
     }
 }
