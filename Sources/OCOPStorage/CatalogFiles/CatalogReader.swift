@@ -1,4 +1,5 @@
 public import Foundation
+import Dispatch
 public import OCOPDomain
 import Yams
 
@@ -36,17 +37,17 @@ public struct CatalogReader: Sendable {
         // Products may name any producer that has a file, valid or not: a broken producer file is
         // reported once, not again for each of its products.
         let producerSlugs = Set(producerFiles.map(\.slug))
-        for file in producerFiles {
+        forEachParsed(producerFiles) { file, parsed in
             let reader = YAMLFieldReader(file: file.relativePath)
-            if let root = parse(file, reader), let producer = readProducer(root, reader) {
+            if let root = check(parsed, file, reader), let producer = readProducer(root, reader) {
                 producers.append(producer)
             }
             issues += reader.issues
         }
         var skuLocations: [String: String] = [:]
-        for file in yamlFiles(in: "products", issues: &issues) {
+        forEachParsed(yamlFiles(in: "products", issues: &issues)) { file, parsed in
             let reader = YAMLFieldReader(file: file.relativePath)
-            if let root = parse(file, reader),
+            if let root = check(parsed, file, reader),
                 let product = readProduct(root, reader, producers: producerSlugs, skuLocations: &skuLocations)
             {
                 products.append(product)
@@ -79,29 +80,79 @@ public struct CatalogReader: Sendable {
         }
     }
 
-    private func parse(_ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
+    /// A file as the YAML parser left it: not readable as text, a syntax error, or a document (nil: empty).
+    private enum Parsed {
+        case unreadable
+        case failed(any Error)
+        case document(Node?)
+    }
+
+    /// Parses the files on all cores, a batch at a time, and hands them to `body` one by one in file
+    /// order, so everything that depends on order (duplicate SKUs, the order of issues) is as if
+    /// they were read one after another. Parsing is most of an import's time.
+    private func forEachParsed(_ files: [CatalogFile], _ body: (CatalogFile, Parsed) -> Void) {
+        let batch = 256
+        var start = 0
+        while start < files.count {
+            let end = min(start + batch, files.count)
+            let slots = ParsedSlots(count: end - start)
+            let first = start
+            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
+                slots.set(offset, Self.parse(files[first + offset]))
+            }
+            for offset in 0..<(end - start) { body(files[start + offset], slots.value(offset)) }
+            start = end
+        }
+    }
+
+    private static func parse(_ file: CatalogFile) -> Parsed {
         guard let data = FileManager.default.contents(atPath: file.url.path),
             let text = String(data: data, encoding: .utf8)
-        else {
+        else { return .unreadable }
+        do {
+            return .document(try Yams.compose(yaml: text))
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    private func check(_ parsed: Parsed, _ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
+        switch parsed {
+        case .unreadable:
             reader.report(nil, "(file)", "cannot be read as UTF-8 text")
             return nil
-        }
-        do {
-            guard let root = try Yams.compose(yaml: text) else {
-                reader.report(nil, "(document)", "the file is empty")
-                return nil
-            }
+        case .failed(let error as YamlError):
+            reader.report(nil, "(syntax)", "\(error)".replacingOccurrences(of: "\n", with: " "))
+            return nil
+        case .failed(let error):
+            reader.report(nil, "(syntax)", "\(error)")
+            return nil
+        case .document(nil):
+            reader.report(nil, "(document)", "the file is empty")
+            return nil
+        case .document(let root?):
             if let slug = root["slug"], slug.string != file.slug {
                 reader.report(slug, "slug", "must equal the file name '\(file.slug)'")
             }
             return root
-        } catch let error as YamlError {
-            reader.report(nil, "(syntax)", "\(error)".replacingOccurrences(of: "\n", with: " "))
-            return nil
-        } catch {
-            reader.report(nil, "(syntax)", "\(error)")
-            return nil
         }
+    }
+
+    /// One result per file of a batch, written by the parsing threads. A parsed tree is only read
+    /// after `concurrentPerform` returned, on the calling thread.
+    private final class ParsedSlots: @unchecked Sendable {
+        private var slots: [Parsed]
+        private let lock = NSLock()
+
+        init(count: Int) { slots = Array(repeating: .unreadable, count: count) }
+
+        func set(_ index: Int, _ parsed: Parsed) {
+            lock.lock()
+            slots[index] = parsed
+            lock.unlock()
+        }
+
+        func value(_ index: Int) -> Parsed { lock.withLock { slots[index] } }
     }
 
     // MARK: - Producers

@@ -53,7 +53,14 @@ public struct CatalogStore: Sendable {
     /// The live catalog.
     public func load() async throws -> CatalogContents {
         try await database.read { sql in
-            let producers = try await sql.raw("SELECT * FROM producers WHERE withdrawn_at IS NULL ORDER BY slug").all()
+            // Named columns, not *: the stored documents would double what a start holds in memory.
+            let producers = try await sql.raw(
+                """
+                SELECT slug, name, type, registration_number, representative, phone, address, province_code,
+                    commune_code, story_vi, story_en
+                FROM producers WHERE withdrawn_at IS NULL ORDER BY slug
+                """
+            ).all()
                 .map(Self.producer(from:))
             let variantRows = try await sql.raw(
                 "SELECT * FROM variants WHERE withdrawn_at IS NULL ORDER BY product_slug, position"
@@ -75,7 +82,13 @@ public struct CatalogStore: Sendable {
                 certificates[try row.decode(column: "product_slug", as: String.self), default: []].append(
                     try Self.certificate(from: row))
             }
-            let products = try await sql.raw("SELECT * FROM products WHERE withdrawn_at IS NULL ORDER BY slug").all()
+            let products = try await sql.raw(
+                """
+                SELECT slug, name_vi, name_en, producer_slug, group_code, province_code, commune_code, listed_on,
+                    standards, description_vi, description_en, story_vi, story_en
+                FROM products WHERE withdrawn_at IS NULL ORDER BY slug
+                """
+            ).all()
                 .map { row in
                     let slug = try row.decode(column: "slug", as: String.self)
                     return try Self.product(
@@ -123,8 +136,8 @@ public struct CatalogStore: Sendable {
             }
             for product in changes.productsToSave {
                 let json = try CanonicalJSON.encode(product)
-                try await save(product, document: json, sql)
                 let before = stored.products[product.slug]
+                try await save(product, document: json, isNew: before == nil, sql)
                 try await AuditLog.append(
                     sql, actor: actor, action: before == nil ? "create" : "update", entity: "product",
                     entityID: product.slug, before: before?.json, after: json, at: timestamp)
@@ -193,7 +206,10 @@ public struct CatalogStore: Sendable {
         ).run()
     }
 
-    private func save(_ product: Product, document: String, _ sql: any SQLDatabase) async throws {
+    /// Saves a product with its variants, media and catalog certificates. Rows of one kind go in one
+    /// statement, and a product new to the database skips clearing what it cannot have yet: an import
+    /// of 20,000 products runs a few statements per product instead of a dozen.
+    private func save(_ product: Product, document: String, isNew: Bool, _ sql: any SQLDatabase) async throws {
         let standards = try CanonicalJSON.encode(product.standards)
         try await sql.raw(
             """
@@ -214,42 +230,66 @@ public struct CatalogStore: Sendable {
             """
         ).run()
         // Variants keep their rows (stock refers to SKUs); ones no longer listed are withdrawn.
-        try await sql.raw("UPDATE variants SET withdrawn_at = 'replaced' WHERE product_slug = \(bind: product.slug)")
-            .run()
-        for (position, variant) in product.variants.enumerated() {
+        // (A SKU may still have a row from another product, withdrawn or not: the upsert takes it over.)
+        if !isNew {
+            try await sql.raw("UPDATE variants SET withdrawn_at = 'replaced' WHERE product_slug = \(bind: product.slug)")
+                .run()
+        }
+        if !product.variants.isEmpty {
+            let rows: [SQLQueryString] = product.variants.enumerated().map { position, variant in
+                """
+                (\(bind: variant.sku), \(bind: product.slug), \(bind: position), \(bind: variant.label),
+                    \(bind: variant.price), \(bind: variant.weightGrams), \(bind: variant.gtin?.digits), NULL)
+                """
+            }
             try await sql.raw(
                 """
                 INSERT INTO variants (sku, product_slug, position, label, price, weight_grams, gtin, withdrawn_at)
-                VALUES (\(bind: variant.sku), \(bind: product.slug), \(bind: position), \(bind: variant.label),
-                    \(bind: variant.price), \(bind: variant.weightGrams), \(bind: variant.gtin?.digits), NULL)
+                VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (sku) DO UPDATE SET product_slug = excluded.product_slug, position = excluded.position,
                     label = excluded.label, price = excluded.price, weight_grams = excluded.weight_grams,
                     gtin = excluded.gtin, withdrawn_at = NULL
                 """
             ).run()
         }
-        try await sql.raw("DELETE FROM product_media WHERE product_slug = \(bind: product.slug)").run()
-        for (position, media) in product.media.enumerated() {
+        if !isNew {
+            try await sql.raw("DELETE FROM product_media WHERE product_slug = \(bind: product.slug)").run()
+        }
+        if !product.media.isEmpty {
+            let rows: [SQLQueryString] = product.media.enumerated().map { position, media in
+                """
+                (\(bind: product.slug), \(bind: position), \(bind: media.path), \(bind: media.alt.vi),
+                    \(bind: media.alt.en), \(bind: media.width), \(bind: media.height))
+                """
+            }
             try await sql.raw(
                 """
                 INSERT INTO product_media (product_slug, position, path, alt_vi, alt_en, width, height)
-                VALUES (\(bind: product.slug), \(bind: position), \(bind: media.path), \(bind: media.alt.vi),
-                    \(bind: media.alt.en), \(bind: media.width), \(bind: media.height))
+                VALUES \(rows.joined(separator: ", "))
                 """
             ).run()
         }
         // Only the certificates the files hold: those issued over the API stay.
-        try await sql.raw("DELETE FROM certificates WHERE product_slug = \(bind: product.slug) AND source = 'catalog'").run()
-        for certificate in product.certificates {
+        if !isNew {
             try await sql.raw(
+                "DELETE FROM certificates WHERE product_slug = \(bind: product.slug) AND source = 'catalog'"
+            ).run()
+        }
+        if !product.certificates.isEmpty {
+            let rows: [SQLQueryString] = product.certificates.map { certificate in
                 """
-                INSERT INTO certificates (product_slug, number, decision_number, authority, stars, score, issued_on,
-                    expires_on, potential_five_star, revoked_on, revocation_reason, legal_basis)
-                VALUES (\(bind: product.slug), \(bind: certificate.number), \(bind: certificate.decisionNumber),
+                (\(bind: product.slug), \(bind: certificate.number), \(bind: certificate.decisionNumber),
                     \(bind: certificate.authority), \(bind: certificate.stars.value), \(bind: certificate.score),
                     \(bind: certificate.issuedOn.description), \(bind: certificate.expiresOn.description),
                     \(bind: certificate.potentialFiveStar ? 1 : 0), \(bind: certificate.revokedOn?.description),
                     \(bind: certificate.revocationReason), \(bind: certificate.legalBasis))
+                """
+            }
+            try await sql.raw(
+                """
+                INSERT INTO certificates (product_slug, number, decision_number, authority, stars, score, issued_on,
+                    expires_on, potential_five_star, revoked_on, revocation_reason, legal_basis)
+                VALUES \(rows.joined(separator: ", "))
                 """
             ).run()
         }
