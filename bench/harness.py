@@ -861,6 +861,109 @@ def run(args):
     return R, results_dir, raw_dir
 
 
+# --------------------------------------------------------------------------- targeted runs
+ONLY_CHOICES = ("detail", "list", "search", "cold", "rss", "import", "profile")
+
+
+def first_requests(port, paths):
+    """Each path once, on a service that has not answered it yet: what a page costs to compute
+    (the service keeps recently encoded list pages; the wrk runs repeat the same few pages)."""
+    times = []
+    for path in paths:
+        t0 = time.monotonic()
+        status, _ = request(port, "GET", path)
+        times.append((time.monotonic() - t0) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path}: {status}")
+    times.sort()
+    return {"count": len(times), "p50_ms": round(statistics.median(times), 2),
+            "p90_ms": round(times[int(len(times) * 0.9)], 2), "max_ms": round(times[-1], 2)}
+
+
+def run_only(args):
+    """`--only detail,list,search,…`: the chosen parts of the 20k run on the database a full run left
+    in bench/data/run (imported catalog, 500 points, 1M ledger rows), without regenerating or
+    reloading anything. Prints the numbers and writes bench/results/<date>-only.json; the .md of a
+    full run is left alone. `import` times a fresh and an unchanged import into a scratch file."""
+    only = set(args.only.split(","))
+    unknown = only - set(ONLY_CHOICES)
+    if unknown:
+        raise SystemExit(f"--only: unknown part(s) {sorted(unknown)}; choose from {', '.join(ONLY_CHOICES)}")
+    date = datetime.date.today().isoformat()
+    results_dir = os.path.join(BENCH, "results")
+    raw_dir = os.path.join(RUN, f"only-{date}")
+    os.makedirs(raw_dir, exist_ok=True)
+    binary = os.path.abspath(args.binary)
+    catalog = os.path.join(DATA, f"catalog-{args.products // 1000}k")
+    db = os.path.join(RUN, f"ocop-{args.products // 1000}k.sqlite")
+    R = {"date": date, "started": datetime.datetime.now().isoformat(timespec="seconds"), "only": sorted(only),
+         "machine": machine_info()}
+    if "import" in only:
+        scratch = os.path.join(RUN, "only-import.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(scratch + suffix):
+                os.remove(scratch + suffix)
+        R["import_s"], _ = timed_import(binary, scratch, catalog)
+        R["reimport_s"], R["reimport_summary"] = timed_import(binary, scratch, catalog)
+        os.remove(scratch)
+    if not os.path.exists(db):
+        raise SystemExit(f"{db} is missing: run the full bench/run once first")
+    service = Service(binary, args.service_port, db, os.path.join(catalog, "Catalog"), os.path.join(catalog, "Media"),
+                      "only")
+    nginx = None
+    try:
+        colds = [service.start()]
+        if "cold" in only:
+            for _ in range(2):
+                service.stop()
+                colds.append(service.start())
+        R["cold_start_s"] = colds
+        log(f"cold start to ready: {', '.join(f'{c:.3f}' for c in colds)} s")
+        R["rss_after_start"] = service.rss_mb()
+        reads = [s for s in ("detail", "list", "search") if s in only]
+        if reads:
+            published = published_slugs(args.service_port)
+            R["published"] = len(published)
+            if len(published) > 20000:  # the 200k variant: as many random product pages as the 20k run has
+                published = random.Random(args.seed).sample(published, 18793)
+            paths = {"detail": [f"/v1/products/{s}" for s in published], "list": list_paths(),
+                     "search": search_paths()}
+            R["first_requests"] = {s: first_requests(args.service_port, paths[s]) for s in ("list", "search")
+                                   if s in reads}
+            log(f"first requests (uncached pages): {R['first_requests']}")
+            www = os.path.join(RUN, "www-only")
+            shutil.rmtree(www, ignore_errors=True)
+            fetch_bodies(args.service_port, www, [p for s in reads for p in paths[s]], "only")
+            nginx = Nginx(args.nginx_port, www)
+            nginx.start()
+            R["scenarios"] = {}
+            for scenario in reads:
+                files = write_paths(f"only-{scenario}", paths[scenario])
+                env = {"BENCH_PATHS": files}
+                pair = {}
+                for target, port, pids in (("nginx", args.nginx_port, nginx.pids),
+                                           ("service", args.service_port, [service.pid])):
+                    wrk(f"warmup-{scenario}-{target}", port, "paths.lua", env, args, raw_dir, duration=args.warmup)
+                    pair[target] = wrk(f"{scenario}-{target}", port, "paths.lua", env, args, raw_dir, pids=pids)
+                pair["ratio"] = pair["service"]["rps"] / pair["nginx"]["rps"]
+                log(f"  {scenario}: service / nginx = {pair['ratio']:.0%}")
+                R["scenarios"][scenario] = pair
+                if "profile" in only and perf_available():
+                    R.setdefault("profiles", {})[scenario] = profile_under_load(
+                        scenario, service.pid, args.service_port, "paths.lua", env, args, raw_dir)
+            nginx.stop()
+        R["rss_end"] = service.rss_mb()
+        log(f"RSS: {R['rss_end']}")
+    finally:
+        if nginx:
+            nginx.stop()
+        service.stop()
+    path = os.path.join(results_dir, f"{date}-only.json")
+    with open(path, "w") as f:
+        json.dump(R, f, indent=1)
+    log(f"numbers: {path}")
+
+
 def main():
     ap = argparse.ArgumentParser(description="Run the OCOP benchmark (see bench/README or the module doc).")
     ap.add_argument("--binary", default=os.path.join(BENCH, ".build/release/ocop"))
@@ -881,7 +984,12 @@ def main():
                     help="seconds to wait, before each measured run, for other load to drop below 0.5 cores")
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="skip the perf profiles")
     ap.add_argument("--wait-user-cli", type=int, default=20, help="minutes to wait for `ocop user add` to exist")
+    ap.add_argument("--only", help="comma-separated parts of the 20k run to repeat on the data of the last full "
+                    f"run, without regenerating or reloading it: {', '.join(ONLY_CHOICES)}")
     args = ap.parse_args()
+    if args.only:
+        run_only(args)
+        return
     R, results_dir, raw_dir = run(args)
     import report
     path = report.write(R, results_dir, raw_dir)
