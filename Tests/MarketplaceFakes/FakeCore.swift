@@ -132,6 +132,8 @@ public protocol MarketplaceFake: AnyObject, Sendable {
     var baseURL: String { get }
     /// Valid credentials for this fake seller (tokens follow refreshes).
     var credentials: MarketplaceCredentials { get }
+    /// Starts serving on 127.0.0.1 (a free port); timestamps and token expiry are judged by `clock`.
+    static func start(clock: any WallClock) async throws -> Self
 }
 
 extension MarketplaceFake {
@@ -172,9 +174,10 @@ extension MarketplaceFake {
 
 extension MarketplaceFake {
     /// Starts a fake, hands it to `body`, and stops it whatever happens.
-    package static func running<Fake: MarketplaceFake, T>(
-        _ fake: Fake, _ body: (Fake) async throws -> T
-    ) async throws -> T {
+    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (Self) async throws -> T)
+        async throws -> T
+    {
+        let fake = try await start(clock: clock)
         do {
             let value = try await body(fake)
             await fake.stop()

@@ -6,26 +6,25 @@ import Testing
 
 /// Lazada against `FakeLazada`, over libcurl.
 @Suite struct LazadaAdapterTests {
-    static let make: AdapterScenarios<FakeLazada>.MakeAdapter = { LazadaAdapter(transport: $0, clock: $1, timeout: $2) }
-
-    private func run(_ body: (AdapterScenarios<FakeLazada>) async throws -> Void) async throws {
-        try await FakeLazada.run { try await body(AdapterScenarios(fake: $0, makeAdapter: Self.make)) }
+    private func run(_ body: (AdapterScenarios) async throws -> Void) async throws {
+        try await AdapterScenarios.run(.lazada, body)
     }
 
-    @Test func createUpdatePriceStockAndDeactivateShowOnTheShop() async throws {
+    @Test func createMigratesEachImageURLThenCreatesTheProduct() async throws {
         try await run { scenario in
-            try await scenario.lifecycle()
-            let item = try #require(scenario.fake.listings.first)
-            #expect(item.status == "inactive")
-            #expect(item.imageCount == 2)
-            #expect(scenario.fake.requestPaths.filter { $0.hasSuffix("/image/migrate") }.count == 4)
+            _ = try await scenario.adapter().push(.create(SampleListing.content()), account: scenario.fake.account)
+            #expect(
+                scenario.fake.requestPaths == [
+                    "POST /rest/image/migrate", "POST /rest/image/migrate", "POST /rest/product/create",
+                ])
         }
     }
 
-    @Test func anExpiredTokenIsRefreshedOnTheAuthGateway() async throws {
+    @Test func theTokenIsRefreshedOnTheAuthGateway() async throws {
         try await run { scenario in
-            try await scenario.expiredTokenIsRefreshed()
-            #expect(scenario.fake.requestPaths.contains("POST /rest/auth/token/refresh"))
+            let renewed = try await scenario.adapter().refreshTokens(account: scenario.fake.account)
+            #expect(renewed["access_token"] == scenario.fake.currentAccessToken)
+            #expect(scenario.fake.requestPaths == ["POST /rest/auth/token/refresh"])
         }
     }
 
@@ -43,18 +42,6 @@ import Testing
         }
     }
 
-    @Test func apiCallLimitIsThrottledForTheBanItNames() async throws {
-        try await run { try await $0.throttling(expectedRetryAfter: 7) }
-    }
-
-    @Test func gatewayErrorsAreTransient() async throws {
-        try await run { try await $0.serverErrorIsTransient() }
-    }
-
-    @Test func aHangingPlatformTimesOut() async throws {
-        try await run { try await $0.hangTimesOut() }
-    }
-
     @Test func theFakeRefusesABadSignature() async throws {
         try await run { scenario in
             let error = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1)) {
@@ -66,19 +53,17 @@ import Testing
     }
 
     @Test func theFakeRefusesAParameterChangedAfterSigning() async throws {
-        try await FakeLazada.run { fake in
-            let tampering = TamperingTransport(inner: CurlTransport()) { request in
-                request.body = Array(
-                    String(decoding: request.body, as: UTF8.self)
-                        .replacingOccurrences("Quantity%3E5%3C", "Quantity%3E500%3C").utf8)
-            }
-            let scenario = AdapterScenarios(fake: fake, makeAdapter: Self.make)
+        try await run { scenario in
             let externalID = try await scenario.create(SampleListing.content(sku: "TAMPER-1"))
+            let tampering = TamperingTransport(inner: CurlTransport()) { request in
+                let form = String(decoding: request.body, as: UTF8.self)
+                request.body = Array(form.replacingOccurrences("Quantity%3E5%3C", "Quantity%3E500%3C").utf8)
+            }
             let adapter = LazadaAdapter(transport: tampering, clock: SystemWallClock())
             let error = await scenario.failure(
                 of: .updateStock(externalID: externalID, sku: "TAMPER-1", stock: 5), adapter: adapter)
             #expect(error?.code == "IncompleteSignature")
-            #expect(fake.listing(sku: "TAMPER-1")?.stock == 12)
+            #expect(scenario.fake.listing(sku: "TAMPER-1")?.stock == 12)
         }
     }
 
@@ -87,16 +72,6 @@ import Testing
             let error = await scenario.refused(
                 .updateStock(externalID: "1", sku: "X", stock: 1), clock: clockOff(minutes: -121))
             #expect(error?.code == "InvalidTimestamp")
-        }
-    }
-
-    @Test func theFakeRefusesAWrongToken() async throws {
-        try await run { scenario in
-            let error = await scenario.refused(.updateStock(externalID: "1", sku: "X", stock: 1)) {
-                $0.values["access_token"] = "someone-elses-token"
-            }
-            #expect(error?.code == "IllegalAccessToken")
-            #expect(error?.kind == .authExpired)
         }
     }
 

@@ -6,22 +6,8 @@ import Testing
 
 /// Meta catalog `items_batch` against `FakeMetaCatalog`, over libcurl.
 @Suite struct MetaCatalogAdapterTests {
-    static let make: AdapterScenarios<FakeMetaCatalog>.MakeAdapter = {
-        MetaCatalogAdapter(transport: $0, clock: $1, timeout: $2)
-    }
-
-    private func run(_ body: (AdapterScenarios<FakeMetaCatalog>) async throws -> Void) async throws {
-        try await FakeMetaCatalog.run { try await body(AdapterScenarios(fake: $0, makeAdapter: Self.make)) }
-    }
-
-    @Test func createUpdatePriceStockAndHideShowInTheCatalog() async throws {
-        try await run { scenario in
-            try await scenario.lifecycle()
-            let item = try #require(scenario.fake.listings.first)
-            #expect(item.id == "LIFE-1")
-            #expect(item.status == "staging, out of stock")
-            #expect(item.imageCount == 2)
-        }
+    private func run(_ body: (AdapterScenarios) async throws -> Void) async throws {
+        try await AdapterScenarios.run(.facebook, body)
     }
 
     @Test func stockOfZeroIsOutOfStock() async throws {
@@ -71,18 +57,6 @@ import Testing
         }
     }
 
-    @Test func theCatalogBatchLimitIsThrottledForTheTimeToRegainAccess() async throws {
-        try await run { try await $0.throttling(expectedRetryAfter: 60) }
-    }
-
-    @Test func serverErrorsAreTransient() async throws {
-        try await run { try await $0.serverErrorIsTransient() }
-    }
-
-    @Test func aHangingPlatformTimesOut() async throws {
-        try await run { try await $0.hangTimesOut() }
-    }
-
     @Test func theFakeRefusesABadAppSecretProof() async throws {
         try await run { scenario in
             let error = await scenario.refused(.updateStock(externalID: "X", sku: "X", stock: 1)) {
@@ -91,16 +65,6 @@ import Testing
             #expect(error?.code == "100")
             #expect(error?.message == "Invalid appsecret_proof provided in the API argument")
             #expect(error?.kind == .badCredentials)
-        }
-    }
-
-    @Test func theFakeRefusesAWrongToken() async throws {
-        try await run { scenario in
-            let error = await scenario.refused(.updateStock(externalID: "X", sku: "X", stock: 1)) {
-                $0.values["access_token"] = "someone-elses-token"
-            }
-            #expect(error?.code == "190")
-            #expect(error?.kind == .authExpired)
         }
     }
 

@@ -6,35 +6,19 @@ import Testing
 
 /// Tiki Open API against `FakeTiki`, over libcurl.
 @Suite struct TikiAdapterTests {
-    static let make: AdapterScenarios<FakeTiki>.MakeAdapter = { TikiAdapter(transport: $0, clock: $1, timeout: $2) }
-
-    private func run(_ body: (AdapterScenarios<FakeTiki>) async throws -> Void) async throws {
-        try await FakeTiki.run {
-            try await body(AdapterScenarios(fake: $0, makeAdapter: Self.make, onSaleAfterCreate: false))
-        }
-    }
-
-    @Test func aProductRequestThenUpdatePriceStockAndDeactivateShowOnTheShop() async throws {
-        try await run { scenario in
-            try await scenario.lifecycle()
-            let product = try #require(scenario.fake.listings.first)
-            #expect(product.status == "inactive")
-            #expect(product.imageCount == 2)
-        }
+    private func run(_ body: (AdapterScenarios) async throws -> Void) async throws {
+        try await AdapterScenarios.run(.tiki, body)
     }
 
     @Test func createReturnsTheTrackIDOfTheReviewedRequest() async throws {
         try await run { scenario in
             let result = try await scenario.adapter().push(
                 .create(SampleListing.content()), account: scenario.fake.account)
-            let productID = try #require(scenario.fake.productID(forTrackID: result.externalID))
+            let tiki = try #require(scenario.fake as? FakeTiki)
+            let productID = try #require(tiki.productID(forTrackID: result.externalID))
             #expect(scenario.fake.listing(id: productID)?.status == "inactive")
             #expect(scenario.fake.listing(id: result.externalID)?.id == productID)
         }
-    }
-
-    @Test func anExpiredTokenIsRefreshedWithTheRefreshTokenGrant() async throws {
-        try await run { try await $0.expiredTokenIsRefreshed() }
     }
 
     @Test func anAppWithoutRefreshTokenReRequestsAClientCredentialsToken() async throws {
@@ -63,19 +47,7 @@ import Testing
         }
     }
 
-    @Test func throttlingCarriesRetryAfter() async throws {
-        try await run { try await $0.throttling(expectedRetryAfter: 7) }
-    }
-
-    @Test func serverErrorsAreTransient() async throws {
-        try await run { try await $0.serverErrorIsTransient() }
-    }
-
-    @Test func aHangingPlatformTimesOut() async throws {
-        try await run { try await $0.hangTimesOut() }
-    }
-
-    @Test func theFakeRefusesAWrongToken() async throws {
+    @Test func theFakeSaysWhatIsWrongWithAToken() async throws {
         try await run { scenario in
             let error = await scenario.refused(.updatePrice(externalID: "t", sku: "X", priceVND: 1)) {
                 $0.values["access_token"] = "someone-elses-token"

@@ -19,16 +19,11 @@ public final class FakeMetaCatalog: MarketplaceFake {
         core = FakeCore(prefix: "EAAG", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
     }
 
+    /// Starts the fake; judge timestamps and expiry by `clock`.
     public static func start(clock: any WallClock = SystemWallClock()) async throws -> FakeMetaCatalog {
         let fake = FakeMetaCatalog(clock: clock)
         fake.core.attach(try await FakeServer.start(label: "fake-meta-catalog") { [fake] in await fake.handle($0) })
         return fake
-    }
-
-    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (FakeMetaCatalog) async throws -> T)
-        async throws -> T
-    {
-        try await running(try await start(clock: clock), body)
     }
 
     public var baseURL: String { core.server.address }

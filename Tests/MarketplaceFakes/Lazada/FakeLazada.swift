@@ -19,16 +19,11 @@ public final class FakeLazada: MarketplaceFake {
         core = FakeCore(prefix: "lazada", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
     }
 
+    /// Starts the fake; judge timestamps and expiry by `clock`.
     public static func start(clock: any WallClock = SystemWallClock()) async throws -> FakeLazada {
         let fake = FakeLazada(clock: clock)
         fake.core.attach(try await FakeServer.start(label: "fake-lazada") { [fake] in await fake.handle($0) })
         return fake
-    }
-
-    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (FakeLazada) async throws -> T)
-        async throws -> T
-    {
-        try await running(try await start(clock: clock), body)
     }
 
     public var baseURL: String { core.server.address + "/rest" }

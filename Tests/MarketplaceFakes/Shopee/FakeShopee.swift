@@ -28,13 +28,6 @@ public final class FakeShopee: MarketplaceFake {
         return fake
     }
 
-    /// Runs `body` with a started fake and stops it afterwards.
-    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (FakeShopee) async throws -> T)
-        async throws -> T
-    {
-        try await running(try await start(clock: clock), body)
-    }
-
     public var baseURL: String { core.server.address }
 
     public var credentials: MarketplaceCredentials {

@@ -24,16 +24,11 @@ public final class FakeTikTokShop: MarketplaceFake {
         core = FakeCore(prefix: "tts", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
     }
 
+    /// Starts the fake; judge timestamps and expiry by `clock`.
     public static func start(clock: any WallClock = SystemWallClock()) async throws -> FakeTikTokShop {
         let fake = FakeTikTokShop(clock: clock)
         fake.core.attach(try await FakeServer.start(label: "fake-tiktok-shop") { [fake] in await fake.handle($0) })
         return fake
-    }
-
-    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (FakeTikTokShop) async throws -> T)
-        async throws -> T
-    {
-        try await running(try await start(clock: clock), body)
     }
 
     public var baseURL: String { core.server.address }

@@ -23,16 +23,11 @@ public final class FakeTiki: MarketplaceFake {
         core = FakeCore(prefix: "tiki", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
     }
 
+    /// Starts the fake; judge timestamps and expiry by `clock`.
     public static func start(clock: any WallClock = SystemWallClock()) async throws -> FakeTiki {
         let fake = FakeTiki(clock: clock)
         fake.core.attach(try await FakeServer.start(label: "fake-tiki") { [fake] in await fake.handle($0) })
         return fake
-    }
-
-    public static func run<T>(clock: any WallClock = SystemWallClock(), _ body: (FakeTiki) async throws -> T)
-        async throws -> T
-    {
-        try await running(try await start(clock: clock), body)
     }
 
     public var baseURL: String { core.server.address }

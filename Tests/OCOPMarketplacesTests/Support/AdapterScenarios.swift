@@ -4,18 +4,29 @@ import OCOPDomain
 import OCOPMarketplaces
 import Testing
 
-/// The behaviours every adapter must show against its fake, over real HTTP through libcurl.
-struct AdapterScenarios<Fake: MarketplaceFake> {
-    typealias MakeAdapter = @Sendable (any HTTPTransport, any WallClock, Duration) -> any MarketplaceAdapter
-
-    let fake: Fake
-    let makeAdapter: MakeAdapter
-    /// False for platforms that review new listings before they go on sale (Tiki).
-    var onSaleAfterCreate = true
+/// The behaviours every adapter must show against its fake, over real HTTP through libcurl. Adapters
+/// come from `MarketplaceAdapters`, as the sync engine gets them.
+struct AdapterScenarios {
+    let fake: any MarketplaceFake
     let transport = CurlTransport()
 
+    /// Runs `body` against a started fake of `marketplace`, stopped afterwards.
+    static func run(_ marketplace: Marketplace, _ body: (AdapterScenarios) async throws -> Void) async throws {
+        let fake = try await FakeMarketplaces.start(marketplace)
+        do {
+            try await body(AdapterScenarios(fake: fake))
+            await fake.stop()
+        } catch {
+            await fake.stop()
+            throw error
+        }
+    }
+
+    /// Tiki reviews a new listing and starts it inactive; the others put it on sale at once.
+    var onSaleAfterCreate: Bool { fake.marketplace != .tiki }
+
     func adapter(clock: any WallClock = SystemWallClock(), timeout: Duration = .seconds(10)) -> any MarketplaceAdapter {
-        makeAdapter(transport, clock, timeout)
+        MarketplaceAdapters.adapter(for: fake.marketplace, transport: transport, clock: clock, timeout: timeout)
     }
 
     /// Creates a listing and returns its external id, checking the platform shows it.
