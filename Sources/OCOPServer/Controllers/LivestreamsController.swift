@@ -25,8 +25,9 @@ struct LivestreamsController: Sendable {
         let language = try HTTPHelpers.language(request)
         let snapshot = readModel.snapshot()
         let matching = livestreams.sessions(at: clock.now()).filter(query.matches)
-        let keyed = matching.map { (key: query.key($0), session: $0) }.filter { query.after == nil || $0.key > query.after! }
-        let page = Array(keyed.prefix(query.limit))
+        let after = query.page.after
+        let keyed = matching.map { (key: query.key($0), session: $0) }.filter { after == nil || $0.key > after! }
+        let page = Array(keyed.prefix(query.page.limit))
         var json = JSONWriter(capacity: 1024)
         json.beginObject()
         json.key("items")
@@ -34,7 +35,7 @@ struct LivestreamsController: Sendable {
         for item in page { LivestreamJSON.write(item.session, &json, snapshot: snapshot, language: language) }
         json.endArray()
         json.key("next_cursor")
-        json.string(keyed.count > page.count ? page.last.map { CatalogCursor(sort: .newest, key: $0.key).encoded } : nil)
+        json.string(keyed.count > page.count ? page.last.map { PageRequest.cursor(after: $0.key) } : nil)
         json.key("total")
         json.int(matching.count)
         json.endObject()
@@ -96,8 +97,7 @@ struct LivestreamQuery {
     var status: LivestreamStatus?
     var producer: String?
     var product: String?
-    var limit = ProductQuery.defaultLimit
-    var after: SortKey?
+    var page: PageRequest
 
     init(parameters: [String: String]) throws(Problem) {
         let known: Set = ["platform", "status", "producer", "product", "limit", "cursor", "lang"]
@@ -118,18 +118,7 @@ struct LivestreamQuery {
         }
         producer = parameters["producer"]
         product = parameters["product"]
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
-                throw .badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
-            }
-            limit = value
-        }
-        if let text = parameters["cursor"] {
-            guard let cursor = CatalogCursor(encoded: text), cursor.sort == .newest else {
-                throw .badParameter("cursor", "not a cursor from this list; use next_cursor as given")
-            }
-            after = cursor.key
-        }
+        page = try PageRequest(parameters)
     }
 
     func matches(_ session: LivestreamRecord) -> Bool {

@@ -73,9 +73,14 @@ struct LivestreamsProductSection: ProductPageSection {
 
 /// Public JSON of a session: never the orders, buyers or comments.
 enum LivestreamJSON {
+    /// The session's slug (as "livestream") and what shoppers need to find it.
     static func writeHeader(_ session: LivestreamRecord, _ json: inout JSONWriter) {
         json.key("livestream")
         json.string(session.slug)
+        writeMembers(session, &json)
+    }
+
+    private static func writeMembers(_ session: LivestreamRecord, _ json: inout JSONWriter) {
         json.key("title")
         json.string(session.title)
         json.key("platform")
@@ -97,20 +102,9 @@ enum LivestreamJSON {
         json.beginObject()
         json.key("slug")
         json.string(session.slug)
-        json.key("title")
-        json.string(session.title)
-        json.key("platform")
-        json.string(session.platform)
-        json.key("page_url")
-        json.string(session.pageUrl)
+        writeMembers(session, &json)
         json.key("host")
         json.string(session.host)
-        json.key("status")
-        json.string(session.status)
-        json.key("starts_at")
-        json.string(session.startsAt)
-        json.key("ends_at")
-        json.string(session.endsAt)
         json.key("point")
         json.string(session.point)
         json.key("producers")
