@@ -57,6 +57,7 @@ public struct DatabaseCopier: Sendable {
         var report = CopyReport()
         try await target.transaction { targetSQL in
             try await targetSQL.raw("DELETE FROM catalog_revision").run()  // the migration's initial row
+            try await targetSQL.raw("DELETE FROM fairs_revision").run()  // likewise
             for table in Self.tables {
                 // The table names are the fixed list above, not input.
                 let rows = try await source.sqliteRows("SELECT * FROM \"\(table)\"")

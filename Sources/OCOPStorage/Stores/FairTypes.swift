@@ -1,7 +1,7 @@
 public import OCOPDomain
 
 /// A stall on a fair's map, with the producer allocated to it, if any.
-public struct FairStall: Sendable, Hashable, Codable {
+public struct FairStall: Sendable, Hashable, Encodable {
     public var fair: String
     public var code: String
     public var zone: String
@@ -15,6 +15,25 @@ public struct FairStall: Sendable, Hashable, Codable {
 
     /// free, allocated or closed.
     public var status: String { closedAt != nil ? "closed" : (producer == nil ? "free" : "allocated") }
+
+    private enum CodingKeys: String, CodingKey {
+        case fair, code, zone, size, feeVnd, pointSlug, producer, applicationID, closedAt, status
+    }
+
+    /// The stored fields and the derived status.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fair, forKey: .fair)
+        try container.encode(code, forKey: .code)
+        try container.encode(zone, forKey: .zone)
+        try container.encode(size, forKey: .size)
+        try container.encode(feeVnd, forKey: .feeVnd)
+        try container.encode(pointSlug, forKey: .pointSlug)
+        try container.encode(producer, forKey: .producer)
+        try container.encode(applicationID, forKey: .applicationID)
+        try container.encode(closedAt, forKey: .closedAt)
+        try container.encode(status, forKey: .status)
+    }
 }
 
 /// What a producer asked for: stalls, and the products it will bring.
