@@ -94,6 +94,22 @@ import TestSupport
             let creating = try await client.send(
                 .post, "/v1/fairs", token: otherManager, json: #"{"slug":"x"}"#)
             #expect(creating.status == .forbidden)
+
+            // At a stall: the fair's managers and the stall's own producer only.
+            try await scene.addStalls(from: "A-01", to: "A-01")
+            #expect(try await scene.allocate("A-01", to: try await scene.apply("htx-dong-xanh", ["mat-ong-bac-ha"])).status == .ok)
+            let receipt = #"{"lines":[{"sku":"MAT-ONG","quantity":1}]}"#
+            for token in [otherManager, try await scene.producer("cong-ty-ha-noi"), scene.stock.hanoiStaff] {
+                let refused = try await client.send(
+                    .post, "/v1/fairs/\(FairScene.slug)/stalls/A-01/receipts", token: token, json: receipt)
+                #expect(refused.status == .forbidden)
+            }
+            let own = try await client.send(
+                .post, "/v1/fairs/\(FairScene.slug)/stalls/A-01/receipts", token: dongXanh, json: receipt)
+            #expect(own.status == .created)
+            let closing = try await client.send(
+                .post, "/v1/fairs/\(FairScene.slug)/stalls/A-01/close", token: dongXanh, json: #"{"lines":[]}"#)
+            #expect(closing.status == .forbidden)
         }
     }
 

@@ -6,8 +6,7 @@ struct FairQuery {
     var provinceCode: String?
     /// Only fairs running on this day.
     var date: CalendarDate?
-    var limit = ProductQuery.defaultLimit
-    var after: SortKey?
+    var paging: PageRequest
 
     init(parameters: [String: String], localities: Localities) throws(Problem) {
         let known: Set = ["province", "date", "limit", "cursor", "lang"]
@@ -24,18 +23,7 @@ struct FairQuery {
             guard let date = CalendarDate(iso: text) else { throw .badParameter("date", "a date YYYY-MM-DD") }
             self.date = date
         }
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
-                throw .badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
-            }
-            limit = value
-        }
-        if let text = parameters["cursor"] {
-            guard let cursor = CatalogCursor(encoded: text), cursor.sort == .newest else {
-                throw .badParameter("cursor", "not a cursor from this list; use next_cursor as given")
-            }
-            after = cursor.key
-        }
+        paging = try PageRequest(parameters)
     }
 
     struct Page {
@@ -55,10 +43,10 @@ struct FairQuery {
             matches.append((listing, SortKey(primary: Int64(fair.opensOn.daysSince1970), name: "", slug: fair.slug)))
         }
         matches.sort { $0.key < $1.key }
-        let start = after.map { key in matches.firstIndex { $0.key > key } ?? matches.count } ?? 0
-        let end = min(start + limit, matches.count)
+        let start = paging.after.map { key in matches.firstIndex { $0.key > key } ?? matches.count } ?? 0
+        let end = min(start + paging.limit, matches.count)
         let slice = matches[start..<end]
-        let next = end < matches.count ? slice.last.map { CatalogCursor(sort: .newest, key: $0.key).encoded } : nil
+        let next = end < matches.count ? slice.last.map { PageRequest.cursor(after: $0.key) } : nil
         return Page(items: slice.map(\.listing), nextCursor: next, total: matches.count)
     }
 }

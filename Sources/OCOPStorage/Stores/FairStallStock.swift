@@ -31,9 +31,13 @@ public struct FairStallStock: Sendable {
             }
         }
         let reference = "receipt:\(stall.pointSlug):\(reference ?? String(now.unixMilliseconds))"
-        return try await FairStallRules.moving(.receipt, at: now) {
+        let result = try await FairStallRules.moving(.receipt, at: now) {
             try await stock.receive(sql, point: stall.pointSlug, lines: lines, reference: reference, actor: actor, at: now)
         }
+        try await AuditLog.append(
+            sql, actor: actor, action: "receive", entity: "fair_stall", entityID: "\(fair)/\(code)", before: nil,
+            after: try CanonicalJSON.encode(result.entries), at: ISOTimestamp.string(now))
+        return result
     }
 
     /// A counter sale at the stall; refused (409, naming the dates) outside the fair's days.
