@@ -47,7 +47,7 @@ public struct ShopeeAdapter: MarketplaceAdapter {
         case .create(let content):
             var body = try await itemFields(content, account: account)
             body["original_price"] = content.priceVND
-            body["seller_stock"] = [["stock": content.stock]]
+            body["seller_stock"] = [["stock": max(0, content.stock)]]
             body["item_status"] = "NORMAL"
             body["logistic_info"] = logisticInfo(account.credentials)
             body["brand"] = ["brand_id": 0, "original_brand_name": content.brand]
