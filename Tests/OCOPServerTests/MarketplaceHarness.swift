@@ -77,13 +77,8 @@ struct MarketplaceScene {
         try await harness.stack.tearDown()
     }
 
-    /// The fakes that exist for the other marketplaces.
     static func startFake(_ marketplace: Marketplace, clock: ManualWallClock) async throws -> any MarketplaceFake {
-        switch marketplace {
-        case .shopee: try await FakeShopee.start(clock: clock)
-        case .lazada: try await FakeLazada.start(clock: clock)
-        default: throw DomainError(.invalid, "no fake for \(marketplace) in these tests yet")
-        }
+        try await FakeMarketplaces.start(marketplace, clock: clock)
     }
 
     // MARK: - Steps
@@ -134,9 +129,9 @@ struct MarketplaceScene {
         return response.json
     }
 
-    func sell(_ quantity: Int, sku: String = sku) async throws {
+    func sell(_ quantity: Int, sku: String = sku, token: String? = nil) async throws {
         let response = try await client.send(
-            .post, "/v1/points/\(Self.point)/sales", token: stock.staff(Self.point),
+            .post, "/v1/points/\(Self.point)/sales", token: token ?? stock.staff(Self.point),
             json: #"{"payment_method":"cash","lines":[{"sku":"\#(sku)","quantity":\#(quantity)}]}"#)
         #expect(response.status == .created, "\(String(buffer: response.body))")
     }
