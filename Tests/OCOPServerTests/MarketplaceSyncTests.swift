@@ -83,6 +83,27 @@ struct MarketplaceSyncTests {
         }
     }
 
+    @Test("a product removed from the catalog files is delisted by the import's own transaction", arguments: TestEngine.all)
+    func withdrawal(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine) { scene in
+            let id = try await scene.createListing(account: try await scene.createAccount())
+            await scene.engine.runCycle()
+            let externalID = try #require(try await scene.listing(id)["external_id"] as? String)
+            try FileManager.default.removeItem(
+                at: scene.harness.stack.fixture.catalog.appendingPathComponent("products/cam-sanh-hop-5kg.yaml"))
+            guard case .imported = try await scene.harness.stack.importCatalog() else {
+                Issue.record("the catalog without the product did not import")
+                return
+            }
+            let waiting = try await scene.listing(id)
+            #expect(waiting["delist_reason"] as? String == "the product was withdrawn from the catalog")
+            #expect(waiting["pending_pushes"] as? [String] == ["delist"])
+            await scene.engine.runCycle()
+            #expect(scene.fake.listing(id: externalID)?.isOnSale == false)
+            #expect(try await scene.listing(id)["status"] as? String == "delisted")
+        }
+    }
+
     @Test("ten quick sales become one stock push of the latest figure", arguments: TestEngine.all)
     func salesCoalesce(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine) { scene in
