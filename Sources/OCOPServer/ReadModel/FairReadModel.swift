@@ -41,7 +41,7 @@ public final class FairReadModel: Sendable {
             state.bySlug = Dictionary(uniqueKeysWithValues: listings.map { ($0.fair.slug, $0) })
             state.fairsByProduct = index
             state.revision = revision
-            state.version += 1
+            state.version = revision  // moves only when fairs change, not on every reload
         }
     }
 

@@ -159,7 +159,8 @@ extension LivestreamStore {
         let deliverTo = (address ?? order.address ?? "").trimmingCharacters(in: .whitespaces)
         guard !deliverTo.isEmpty else { throw DomainError.invalid(field: "address", "where to deliver the order") }
         try await StockHolds.end(
-            sql, reference: Self.holdReference(id), status: StockHolds.confirmed, point: session.record.point)
+            sql, reference: Self.holdReference(id), status: StockHolds.confirmed, point: session.record.point,
+            at: ISOTimestamp.string(now))
         let sale = try await stock.sell(
             sql, point: session.record.point,
             lines: order.lines.map { SaleLine(sku: $0.sku, quantity: $0.quantity, discount: 0, unitPrice: $0.unitPrice) },
@@ -188,7 +189,8 @@ extension LivestreamStore {
         let order = try await Self.openOrder(slug, id, at: now, sql)
         let timestamp = ISOTimestamp.string(now)
         try await StockHolds.end(
-            sql, reference: Self.holdReference(id), status: StockHolds.released, point: session.record.point)
+            sql, reference: Self.holdReference(id), status: StockHolds.released, point: session.record.point,
+            at: timestamp)
         try await sql.raw(
             """
             UPDATE livestream_orders SET status = 'cancelled', closed_at = \(bind: timestamp), closed_by = \(bind: actor)
@@ -240,7 +242,8 @@ extension LivestreamStore {
             """
         ).all().map { try $0.decode(column: "id", as: Int.self) }
         for id in ids {
-            try await StockHolds.end(sql, reference: Self.holdReference(id), status: StockHolds.released, point: point)
+            try await StockHolds.end(
+                sql, reference: Self.holdReference(id), status: StockHolds.released, point: point, at: timestamp)
         }
     }
 }

@@ -94,6 +94,8 @@ public enum StockHolds {
                     \(bind: ISOTimestamp.string(expiresAt)), \(bind: reference), \(bind: timestamp))
                 """
             ).run()
+            // Held units leave the marketplaces' offer at once, like sold ones.
+            try await MarketplaceOutbox.stockMoved(point: point, sku: line.sku, in: sql, at: timestamp)
         }
         try await sql.announce(.stock(point: point))
     }
@@ -101,16 +103,22 @@ public enum StockHolds {
     /// Ends the active holds of `reference` with `status` (confirmed, released); returns how many.
     @discardableResult
     public static func end(
-        _ sql: any SQLDatabase, reference: String, status: String, point: String
+        _ sql: any SQLDatabase, reference: String, status: String, point: String, at timestamp: String
     ) async throws -> Int {
         let rows = try await sql.raw(
             """
             UPDATE stock_holds SET status = \(bind: status)
             WHERE reference = \(bind: reference) AND status = 'held'
-            RETURNING id
+            RETURNING sku
             """
         ).all()
         if !rows.isEmpty { try await sql.announce(.stock(point: point)) }
+        if status == released {
+            // Released units are offered again; confirmed ones leave through the sale's own movement.
+            for sku in Set(try rows.map { try $0.decode(column: "sku", as: String.self) }) {
+                try await MarketplaceOutbox.stockMoved(point: point, sku: sku, in: sql, at: timestamp)
+            }
+        }
         return rows.count
     }
 
