@@ -64,6 +64,32 @@ import TestSupport
         #expect(after.contains("470000") && before.contains("450000"))
     }
 
+    /// An unchanged catalog is recognised by its fingerprint without parsing; a changed image (not a
+    /// YAML line) must still reach the products that show it.
+    @Test(arguments: TestEngine.all) func aChangedImageIsImportedThoughNoYAMLChanged(engine: TestEngine) async throws {
+        let stack = try await TestCatalogStack.make(engine)
+        defer { Task { try await stack.tearDown() } }
+        let image = stack.fixture.media.appendingPathComponent("products/sample.png")
+        var bytes = try Data(contentsOf: image)
+        bytes[19] = 4  // the PNG header's width: 2 → 4 pixels
+        try bytes.write(to: image)
+
+        guard case .imported(let changed) = try await stack.importCatalog() else {
+            Issue.record("rejected")
+            return
+        }
+        #expect(changed.products.updated > 0)
+        let widths = try await stack.store.load().products.flatMap(\.media).map(\.width)
+        #expect(!widths.isEmpty && widths.allSatisfy { $0 == 4 })
+
+        guard case .imported(let again) = try await stack.importCatalog() else {
+            Issue.record("rejected")
+            return
+        }
+        #expect(again.changedNothing)
+        #expect(again.products.unchanged == CatalogFixture.products.count)
+    }
+
     @Test(arguments: TestEngine.all) func aRemovedFileWithdrawsItsProductAndReAddingRestoresIt(engine: TestEngine) async throws {
         let stack = try await TestCatalogStack.make(engine)
         defer { Task { try await stack.tearDown() } }

@@ -40,6 +40,14 @@ public struct CatalogImporter: Sendable {
     }
 
     public func run(actor: String) async throws -> ImportOutcome {
+        // Taken before reading: a file changed while the import runs makes the next one read again.
+        let fingerprint = CatalogFingerprint.compute(
+            catalogDirectory: reader.catalogDirectory, mediaDirectory: reader.mediaDirectory)
+        if let fingerprint, try await store.importFingerprint() == fingerprint {
+            var report = ImportReport()
+            (report.producers.unchanged, report.products.unchanged) = try await store.liveCounts()
+            return .imported(report)
+        }
         let contents: CatalogContents
         switch reader.read() {
         case .invalid(let issues): return .rejected(issues)
@@ -87,6 +95,7 @@ public struct CatalogImporter: Sendable {
         if !changes.isEmpty {
             try await store.apply(changes, actor: actor, at: clock.now())
         }
+        if let fingerprint { try await store.recordImportFingerprint(fingerprint) }
         return .imported(report)
     }
 }

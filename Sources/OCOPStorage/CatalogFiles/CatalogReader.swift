@@ -12,8 +12,8 @@ public enum CatalogReadResult: Sendable {
 /// Reads `producers/*.yaml` and `products/*.yaml` from a catalog folder and validates them against the
 /// classification tree, the 2025 localities and the media folder. Nothing is written anywhere.
 public struct CatalogReader: Sendable {
-    private let catalogDirectory: URL
-    private let mediaDirectory: URL
+    let catalogDirectory: URL
+    let mediaDirectory: URL
     private let classification: ClassificationTree
     private let localities: Localities
 

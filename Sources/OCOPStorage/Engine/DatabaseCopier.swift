@@ -21,12 +21,16 @@ public struct DatabaseCopier: Sendable {
         "users", "user_scopes", "sessions", "login_throttle",
         "points", "point_minimums", "stock_levels", "stock_ledger", "sales", "sale_lines", "transfers",
         "transfer_lines", "idempotency_keys", "jobs", "webhook_subscriptions", "stamp_runs", "stamps", "stamp_scans",
+        "stock_holds", "livestreams", "livestream_producers", "livestream_products", "livestream_orders",
+        "livestream_order_lines", "livestream_comments",
         "fairs", "fair_stalls", "fair_applications", "fair_application_products", "fair_allocations", "fairs_revision",
         "marketplace_accounts", "listings", "marketplace_outbox",
+        "certificate_notices", "catalog_import_state",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
         "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions", "stamp_runs",
+        "stock_holds", "livestream_orders", "livestream_comments",
         "fair_applications", "fair_allocations",
         "marketplace_accounts", "listings", "marketplace_outbox",
     ]

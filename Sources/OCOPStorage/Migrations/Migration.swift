@@ -13,6 +13,7 @@ enum Migrations {
     static let all: [Migration] = [
         CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
         CertificateLifecycleSchema.migration, StampsSchema.migration, LivestreamSchema.migration,
-        FairsSchema.migration, MarketplaceSchema.migration,
+        FairsSchema.migration, MarketplaceSchema.migration, CertificateNoticesSchema.migration,
+        CatalogImportStateSchema.migration,
     ]
 }

@@ -44,7 +44,7 @@ public struct StoredDocuments: Sendable {
 /// Records removed from the catalog are withdrawn, not deleted: stock ledgers and reports keep
 /// pointing at them, and re-adding one brings it back.
 public struct CatalogStore: Sendable {
-    private let database: Database
+    let database: Database
 
     public init(database: Database) { self.database = database }
 
