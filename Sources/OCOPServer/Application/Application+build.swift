@@ -41,6 +41,8 @@ public struct ServerDependencies: Sendable {
     public var workerName: String
     /// Fairs and their stalls, loaded by `FairRefreshService` at start and after every fair write.
     public var fairReadModel: FairReadModel
+    /// Livestream sessions to come or on air, loaded by `LivestreamHoldSweeper` and after every write.
+    public var livestreamReadModel: LivestreamReadModel
     /// Seals marketplace credentials; nil when no secret key is configured (accounts then answer 503).
     public var marketplaceSecrets: MarketplaceSecretBox? = nil
     public var marketplaceSync = MarketplaceSyncSettings()
@@ -55,6 +57,7 @@ public struct ServerDependencies: Sendable {
         self.transport = transport
         self.workerName = workerName
         self.fairReadModel = FairReadModel(database: database)
+        self.livestreamReadModel = LivestreamReadModel(database: database, clock: clock)
         self.database = database
         self.readModel = readModel
         self.stockReadModel = stockReadModel
@@ -78,6 +81,13 @@ public func buildApplication(
             database: dependencies.database, readModel: dependencies.readModel,
             stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
     app.addServices(FairRefreshService(model: dependencies.fairReadModel, logger: logger))
+    app.addServices(
+        CertificateNoticeService(
+            notices: CertificateNotices(database: dependencies.database), clock: dependencies.clock, logger: logger))
+    app.addServices(
+        LivestreamHoldSweeper(
+            store: LivestreamStore(database: dependencies.database), livestreams: dependencies.livestreamReadModel,
+            stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
     app.addServices(
         JobWorkerService(
             queue: JobQueue(database: dependencies.database),
@@ -105,6 +115,7 @@ public func buildRouter(
     let productPageSections: [any ProductPageSection] = [
         dependencies.marketplaceListings,
         FairsProductSection(model: dependencies.fairReadModel, readModel: dependencies.readModel),
+        LivestreamsProductSection(model: dependencies.livestreamReadModel, clock: dependencies.clock),
     ]
     ProductsController(
         readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel,
@@ -148,6 +159,15 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, fairReadModel: dependencies.fairReadModel
     ).addRoutes(to: v1)
     FairReportsController(database: dependencies.database).addRoutes(to: v1)
+    AuditController(database: dependencies.database).addRoutes(to: v1)
+    ReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    LivestreamsController(
+        database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
+        livestreams: dependencies.livestreamReadModel
+    ).addRoutes(to: v1)
+    LiveOrdersController(
+        database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
+    ).addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry
