@@ -242,11 +242,16 @@ struct LiveScene {
     func twoHundredCommentsRacingForTwentyUnitsNeverOversell(engine: TestEngine) async throws {
         try await ServerHarness.run(engine) { harness, client in
             let scene = try await LiveScene.make(harness, client, quota: 20, oranges: 25)
+            // 200 requests over 64 connections at once: the orders really race on the server.
+            let parallel = ParallelClient(port: try #require(client.port))
+            let time = ISOTimestamp.string(harness.stack.clock.now())
             let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                 for n in 0..<200 {
                     group.addTask {
-                        let phone = "0912" + String(100_000 + n)
-                        let response = try await scene.comments([("racer-\(n)", "CS01 1 \(phone)")])
+                        let comment = #"{"viewer_id":"racer-\#(n)","text":"CS01 1 0912\#(100_000 + n)","time":"\#(time)"}"#
+                        let response = try await parallel.post(
+                            "/v1/livestreams/\(LiveScene.slug)/comments", token: scene.staff,
+                            json: #"{"comments":[\#(comment)]}"#)
                         return (response.json["outcomes"] as? [[String: Any]])?.first?["outcome"] as? String ?? "\(response.status)"
                     }
                 }

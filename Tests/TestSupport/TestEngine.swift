@@ -11,7 +11,13 @@ public enum TestEngine: String, Sendable, CustomStringConvertible, CaseIterable 
     public static let postgresURL: String? = ProcessInfo.processInfo.environment["OCOP_TEST_POSTGRES_URL"]
 
     /// The engines available in this run. Without PostgreSQL the run says so, loudly, once.
+    /// `OCOP_TEST_ENGINES=sqlite` or `=postgres` runs one engine only: `scripts/test` runs the two
+    /// passes one after the other, which halves the live servers a test process runs at once.
     public static let all: [TestEngine] = {
+        if let only = ProcessInfo.processInfo.environment["OCOP_TEST_ENGINES"] {
+            let chosen = only.split(separator: ",").compactMap { TestEngine(rawValue: String($0)) }
+            return chosen.filter { $0 == .sqlite || postgresURL != nil }
+        }
         guard postgresURL != nil else {
             FileHandle.standardError.write(
                 Data(

@@ -20,19 +20,26 @@ public enum StockHolds {
         point: String, sku: String, at timestamp: String, _ sql: any SQLDatabase
     ) async throws -> (batches: [BatchQuantity], held: Int) {
         let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-        let batches = try await sql.raw(
+        // One statement: the batches (locked) with the units held on the SKU beside each row.
+        let rows = try await sql.raw(
             SQLQueryString(
                 """
-                SELECT batch, best_before, quantity FROM stock_levels
-                WHERE point_slug = \(bind: point) AND sku = \(bind: sku) AND quantity > 0\(unsafeRaw: lock)
+                SELECT l.batch, l.best_before, l.quantity,
+                    (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM stock_holds h
+                     WHERE h.point_slug = l.point_slug AND h.sku = l.sku AND h.status = 'held'
+                        AND h.expires_at > \(bind: timestamp)) AS held
+                FROM stock_levels l
+                WHERE l.point_slug = \(bind: point) AND l.sku = \(bind: sku) AND l.quantity > 0\(unsafeRaw: lock)
                 """)
-        ).all().map { row in
+        ).all()
+        let batches = try rows.map { row in
             BatchQuantity(
                 batch: try row.decode(column: "batch", as: String.self),
                 bestBefore: try row.decode(column: "best_before", as: String?.self).flatMap(CalendarDate.init(iso:)),
                 quantity: try row.decode(column: "quantity", as: Int.self))
         }
-        return (batches, try await heldUnits(point: point, sku: sku, at: timestamp, sql))
+        // Without stock nothing is free, whatever is held.
+        return (batches, try rows.first?.decode(column: "held", as: Int.self) ?? 0)
     }
 
     /// Units of the SKU held at the point by active holds.

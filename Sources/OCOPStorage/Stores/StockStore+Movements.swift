@@ -29,16 +29,26 @@ extension StockStore {
         _ sql: any SQLDatabase, point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment,
         channel: String = "counter"
     ) async throws -> SaleRecord {
-        try await Self.requirePoint(point, sql)
+        // Taking the receipt number first also proves the point exists (one statement instead of
+        // two on the busiest write); stalls get their fair's rules checked as every movement does.
+        guard
+            let pointRow = try await sql.raw(
+                """
+                UPDATE points SET receipt_sequence = receipt_sequence + 1 WHERE slug = \(bind: point)
+                RETURNING receipt_sequence, location_type
+                """
+            ).first()
+        else { throw DomainError(.notFound, "no point '\(point)'") }
+        if try pointRow.decode(column: "location_type", as: String.self) == "fair_stall" {
+            try await FairStallRules.checkMovement(point: point, sql: sql)
+        }
+        let sequence = try pointRow.decode(column: "receipt_sequence", as: Int.self)
         let variants = try await Self.requireVariants(lines.map(\.sku), sql)
         func unitPrice(_ line: SaleLine) -> Int { line.unitPrice ?? variants[line.sku]!.price }
         for (index, line) in lines.enumerated() where line.discount > unitPrice(line) * line.quantity {
             throw DomainError.invalid(field: "lines[\(index)].discount", "exceeds the line's price")
         }
         let timestamp = ISOTimestamp.string(now)
-        let sequence = try await sql.raw(
-            "UPDATE points SET receipt_sequence = receipt_sequence + 1 WHERE slug = \(bind: point) RETURNING receipt_sequence"
-        ).first()?.decode(column: "receipt_sequence", as: Int.self) ?? 0
         let day = CalendarDate(inVietnamAt: now).description.replacing("-", with: "")
         let receiptNumber = "\(day)-\(String(sequence).leftPadded(6))"
         let reference = "sale:\(point):\(receiptNumber)"
