@@ -27,13 +27,7 @@ struct FairReportsController: Sendable {
         if let unknown = parameters.keys.sorted().first(where: { !["format", "table"].contains($0) }) {
             throw Problem.badParameter(unknown, "unknown parameter")
         }
-        let csv: Bool
-        switch parameters["format"] {
-        case nil: csv = request.headers[.accept]?.contains("text/csv") == true
-        case "csv": csv = true
-        case "json": csv = false
-        default: throw Problem.badParameter("format", "json or csv")
-        }
+        let csv = try CSVTable.wanted(request, format: parameters["format"])
         var table = Table.stock
         if let text = parameters["table"] {
             guard let chosen = Table(rawValue: text) else {
@@ -44,24 +38,17 @@ struct FairReportsController: Sendable {
         }
         let report = try await FairStore(database: database).report(fair: slug)
         guard csv else { return try ResponseJSON.response(report) }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(slug)-\(table.rawValue).csv\"",
-                .cacheControl: "no-store",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: Self.csv(report, table))))
+        return Self.csv(report, table).response(filename: "\(slug)-\(table.rawValue).csv")
     }
 
-    static func csv(_ report: FairReport, _ table: Table) -> String {
-        func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+    static func csv(_ report: FairReport, _ table: Table) -> CSVTable {
         switch table {
         case .stock:
-            return line(["stall", "producer", "status", "sent", "sold", "returned", "lost", "on_hand"])
-                + report.stock.map {
-                    line([$0.stall, $0.producer ?? "", $0.status] + [$0.sent, $0.sold, $0.returned, $0.lost, $0.onHand].map(String.init))
-                }.joined()
+            return CSVTable(
+                header: ["stall", "producer", "status", "sent", "sold", "returned", "lost", "on_hand"],
+                rows: report.stock.map {
+                    [$0.stall, $0.producer ?? "", $0.status] + [$0.sent, $0.sold, $0.returned, $0.lost, $0.onHand].map(String.init)
+                })
         case .salesByDay, .salesByStall, .salesByProducer, .salesByProduct:
             let (name, rows) =
                 switch table {
@@ -70,16 +57,9 @@ struct FairReportsController: Sendable {
                 case .salesByProducer: ("producer", report.salesByProducer)
                 default: ("product", report.salesByProduct)
                 }
-            return line([name, "sales_count", "quantity", "revenue_vnd"])
-                + rows.map { line([$0.key] + [$0.salesCount, $0.quantity, $0.revenue].map(String.init)) }.joined()
+            return CSVTable(
+                header: [name, "sales_count", "quantity", "revenue_vnd"],
+                rows: rows.map { [$0.key] + [$0.salesCount, $0.quantity, $0.revenue].map(String.init) })
         }
-    }
-
-    /// RFC 4180 quoting, and a leading quote on text a spreadsheet would run as a formula.
-    private static func field(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first), Int(text) == nil { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
