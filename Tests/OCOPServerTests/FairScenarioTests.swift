@@ -118,6 +118,12 @@ import TestSupport
             let twice = try await client.send(
                 .post, "/v1/fairs/\(fair)/stalls/A-01/close", token: manager, json: #"{"lines":[]}"#)
             #expect(twice.status == .conflict)
+            let sentLate = try await client.send(
+                .post, "/v1/transfers", token: hanoiStaff,
+                json: #"{"from":"\#(StockScene.hanoi)","to":"\#(scene.stallPoint("A-02"))","lines":[{"sku":"GOM-LAM","quantity":1}]}"#)
+            #expect(sentLate.status == .conflict)
+            #expect(sentLate.problemFields == ["to"])
+            #expect(try await scene.stock.quantity(StockScene.hanoi, "GOM-LAM") == 8)
 
             // The report: sent = sold + returned + lost for every stall, nothing left on hand.
             let report = try await client.send(.get, "/v1/fairs/\(fair)/report", token: manager)

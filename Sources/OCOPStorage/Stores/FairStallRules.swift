@@ -17,6 +17,21 @@ public enum FairStallRules {
 
     @TaskLocal static var current: Movement?
 
+    /// Refuses goods sent to a stall that has been closed (they could never be received there).
+    static func requireOpenDestination(_ point: String, _ sql: any SQLDatabase) async throws {
+        guard
+            let row = try await sql.raw(
+                "SELECT code, fair_slug, closed_at FROM fair_stalls WHERE point_slug = \(bind: point)"
+            ).first(),
+            let closedAt = try row.decode(column: "closed_at", as: String?.self)
+        else { return }
+        let code = try row.decode(column: "code", as: String.self)
+        let fair = try row.decode(column: "fair_slug", as: String.self)
+        throw DomainError(
+            .conflict, "stall \(code) of fair '\(fair)' was closed at \(closedAt); it takes no further goods",
+            issues: [.init(field: "to", reason: "a closed stall")])
+    }
+
     /// Refuses movements at a closed or unallocated stall, sales outside the fair's days, and any
     /// stall movement that did not come through the fair endpoints. A no-op for ordinary points.
     static func checkMovement(point: String, sql: any SQLDatabase) async throws {

@@ -12,6 +12,7 @@ extension StockStore {
         guard from != to else { throw DomainError.invalid(field: "to", "must differ from 'from'") }
         try await Self.requirePoint(from, sql)
         guard try await PointStore.exists(to, sql) else { throw DomainError.invalid(field: "to", "no point '\(to)'") }
+        try await FairStallRules.requireOpenDestination(to, sql)
         _ = try await Self.requireVariants(lines.map(\.sku), sql)
         let timestamp = ISOTimestamp.string(now)
         let id = try await sql.raw(
