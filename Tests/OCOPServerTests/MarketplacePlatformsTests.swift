@@ -82,11 +82,13 @@ struct MarketplacePlatformsTests {
             let start = ContinuousClock.now
             let stuck = try await scene.createListing(account: shopeeAccount)
             let moving = try await scene.createListing(account: lazadaAccount)
+            // Lazada must publish while Shopee's request is still hanging (it times out after 15 s):
+            // the property is the order of the two, not a wall-clock figure on a busy machine.
             var published = false
-            for _ in 0..<100 {
+            while ContinuousClock.now - start < .seconds(14) {
                 let asked = ContinuousClock.now
                 let status = try await scene.listing(moving)["status"] as? String
-                #expect(ContinuousClock.now - asked < .seconds(2), "the API answered slowly during the hang")
+                #expect(ContinuousClock.now - asked < .seconds(5), "the API waited on the hang")
                 if status == "published" {
                     published = true
                     break
@@ -94,7 +96,6 @@ struct MarketplacePlatformsTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(published)
-            #expect(ContinuousClock.now - start < .seconds(10))
             // Shopee's lane is still waiting on its first answer.
             let waiting = try await scene.listing(stuck)
             #expect(waiting["status"] as? String == "pending")
