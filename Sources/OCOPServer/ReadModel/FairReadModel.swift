@@ -38,6 +38,8 @@ public final class FairReadModel: Sendable {
             fairs.map { (fair: $0.key, stalls: $0.value.sorted()) }.sorted { $0.fair < $1.fair }
         }
         state.withLock { state in
+            // A slower reload that read an older revision must not overwrite a newer one.
+            guard revision >= state.revision else { return }
             state.bySlug = Dictionary(uniqueKeysWithValues: listings.map { ($0.fair.slug, $0) })
             state.fairsByProduct = index
             state.revision = revision

@@ -9,6 +9,11 @@ public final class LivestreamReadModel: Sendable {
     struct State: Sendable {
         var sessions: [LivestreamRecord] = []
         var version = 0
+        /// Reloads run concurrently (after a write, and from the sweeper): each takes a ticket before
+        /// it reads, and only a read newer than the one applied may replace it, so a slow read that
+        /// began before a write never overwrites the state loaded after it.
+        var ticketsIssued = 0
+        var ticketApplied = 0
     }
 
     private let state = Mutex(State())
@@ -22,8 +27,14 @@ public final class LivestreamReadModel: Sendable {
 
     /// Loads the sessions still to come or on air.
     public func reload() async throws {
+        let ticket = state.withLock { state in
+            state.ticketsIssued += 1
+            return state.ticketsIssued
+        }
         let sessions = try await store.upcoming(at: clock.now())
         state.withLock { state in
+            guard ticket > state.ticketApplied else { return }
+            state.ticketApplied = ticket
             guard state.sessions != sessions else { return }
             state.sessions = sessions
             state.version += 1
