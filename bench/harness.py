@@ -444,12 +444,12 @@ def timed_import(binary, database, catalog_dir):
     return seconds, summary
 
 
-def add_admin(binary, database, password, wait_minutes):
+def add_admin(binary, database, password, wait_minutes, name=None):
     """`ocop user add` (password on stdin). Another engineer is finishing that CLI: retry while
     the subcommand is missing, for at most wait_minutes."""
     deadline = time.monotonic() + wait_minutes * 60
     while True:
-        out = subprocess.run([binary, "user", "add", ADMIN, "--role", "admin", "--database", f"sqlite:{database}",
+        out = subprocess.run([binary, "user", "add", name or ADMIN, "--role", "admin", "--database", f"sqlite:{database}",
                               "--log-level", "warning"], input=password + "\n", capture_output=True, text=True, cwd=RUN)
         if out.returncode == 0:
             return
@@ -460,8 +460,8 @@ def add_admin(binary, database, password, wait_minutes):
         time.sleep(30)
 
 
-def login(port, password):
-    status, body = request(port, "POST", "/v1/auth/login", {"username": ADMIN, "password": password})
+def login(port, password, name=None):
+    status, body = request(port, "POST", "/v1/auth/login", {"username": name or ADMIN, "password": password})
     if status != 200:
         raise RuntimeError(f"login failed: {status} {body[:300]!r}")
     return json.loads(body)["token"]
@@ -862,7 +862,7 @@ def run(args):
 
 
 # --------------------------------------------------------------------------- targeted runs
-ONLY_CHOICES = ("detail", "list", "search", "cold", "rss", "import", "profile")
+ONLY_CHOICES = ("detail", "list", "search", "sales", "cold", "rss", "import", "profile")
 
 
 def first_requests(port, paths):
@@ -908,6 +908,10 @@ def run_only(args):
         os.remove(scratch)
     if not os.path.exists(db):
         raise SystemExit(f"{db} is missing: run the full bench/run once first")
+    if "sales" in only:  # a fresh admin of this run: the full run's password is not kept
+        admin = f"bench-only-{int(time.time())}"
+        password = "bench-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+        add_admin(binary, db, password, 0, name=admin)
     service = Service(binary, args.service_port, db, os.path.join(catalog, "Catalog"), os.path.join(catalog, "Media"),
                       "only")
     nginx = None
@@ -952,6 +956,26 @@ def run_only(args):
                     R.setdefault("profiles", {})[scenario] = profile_under_load(
                         scenario, service.pid, args.service_port, "paths.lua", env, args, raw_dir)
             nginx.stop()
+        if "sales" in only:
+            with open(os.path.join(RUN, "paths-sales.txt")) as f:
+                sales_lines = [line.strip() for line in f if line.strip()]
+            env = {"BENCH_SALES": os.path.join(RUN, "paths-sales.txt"),
+                   "BENCH_TOKEN": login(args.service_port, password, admin), "BENCH_RUN_ID": f"only-{int(time.time())}"}
+            wrk("warmup-sales-service", args.service_port, "sales.lua", env, args, raw_dir, duration=args.warmup)
+            before = ledger_snapshot(db)
+            env["BENCH_RUN_ID"] += "-measured"
+            result = wrk("sales-service", args.service_port, "sales.lua", env, args, raw_dir, pids=[service.pid],
+                         duration=args.sales_duration)
+            created = result["statuses"].get("201", 0)
+            result["sales_per_s"] = created / result["seconds"]
+            result["ledger_check"] = ledger_check(db, before, created, sales_lines, args.connections)
+            log(f"  sales: {created} ({result['sales_per_s']:.0f}/s), p50 {result.get('p50_ms')} ms, "
+                f"statuses {result['statuses']}, ledger {result['ledger_check']}")
+            R.setdefault("scenarios", {})["sales"] = {"service": result}
+            if "profile" in only and perf_available():
+                R.setdefault("profiles", {})["sales"] = profile_under_load(
+                    "sales", service.pid, args.service_port, "sales.lua", dict(env, BENCH_RUN_ID=f"profile-{int(time.time())}"),
+                    args, raw_dir)
         R["rss_end"] = service.rss_mb()
         log(f"RSS: {R['rss_end']}")
     finally:

@@ -1,27 +1,18 @@
+import Synchronization
+
 /// A first-come-first-served lock for async code: one holder at a time, waiters resume in order.
+///
+/// Taking a free lock costs one mutex round, with no hop to another executor: every SQLite
+/// statement of the service passes through here.
 package final class AsyncSerialLock: Sendable {
-    private actor State {
-        private var isHeld = false
-        private var waiters: [CheckedContinuation<Void, Never>] = []
-
-        func acquire() async {
-            if !isHeld {
-                isHeld = true
-                return
-            }
-            await withCheckedContinuation { waiters.append($0) }
-        }
-
-        func release() {
-            if waiters.isEmpty {
-                isHeld = false
-            } else {
-                waiters.removeFirst().resume()  // the lock passes straight to the next waiter
-            }
-        }
+    private struct State {
+        var isHeld = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The first waiter still in `waiters`; the array is compacted when it empties.
+        var head = 0
     }
 
-    private let state = State()
+    private let state = Mutex(State())
 
     package init() {}
 
@@ -29,14 +20,52 @@ package final class AsyncSerialLock: Sendable {
     package func withLock<T: Sendable>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async rethrows -> T {
-        await state.acquire()
+        await acquire()
         do {
             let result = try await body()
-            await state.release()
+            release()
             return result
         } catch {
-            await state.release()
+            release()
             throw error
         }
+    }
+
+    private func acquire(isolation: isolated (any Actor)? = #isolation) async {
+        let taken = state.withLock { state in
+            if state.isHeld { return false }
+            state.isHeld = true
+            return true
+        }
+        if taken { return }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let takenMeanwhile = state.withLock { state in
+                if !state.isHeld {
+                    state.isHeld = true
+                    return true
+                }
+                state.waiters.append(waiter)
+                return false
+            }
+            if takenMeanwhile { waiter.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.head < state.waiters.count else {
+                state.isHeld = false
+                return nil
+            }
+            // The lock passes straight to the next waiter: it stays held, so no newcomer can barge in.
+            let waiter = state.waiters[state.head]
+            state.head += 1
+            if state.head == state.waiters.count {
+                state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+            return waiter
+        }
+        next?.resume()
     }
 }

@@ -4,14 +4,14 @@ import OCOPDomain
 import PostgresKit
 import PostgresNIO
 public import SQLKit
-import SQLiteKit
-import Synchronization
+import NIOPosix
 
 /// The one door to the database: every store runs its SQL through `transaction` or `read`, on
 /// SQLite (the embedded default) or PostgreSQL (several nodes), with the same SQL.
 ///
 /// SQLite: one connection in WAL mode, and one writer at a time by design, so transactions are
 /// serialised by an async lock rather than by SQLite's busy-retry loop (which fails under load).
+/// Statements run on the caller's thread through the C API (`SQLiteHandle`), prepared once.
 /// PostgreSQL: a pool of connections; concurrent transactions are kept apart by row locks and
 /// conditional updates in the stores.
 public final class Database: Sendable {
@@ -19,7 +19,7 @@ public final class Database: Sendable {
     public enum Engine: String, Sendable { case sqlite, postgres }
 
     private enum Backend: Sendable {
-        case sqlite(SQLiteConnection, AsyncSerialLock)
+        case sqlite(InlineSQLiteDatabase, AsyncSerialLock)
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
@@ -40,15 +40,13 @@ public final class Database: Sendable {
     public static func open(_ url: DatabaseURL, logger: Logger, maxConnections: Int = 20) async throws -> Database {
         switch url.kind {
         case .sqliteMemory:
-            let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-            return try await configureSQLite(Database(backend: .sqlite(connection, AsyncSerialLock()), logger: logger))
+            return try await openSQLite(path: ":memory:", logger: logger)
         case .sqliteFile(let path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            return try await configureSQLite(Database(backend: .sqlite(connection, AsyncSerialLock()), logger: logger))
+            return try await openSQLite(path: path, logger: logger)
         case .postgres(let text):
             var configuration = try PostgresURL.configuration(text)
             configuration.options.maximumConnections = maxConnections
@@ -66,7 +64,10 @@ public final class Database: Sendable {
         }
     }
 
-    private static func configureSQLite(_ database: Database) async throws -> Database {
+    private static func openSQLite(path: String, logger: Logger) async throws -> Database {
+        let sql = InlineSQLiteDatabase(
+            handle: try SQLiteHandle(path: path), logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        let database = Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
         try await database.read { sql in
             // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
             // process crashes and loses at most the last transactions on power loss, the usual WAL trade.
@@ -83,9 +84,9 @@ public final class Database: Sendable {
         isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock):
+        case .sqlite(let sql, let lock):
             return try await lock.withLock(isolation: isolation) {
-                try await Self.inTransaction(connection.sql(), begin: "BEGIN IMMEDIATE", logger: logger, body)
+                try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", logger: logger, body)
             }
         case .postgres(let client, _):
             return try await client.withConnection(isolation: isolation) { connection in
@@ -118,8 +119,8 @@ public final class Database: Sendable {
         isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         switch backend {
-        case .sqlite(let connection, let lock):
-            return try await lock.withLock(isolation: isolation) { try await body(connection.sql()) }
+        case .sqlite(let sql, let lock):
+            return try await lock.withLock(isolation: isolation) { try await body(sql) }
         case .postgres(let client, _):
             return try await client.withConnection(isolation: isolation) { connection in
                 try await body(connection.sql())
@@ -130,8 +131,8 @@ public final class Database: Sendable {
     /// Closes the connection(s); the database must not be used afterwards.
     public func close() async throws {
         switch backend {
-        case .sqlite(let connection, let lock):
-            try await lock.withLock { try await connection.close() }
+        case .sqlite(let sql, let lock):
+            await lock.withLock { sql.handle.close() }
         case .postgres(_, let runner):
             runner.cancel()
             _ = await runner.value
@@ -190,14 +191,14 @@ extension Database {
 extension Database {
     /// The rows of a query as SQLite's own dynamically typed values, for copying tables whose column
     /// types the caller does not know (`migrate-db`). SQLite only.
-    func sqliteRows(_ query: String) async throws -> [SQLiteRow] {
-        guard case .sqlite(let connection, let lock) = backend else {
+    func sqliteRows(_ query: String) async throws -> [SQLiteValues] {
+        guard case .sqlite(let sql, let lock) = backend else {
             throw DomainError.invalid(field: "from", "expected an SQLite database")
         }
-        let rows = Mutex<[SQLiteRow]>([])
-        try await lock.withLock {
-            try await connection.query(query, []) { row in rows.withLock { $0.append(row) } }
+        return try await lock.withLock {
+            var rows: [SQLiteValues] = []
+            try sql.handle.run(query, []) { rows.append($0) }
+            return rows
         }
-        return rows.withLock { $0 }
     }
 }

@@ -92,13 +92,13 @@ public struct DatabaseCopier: Sendable {
         }
     }
 
-    private func insert(_ rows: [SQLiteRow], into table: String, _ sql: any SQLDatabase) async throws {
+    private func insert(_ rows: [SQLiteValues], into table: String, _ sql: any SQLDatabase) async throws {
         guard let first = rows.first else { return }
-        let columns = first.columns.map(\.name)
+        let columns = first.names
         for chunk in stride(from: 0, to: rows.count, by: 200) {
             var builder = sql.insert(into: table).columns(columns)
             for row in rows[chunk..<min(chunk + 200, rows.count)] {
-                builder = builder.values(columns.map { Self.expression(row.column($0)) })
+                builder = builder.values(columns.map { Self.expression(row.value($0)) })
             }
             try await builder.run()
         }

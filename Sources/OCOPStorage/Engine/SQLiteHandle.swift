@@ -1,0 +1,157 @@
+import NIOCore
+import SQLiteNIO
+import VaporCSQLite
+
+/// One SQLite connection driven directly through the C API, on the calling thread.
+///
+/// sqlite-nio runs every statement on a thread pool and hops back to an event loop for each row and
+/// for the result: two thread switches per statement at least, which made a counter sale (a dozen
+/// statements inside the single writer's lock) wait on the scheduler far longer than SQLite worked.
+/// Here a statement runs where the caller is, and is prepared once and kept (SQLite re-prepares it
+/// by itself after a schema change). The `Database` lock guarantees one user at a time, which is
+/// what makes the unsynchronised statement cache safe (see docs/decisions.md).
+final class SQLiteHandle: @unchecked Sendable {
+    private var db: OpaquePointer?
+    /// Prepared statements by SQL text. Bounded: statements whose text varies (IN lists) would
+    /// otherwise accumulate; when full, the cache is emptied and refills with what is in use.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let statementLimit = 400
+
+    /// Opens (creating when missing) the database at `path`, or ":memory:".
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI
+            | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteStatementError(code: status, message: "\(message) (\(path))")
+        }
+        db = handle
+    }
+
+    deinit { close() }
+
+    /// Finalises every statement and closes the connection; later calls fail.
+    func close() {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let db { sqlite_nio_sqlite3_close_v2(db) }
+        db = nil
+    }
+
+    /// Runs one statement with `binds`, handing each result row to `onRow` as it is stepped.
+    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteValues) throws -> Void) throws {
+        guard let db else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed") }
+        let statement = try prepared(sql, db)
+        // Always leave the statement reset and unbound, so it holds no lock and no memory of this run.
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() {
+            let status = Self.bind(value, at: Int32(index + 1), statement)
+            guard status == SQLITE_OK else { throw error(status, db) }
+        }
+        var columns: [String]?
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status, db) }
+            let names = columns ?? Self.columnNames(statement)
+            columns = names
+            try onRow(SQLiteValues(names: names, values: try Self.values(statement, count: names.count)))
+        }
+    }
+
+    private func prepared(_ sql: String, _ db: OpaquePointer) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.statementLimit {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK else { throw error(status, db) }
+        // An empty text (only a comment) prepares to nothing; there is nothing to run.
+        guard let statement else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "empty statement: \(sql)") }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func error(_ status: Int32, _ db: OpaquePointer) -> SQLiteStatementError {
+        SQLiteStatementError(code: status, message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: SQLiteData, at index: Int32, _ statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let number): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
+        case .float(let number): return sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .null: return sqlite_nio_sqlite3_bind_null(statement, index)
+        case .text(let text):
+            var text = text
+            return text.withUTF8 { bytes in
+                sqlite_nio_sqlite3_bind_text64(
+                    statement, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                    UInt64(bytes.count), transient, UInt8(SQLITE_UTF8))
+            }
+        case .blob(let buffer):
+            return buffer.withUnsafeReadableBytes { bytes in
+                sqlite_nio_sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), transient)
+            }
+        }
+    }
+
+    private static func columnNames(_ statement: OpaquePointer) -> [String] {
+        (0..<sqlite_nio_sqlite3_column_count(statement)).map { index in
+            sqlite_nio_sqlite3_column_name(statement, index).map { String(cString: $0) } ?? ""
+        }
+    }
+
+    private static func values(_ statement: OpaquePointer, count: Int) throws -> [SQLiteData] {
+        var values: [SQLiteData] = []
+        values.reserveCapacity(count)
+        for column in 0..<Int32(count) {
+            switch sqlite_nio_sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER: values.append(.integer(Int(sqlite_nio_sqlite3_column_int64(statement, column))))
+            case SQLITE_FLOAT: values.append(.float(sqlite_nio_sqlite3_column_double(statement, column)))
+            case SQLITE_TEXT:
+                let bytes = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                let text = sqlite_nio_sqlite3_column_text(statement, column).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self)
+                }
+                values.append(.text(text ?? ""))
+            case SQLITE_BLOB:
+                let bytes = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+                var buffer = ByteBufferAllocator().buffer(capacity: bytes)
+                if let pointer = sqlite_nio_sqlite3_column_blob(statement, column) {
+                    buffer.writeBytes(UnsafeRawBufferPointer(start: pointer, count: bytes))
+                }
+                values.append(.blob(buffer))
+            default: values.append(.null)
+            }
+        }
+        return values
+    }
+}
+
+/// A failed SQLite call, with SQLite's own message ("UNIQUE constraint failed: …"), which callers
+/// match on as they did with sqlite-nio's errors.
+struct SQLiteStatementError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// One result row: the statement's column names (shared by every row of a run) and this row's values.
+struct SQLiteValues: Sendable {
+    let names: [String]
+    let values: [SQLiteData]
+
+    func value(_ column: String) -> SQLiteData? {
+        names.firstIndex(of: column).map { values[$0] }
+    }
+}
