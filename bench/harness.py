@@ -962,6 +962,7 @@ def run_only(args):
             env = {"BENCH_SALES": os.path.join(RUN, "paths-sales.txt"),
                    "BENCH_TOKEN": login(args.service_port, password, admin), "BENCH_RUN_ID": f"only-{int(time.time())}"}
             wrk("warmup-sales-service", args.service_port, "sales.lua", env, args, raw_dir, duration=args.warmup)
+            time.sleep(1)  # the warm-up's last requests commit after wrk stops counting
             before = ledger_snapshot(db)
             env["BENCH_RUN_ID"] += "-measured"
             result = wrk("sales-service", args.service_port, "sales.lua", env, args, raw_dir, pids=[service.pid],

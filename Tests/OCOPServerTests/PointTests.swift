@@ -28,9 +28,16 @@ import TestSupport
             }
             #expect(products == ["mat-ong-bac-ha"])
 
+            // Each sale refreshes only the products it moved: one unit left, then none.
+            let sellOne = try await client.send(
+                .post, "/v1/points/\(StockScene.hanoi)/sales", token: scene.hanoiStaff,
+                json: #"{"payment_method":"cash","lines":[{"sku":"MAT-ONG","quantity":1}]}"#)
+            #expect(sellOne.status == .created)
+            let afterOne = try await client.get("/v1/products/mat-ong-bac-ha").json["available_at"] as? [[String: Any]]
+            #expect(afterOne?.first?["in_stock"] as? Int == 1)
             let sell = try await client.send(
                 .post, "/v1/points/\(StockScene.hanoi)/sales", token: scene.hanoiStaff,
-                json: #"{"payment_method":"cash","lines":[{"sku":"MAT-ONG","quantity":2}]}"#)
+                json: #"{"payment_method":"cash","lines":[{"sku":"MAT-ONG","quantity":1}]}"#)
             #expect(sell.status == .created)
             #expect(try await client.get(filter).slugs.isEmpty)
             #expect((try await client.get("/v1/products/mat-ong-bac-ha").json["available_at"] as? [Any])?.isEmpty == true)

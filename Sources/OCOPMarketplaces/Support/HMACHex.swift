@@ -1,4 +1,5 @@
 import Crypto
+import OCOPDomain
 
 /// HMAC-SHA256 as the platforms print it: two hex digits per byte, always 64 digits.
 package enum HMACHex {
@@ -14,15 +15,9 @@ package enum HMACHex {
         sha256(key: key, message: Array(message.utf8), uppercase: uppercase)
     }
 
-    /// Two digits per byte: never drops leading zeros (the Java demos' `%032x` pitfall).
+    /// Two digits per byte.
     package static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool) -> String {
-        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        HexDigits.string(bytes, uppercase: uppercase)
     }
 
     /// Constant-time comparison of two signatures, case-sensitive as the platforms compare them.

@@ -62,8 +62,8 @@ struct StockController: Sendable {
     }
 
     /// The shape every movement shares: scope check, body, validation (before any transaction),
-    /// the idempotent write, then the availability refresh once committed.
-    private func movement<Body: Decodable>(
+    /// the idempotent write, then the availability refresh (of the products moved) once committed.
+    private func movement<Body: StockLinesRequest>(
         _ request: Request, _ context: AppRequestContext, _ type: Body.Type,
         _ prepare: (Body, String, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
     ) async throws -> Response {
@@ -74,7 +74,7 @@ struct StockController: Sendable {
         let write = try prepare(body, point, identity, now)
         let response = try await IdempotentWrite(database: database, clock: clock).run(
             request, identity: identity, body: bytes, write)
-        try await stockReadModel.refresh(points: [point])
+        try await stockReadModel.refresh(point: point, skus: body.skus)
         return response
     }
 }

@@ -185,3 +185,24 @@ struct TransferReceiptRequest: Decodable {
         return lines.map { BatchLine(sku: $0.sku, batch: $0.batch, quantity: $0.quantityReceived) }
     }
 }
+
+/// A movement request whose lines name SKUs: the availability refresh after it reads only those.
+protocol StockLinesRequest: Decodable {
+    var skus: [String] { get }
+}
+
+extension ReceiptRequest: StockLinesRequest {
+    var skus: [String] { lines.map(\.sku) }
+}
+
+extension SaleRequest: StockLinesRequest {
+    var skus: [String] { lines.map(\.sku) }
+}
+
+extension AdjustmentRequest: StockLinesRequest {
+    var skus: [String] { lines.map(\.sku) }
+}
+
+extension CountRequest: StockLinesRequest {
+    var skus: [String] { lines.map(\.sku) }
+}

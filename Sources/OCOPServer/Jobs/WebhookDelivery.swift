@@ -1,6 +1,7 @@
 import Crypto
 import CurlHTTP
 import Foundation
+import OCOPDomain
 import OCOPStorage
 
 /// Delivers one webhook job: POSTs the event, signed with the subscription's secret
@@ -27,8 +28,8 @@ struct WebhookDelivery: Sendable {
         }
         guard let target else { return .done }  // unsubscribed since: nothing to deliver
         let body = Array(job.payload.utf8)
-        let signature = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(target.secret.utf8)))
-            .map { String(format: "%02x", $0) }.joined()
+        let signature = HexDigits.string(
+            HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(target.secret.utf8))))
         let request = OutboundRequest(
             method: "POST", url: target.url,
             headers: [

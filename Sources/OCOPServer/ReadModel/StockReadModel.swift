@@ -55,6 +55,16 @@ public final class StockReadModel: Sendable {
         }
     }
 
+    /// Reloads the availability at one point of the products holding `skus`, after a movement of
+    /// them committed: a sale reads a product or two, not everything the point holds.
+    func refresh(point slug: String, skus: [String]) async throws {
+        let units = try await stock.availability(point: slug, ofProductsWithSKUs: skus, database)
+        state.withLock { state in
+            for (product, count) in units { state.setUnits(count, ofProduct: product, atPoint: slug) }
+            state.version += 1
+        }
+    }
+
     /// Reloads the point list after a point was created or edited.
     func refreshPoints() async throws {
         let allPoints = try await points.all()
@@ -88,6 +98,18 @@ public final class StockReadModel: Sendable {
 }
 
 extension StockReadModel.State {
+    /// Sets one product's units at one point (0 removes it), in both directions.
+    mutating func setUnits(_ count: Int, ofProduct product: String, atPoint slug: String) {
+        if count > 0 {
+            unitsByPoint[slug, default: [:]][product] = count
+            unitsByProduct[product, default: [:]][slug] = count
+        } else {
+            unitsByPoint[slug]?[product] = nil
+            unitsByProduct[product]?[slug] = nil
+            if unitsByProduct[product]?.isEmpty == true { unitsByProduct[product] = nil }
+        }
+    }
+
     /// Replaces what one point holds, in both directions.
     mutating func setUnits(_ units: [String: Int], atPoint slug: String) {
         for product in (unitsByPoint[slug] ?? [:]).keys {

@@ -110,7 +110,10 @@ public struct CatalogReader: Sendable {
             let text = String(data: data, encoding: .utf8)
         else { return .unreadable }
         do {
-            return .document(try Yams.compose(yaml: text))
+            // The basic resolver tags every plain scalar as text: the field reader interprets values
+            // itself, and the default resolver's regular expressions (run again for every mapping
+            // key by the parser's duplicate-key check) were a quarter of an import.
+            return .document(try Yams.compose(yaml: text, .basic))
         } catch {
             return .failed(error)
         }

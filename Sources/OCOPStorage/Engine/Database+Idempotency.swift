@@ -12,7 +12,7 @@ public struct IdempotencyRequest: Sendable {
     public init(scope: String, key: String, request: [UInt8]) {
         self.scope = scope
         self.key = key
-        requestHash = SHA256.hash(data: request).map { String(format: "%02x", $0) }.joined()
+        requestHash = HexDigits.string(SHA256.hash(data: request))
     }
 
     /// Keys are 1–200 visible ASCII characters.

@@ -11,7 +11,8 @@ import NIOPosix
 ///
 /// SQLite: one connection in WAL mode, and one writer at a time by design, so transactions are
 /// serialised by an async lock rather than by SQLite's busy-retry loop (which fails under load).
-/// Statements run on the caller's thread through the C API (`SQLiteHandle`), prepared once.
+/// Statements run on the caller's thread through the C API (`SQLiteHandle`), prepared once. A
+/// second connection for reads was tried and dropped (docs/decisions.md).
 /// PostgreSQL: a pool of connections; concurrent transactions are kept apart by row locks and
 /// conditional updates in the stores.
 public final class Database: Sendable {
@@ -67,16 +68,15 @@ public final class Database: Sendable {
     private static func openSQLite(path: String, logger: Logger) async throws -> Database {
         let sql = InlineSQLiteDatabase(
             handle: try SQLiteHandle(path: path), logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
-        let database = Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
-        try await database.read { sql in
-            // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
-            // process crashes and loses at most the last transactions on power loss, the usual WAL trade.
-            try await sql.raw("PRAGMA journal_mode = WAL").run()
-            try await sql.raw("PRAGMA synchronous = NORMAL").run()
-            try await sql.raw("PRAGMA foreign_keys = ON").run()
-            try await sql.raw("PRAGMA busy_timeout = 5000").run()
-        }
-        return database
+        // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
+        // process crashes and loses at most the last transactions on power loss, the usual WAL trade.
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        // 16 MB of pages (the default is 2 MB), so the index pages a sale walks stay in memory.
+        try await sql.raw("PRAGMA cache_size = -16384").run()
+        return Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.

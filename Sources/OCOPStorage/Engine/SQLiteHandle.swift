@@ -45,11 +45,10 @@ final class SQLiteHandle: @unchecked Sendable {
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteValues) throws -> Void) throws {
         guard let db else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed") }
         let statement = try prepared(sql, db)
-        // Always leave the statement reset and unbound, so it holds no lock and no memory of this run.
-        defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
-        }
+        // Always leave the statement reset, so it holds no lock. Its bindings stay until the next run
+        // binds every parameter again: clearing them would expire any statement whose plan SQLite
+        // made depend on a bound value, forcing a full re-prepare on every run.
+        defer { sqlite_nio_sqlite3_reset(statement) }
         for (index, value) in binds.enumerated() {
             let status = Self.bind(value, at: Int32(index + 1), statement)
             guard status == SQLITE_OK else { throw error(status, db) }

@@ -189,6 +189,35 @@ extension StockStore {
         }
     }
 
+    /// Units free to sell at one point of each product that has a variant among `skus`, 0 included
+    /// (what `availability` counts, for the products one movement touched).
+    public func availability(
+        point: String, ofProductsWithSKUs skus: [String], _ database: Database
+    ) async throws -> [String: Int] {
+        guard !skus.isEmpty else { return [:] }
+        return try await database.read { sql in
+            let rows = try await sql.raw(
+                """
+                SELECT p.product_slug,
+                    (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM variants v
+                     JOIN stock_levels l ON l.sku = v.sku AND l.point_slug = \(bind: point) AND l.quantity > 0
+                     WHERE v.product_slug = p.product_slug) AS stocked,
+                    (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM variants v
+                     JOIN stock_holds h ON h.sku = v.sku AND h.point_slug = \(bind: point) AND h.status = 'held'
+                     WHERE v.product_slug = p.product_slug) AS held
+                FROM (SELECT DISTINCT product_slug FROM variants
+                      WHERE sku IN (\(SQLList(Array(Set(skus)).map { SQLBind($0) })))) p
+                """
+            ).all()
+            var units: [String: Int] = [:]
+            for row in rows {
+                units[try row.decode(column: "product_slug", as: String.self)] = max(
+                    0, try row.decode(column: "stocked", as: Int.self) - row.decode(column: "held", as: Int.self))
+            }
+            return units
+        }
+    }
+
     /// Levels that disagree with the sum of their ledger rows; empty when the books balance.
     public func ledgerMismatches(_ database: Database) async throws -> [String] {
         try await database.read { sql in
