@@ -72,9 +72,12 @@ public func buildApplication(
     configuration: ServerConfiguration, dependencies: ServerDependencies, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let serverName = "ocop"
+    let catalogRoutes = CatalogFastRoutes(products: productsController(dependencies), serverName: serverName)
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop"),
+        server: .http1(configuration: .init(additionalChannelHandlers: [CatalogFastPath(routes: catalogRoutes)])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger)
     app.addServices(
         ChangeFeedService(
@@ -111,16 +114,7 @@ public func buildRouter(
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
     let v1 = router.group("v1")
-    // Capabilities that add a section to the product page append it here.
-    let productPageSections: [any ProductPageSection] = [
-        dependencies.marketplaceListings,
-        FairsProductSection(model: dependencies.fairReadModel, readModel: dependencies.readModel),
-        LivestreamsProductSection(model: dependencies.livestreamReadModel, clock: dependencies.clock),
-    ]
-    ProductsController(
-        readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel,
-        sections: productPageSections
-    ).addRoutes(to: v1)
+    productsController(dependencies).addRoutes(to: v1)
     ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
     AuthController(database: dependencies.database, clock: dependencies.clock, settings: configuration.auth)
         .addRoutes(to: v1)
@@ -173,4 +167,16 @@ public func buildRouter(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry
     ).addRoutes(to: router)
     return router
+}
+
+/// The product list and pages, for the router and for `CatalogFastPath`.
+func productsController(_ dependencies: ServerDependencies) -> ProductsController<AppRequestContext> {
+    // Capabilities that add a section to the product page append it here.
+    let sections: [any ProductPageSection] = [
+        dependencies.marketplaceListings,
+        FairsProductSection(model: dependencies.fairReadModel, readModel: dependencies.readModel),
+        LivestreamsProductSection(model: dependencies.livestreamReadModel, clock: dependencies.clock),
+    ]
+    return ProductsController(
+        readModel: dependencies.readModel, stockReadModel: dependencies.stockReadModel, sections: sections)
 }

@@ -1,11 +1,16 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import OCOPDomain
 
 /// Small helpers the controllers share: language choice, query parameters, cached JSON answers.
 enum HTTPHelpers {
     /// `?lang=` wins, then the best of `Accept-Language`; Vietnamese by default.
     static func language(_ request: Request) throws(Problem) -> Language {
+        try language(RequestView(request))
+    }
+
+    static func language(_ request: RequestView) throws(Problem) -> Language {
         if let asked = request.uri.queryParameters.get("lang") {
             guard let language = Language(rawValue: asked) else {
                 throw .badParameter("lang", "one of vi, en")
@@ -28,6 +33,10 @@ enum HTTPHelpers {
 
     /// The query parameters as a dictionary; a parameter given twice is a 400.
     static func parameters(_ request: Request) throws(Problem) -> [String: String] {
+        try parameters(RequestView(request))
+    }
+
+    static func parameters(_ request: RequestView) throws(Problem) -> [String: String] {
         var result: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
@@ -41,14 +50,22 @@ enum HTTPHelpers {
     static func cachedJSON(
         _ bytes: [UInt8], etag: String, request: Request, cacheControl: String = "public, max-age=60"
     ) -> Response {
+        cachedAnswer(bytes, etag: etag, request: RequestView(request), cacheControl: cacheControl).response
+    }
+
+    static func cachedAnswer(
+        _ bytes: [UInt8], etag: String, request: RequestView, cacheControl: String = "public, max-age=60"
+    ) -> CachedAnswer {
         var headers: HTTPFields = [
             .eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language",
         ]
         if let asked = request.headers[.ifNoneMatch], matches(asked, etag) {
-            return Response(status: .notModified, headers: headers)
+            return CachedAnswer(status: .notModified, headers: headers, body: nil)
         }
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        let body = ByteBuffer(bytes: bytes)
+        headers[.contentLength] = String(body.readableBytes)
+        return CachedAnswer(status: .ok, headers: headers, body: body)
     }
 
     /// Whether an `If-None-Match` list names the ETag (weak comparison, as RFC 9110 asks for GET).
@@ -72,5 +89,33 @@ enum HTTPHelpers {
             hash &*= 0x100_0000_01b3
         }
         return "\"" + String(hash, radix: 36) + "\""
+    }
+}
+
+/// What the catalog handlers read of a request: its URI and headers, from Hummingbird's `Request`
+/// or straight from the HTTP head (`CatalogFastPath`).
+struct RequestView {
+    let uri: URI
+    let headers: HTTPFields
+
+    init(_ request: Request) {
+        uri = request.uri
+        headers = request.headers
+    }
+
+    init(uri: URI, headers: HTTPFields) {
+        self.uri = uri
+        self.headers = headers
+    }
+}
+
+/// A complete answer with a byte body (or none, for 304), as a `Response` or written directly.
+struct CachedAnswer {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer?
+
+    var response: Response {
+        Response(status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
     }
 }

@@ -14,6 +14,15 @@ struct ProductsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try listAnswer(RequestView(request)).response
+    }
+
+    @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
+        try detailAnswer(slug: try context.parameters.require("slug"), RequestView(request)).response
+    }
+
+    /// The list or search page; synchronous, so `CatalogFastPath` can answer it on the event loop.
+    func listAnswer(_ request: RequestView) throws -> CachedAnswer {
         let snapshot = readModel.snapshot()
         let language = try HTTPHelpers.language(request)
         let query = try ProductQuery(
@@ -24,20 +33,20 @@ struct ProductsController<Context: RequestContext>: Sendable {
         let atPoint = query.point.map { Set(stockReadModel.products(atPoint: $0).keys) }
         let etag = HTTPHelpers.etag(snapshot.version, stockVersion, language.rawValue, request.uri.query ?? "")
         if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
-            return HTTPHelpers.cachedJSON([], etag: etag, request: request)
+            return HTTPHelpers.cachedAnswer([], etag: etag, request: request)
         }
         // The same request on the same snapshot and stock gives the same bytes: keep recent ones.
         let cacheKey = stockVersion + "\u{1F}" + language.rawValue + "\u{1F}" + (request.uri.query ?? "")
         if let body = snapshot.pageCache.page(cacheKey) {
-            return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
+            return HTTPHelpers.cachedAnswer(body, etag: etag, request: request)
         }
         let body = snapshot.encode(snapshot.listProducts(query, productsAtPoint: atPoint), language: language)
         snapshot.pageCache.store(cacheKey, body)
-        return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
+        return HTTPHelpers.cachedAnswer(body, etag: etag, request: request)
     }
 
-    @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+    /// A product page; synchronous, like `listAnswer`.
+    func detailAnswer(slug: String, _ request: RequestView) throws -> CachedAnswer {
         let language = try HTTPHelpers.language(request)
         let snapshot = readModel.snapshot()
         guard let entry = snapshot.product(slug: slug) else {
@@ -71,6 +80,6 @@ struct ProductsController<Context: RequestContext>: Sendable {
         let sectionVersions = sections.map { String($0.version) }.joined(separator: ".")
         let etag = HTTPHelpers.etag(
             snapshot.version, String(stockVersion), sectionVersions, language.rawValue, slug)
-        return HTTPHelpers.cachedJSON(body, etag: etag, request: request)
+        return HTTPHelpers.cachedAnswer(body, etag: etag, request: request)
     }
 }
