@@ -35,28 +35,68 @@ struct SearchIndex: Sendable {
         // Tokenising is most of a cold start: both cores take a half each, then the halves are
         // joined word by word (the first half's products come first, so lists stay sorted).
         var parts = parallelChunks(total: products.count) { Self.postings(of: products, in: $0) }
-        var postings = parts.removeFirst()  // out of the array, so appending does not copy its lists
-        for part in parts {
-            for (word, list) in part { postings[word, default: []].append(contentsOf: list) }
+        var postings: [String: [Posting]] = [:]
+        postings.reserveCapacity(parts.first?.words.count ?? 0)
+        // Each list moves out of its part (no copy), and parts are emptied as they are joined, so
+        // the peak memory of a cold start holds the postings about once, not twice.
+        for partIndex in parts.indices {
+            for number in 0..<parts[partIndex].words.count {
+                let list = parts[partIndex].lists[number]
+                parts[partIndex].lists[number] = []
+                let word = parts[partIndex].words.word(number)
+                if postings[word] == nil { postings[word] = list } else { postings[word]!.append(contentsOf: list) }
+            }
+            parts[partIndex] = Part()
         }
-        // Lists grown by appending keep up to half their capacity spare: keep each at its size.
-        self.postings = postings.mapValues { Array($0[...]) }
+        // Lists grown by appending keep up to half their capacity spare: keep each at its size,
+        // replacing them one by one rather than copying the whole dictionary.
+        var position = postings.values.startIndex
+        while position != postings.values.endIndex {
+            if postings.values[position].capacity > postings.values[position].count {
+                postings.values[position] = Array(postings.values[position][...])
+            }
+            postings.values.formIndex(after: &position)
+        }
+        self.postings = postings
         self.words = postings.keys.sorted()
         self.productCount = products.count
     }
 
-    private static func postings(of products: [PublishedProduct], in range: Range<Int>) -> [String: [Posting]] {
-        var postings: [String: [Posting]] = [:]
-        var weights: [String: UInt8] = [:]
+    /// The postings of one range of products, by word number in `words`.
+    private struct Part: @unchecked Sendable {
+        var words = WordTable()
+        var lists: [[Posting]] = []
+    }
+
+    private static func postings(of products: [PublishedProduct], in range: Range<Int>) -> Part {
+        var part = Part()
+        // Per word number: the last product that held it, and its best weight there.
+        var lastProduct: [Int32] = []
+        var bestWeight: [UInt8] = []
+        var touched: [Int] = []
         var splitter = WordSplitter()
         for index in range {
             let entry = products[index]
             // The best weight of each word within this product, then one posting per word: products
             // are visited in order, so every posting list comes out sorted by product.
-            weights.removeAll(keepingCapacity: true)
+            touched.removeAll(keepingCapacity: true)
             func add(_ text: String?, _ weight: UInt8) {
                 guard let text else { return }
-                for word in splitter.words(text) where weights[word, default: 0] < weight { weights[word] = weight }
+                splitter.forEachWord(text) { word in
+                    let (number, isNew) = part.words.number(of: word)
+                    if isNew {
+                        part.lists.append([])
+                        lastProduct.append(-1)
+                        bestWeight.append(0)
+                    }
+                    if lastProduct[number] != Int32(index) {
+                        lastProduct[number] = Int32(index)
+                        bestWeight[number] = weight
+                        touched.append(number)
+                    } else if bestWeight[number] < weight {
+                        bestWeight[number] = weight
+                    }
+                }
             }
             let product = entry.product
             add(product.name.vi, Self.nameWeight)
@@ -65,11 +105,11 @@ struct SearchIndex: Sendable {
             for text in [product.description.vi, product.description.en, product.story.vi, product.story.en] {
                 add(text, Self.textWeight)
             }
-            for (word, weight) in weights {
-                postings[word, default: []].append(Posting(product: index, weight: weight))
+            for number in touched {
+                part.lists[number].append(Posting(product: index, weight: bestWeight[number]))
             }
         }
-        return postings
+        return part
     }
 
     /// The products that hold every word of `query`, with their scores; empty when nothing matches.

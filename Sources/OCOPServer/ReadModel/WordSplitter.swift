@@ -13,6 +13,28 @@ struct WordSplitter {
 
     mutating func words(_ text: String) -> [String] {
         var words: [String] = []
+        forEachWord(text) { words.append(String(decoding: $0, as: UTF8.self)) }
+        return words
+    }
+
+    /// Hands each folded word of `text` to `body` as bytes that are valid only during the call.
+    mutating func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        #if DEBUG
+            var seen: [String] = []
+            defer {
+                assert(seen == VietnameseText.words(text), "WordSplitter differs from VietnameseText.words on \(text)")
+            }
+        #endif
+        func flush(_ current: inout [UInt8]) {
+            guard !current.isEmpty else { return }
+            current.withUnsafeBufferPointer { word in
+                #if DEBUG
+                    seen.append(String(decoding: word, as: UTF8.self))
+                #endif
+                body(word)
+            }
+            current.removeAll(keepingCapacity: true)
+        }
         current.removeAll(keepingCapacity: true)
         for scalar in text.unicodeScalars {
             let value = scalar.value
@@ -22,23 +44,32 @@ struct WordSplitter {
                 if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
                     current.append(byte)
                 } else {
-                    flush(into: &words)
+                    flush(&current)
                 }
+            } else if value < UInt32(Self.singleByteLimit), let byte = singleByte(value) {
+                if byte == 0 { flush(&current) } else { current.append(byte) }
             } else {
                 for byte in foldedBytes(scalar) {
-                    if byte == 0 { flush(into: &words) } else { current.append(byte) }
+                    if byte == 0 { flush(&current) } else { current.append(byte) }
                 }
             }
         }
-        flush(into: &words)
-        assert(words == VietnameseText.words(text), "WordSplitter differs from VietnameseText.words on \(text)")
-        return words
+        flush(&current)
     }
 
-    private mutating func flush(into words: inout [String]) {
-        guard !current.isEmpty else { return }
-        words.append(String(decoding: current, as: UTF8.self))
-        current.removeAll(keepingCapacity: true)
+    /// Vietnamese letters (U+00C0…U+1EFF) fold to one ASCII letter: a flat table for those, filled
+    /// on first sight (-1 unknown, -2 folds to several bytes, else the byte, 0 for a separator).
+    private static let singleByteLimit = 0x2000
+    private var singleBytes = [Int16](repeating: -1, count: singleByteLimit)
+
+    private mutating func singleByte(_ value: UInt32) -> UInt8? {
+        let index = Int(value)
+        if singleBytes[index] == -1 {
+            let bytes = foldedBytes(Unicode.Scalar(value)!)
+            singleBytes[index] = bytes.count == 1 ? Int16(bytes[0]) : -2
+        }
+        let entry = singleBytes[index]
+        return entry >= 0 ? UInt8(entry) : nil
     }
 
     private mutating func foldedBytes(_ scalar: Unicode.Scalar) -> [UInt8] {
