@@ -76,7 +76,7 @@ public func buildApplication(
     let catalogRoutes = CatalogFastRoutes(products: productsController(dependencies), serverName: serverName)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [CatalogFastPath(routes: catalogRoutes)])),
+        server: .http1(catalog: catalogRoutes),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger)
     app.addServices(

@@ -3,23 +3,25 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Metrics
+import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Answers the public catalog's hottest reads (`GET /v1/products` and `GET /v1/products/{slug}`)
 /// inside the connection's channel pipeline, before Hummingbird's per-request task machinery.
 ///
 /// The answers come from the same synchronous code the Hummingbird routes call
 /// (`ProductsController.listAnswer` / `detailAnswer`), so bytes, ETags and 304s are the same; only
-/// the path to them is shorter: no request task, no middleware chain, no async writer (see
-/// docs/decisions.md for the measurements). Everything else, and any request this handler is not
-/// sure about (a token, a body, an error answer, an earlier request still being answered), goes on
-/// to Hummingbird untouched.
+/// the path to them is shorter: no conversion to HTTPTypes and back, no request task, no
+/// middleware chain, no async writer (see docs/decisions.md for the measurements). Everything
+/// else, and any request this handler is not sure about (a token, a body, HTTP/1.0, an error
+/// answer, an earlier request still being answered), goes on to Hummingbird untouched.
 final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: CatalogFastRoutes
     /// Requests handed to Hummingbird whose answer has not been written yet: while there are any,
@@ -27,7 +29,7 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     private enum Reading {
         case idle
-        case fast(HTTPRequest)
+        case fast(HTTPRequestHead)
         case passing
     }
     private var reading = Reading.idle
@@ -52,7 +54,7 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(data)
                 return
             }
-            write(answer, to: context, closing: head.headerFields[.connection]?.lowercased() == "close")
+            write(answer, to: context, keepAlive: head.isKeepAlive)
             routes.record(answer, head, since: started)
         case (.fast(let head), .body):
             // A GET with a body is unusual enough to leave to the general path.
@@ -71,25 +73,56 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    private func pass(_ head: HTTPRequest, _ context: ChannelHandlerContext) {
+    private func pass(_ head: HTTPRequestHead, _ context: ChannelHandlerContext) {
         reading = .passing
         passedOn += 1
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
-    private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, closing: Bool) {
-        var fields = answer.headers
-        fields[.date] = routes.dates.now()
-        fields[.server] = routes.serverName
-        if answer.body == nil { fields[.contentLength] = "0" }
-        if closing { fields[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: fields))), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        if closing {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
-        } else {
+    private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, keepAlive: Bool) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(answer.headers.count + 4)
+        for field in answer.headers { headers.add(name: field.name.canonicalName, value: field.value) }
+        if answer.body == nil { headers.add(name: "content-length", value: "0") }
+        headers.add(name: "date", value: routes.dates.now())
+        headers.add(name: "server", value: routes.serverName)
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: answer.status.code)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         }
+    }
+}
+
+/// Hummingbird's HTTP/1 channel with `CatalogFastPath` placed right after the HTTP/1 decoder, before
+/// the conversion to HTTPTypes that Hummingbird's own handlers need.
+struct CatalogHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let http1: HTTP1Channel
+    let routes: CatalogFastRoutes
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try operations.addHandler(CatalogFastPath(routes: routes), position: .before(codec))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await http1.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 with the catalog's fast path.
+    static func http1(catalog routes: CatalogFastRoutes) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in CatalogHTTP1Channel(http1: HTTP1Channel(responder: responder), routes: routes) }
     }
 }
 
@@ -108,19 +141,20 @@ struct CatalogFastRoutes: Sendable {
     private static let listPath = "/v1/products"
     private static let detailPrefix = "/v1/products/"
 
-    /// A GET of a catalog page without credentials: public, the same for everyone.
-    func mayAnswer(_ head: HTTPRequest) -> Bool {
-        guard head.method == .get, head.headerFields[.authorization] == nil,
-            head.headerFields[.contentLength] == nil, head.headerFields[.transferEncoding] == nil,
-            let path = head.path
+    /// An HTTP/1.1 GET of a catalog page without credentials: public, the same for everyone.
+    func mayAnswer(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .GET, head.version == .http1_1, !head.headers.contains(name: "authorization"),
+            !head.headers.contains(name: "content-length"), !head.headers.contains(name: "transfer-encoding")
         else { return false }
-        return Self.route(path) != nil
+        return Self.route(head.uri) != nil
     }
 
     /// The answer, or nil to leave the request to Hummingbird (errors are rendered there).
-    func answer(_ head: HTTPRequest) -> CachedAnswer? {
-        guard let path = head.path, let route = Self.route(path) else { return nil }
-        let request = RequestView(uri: URI(path), headers: head.headerFields)
+    func answer(_ head: HTTPRequestHead) -> CachedAnswer? {
+        guard let route = Self.route(head.uri) else { return nil }
+        let request = RequestView(
+            uri: URI(head.uri), acceptLanguage: head.headers.first(name: "accept-language"),
+            ifNoneMatch: head.headers.first(name: "if-none-match"))
         switch route {
         case .list: return try? products.listAnswer(request)
         case .detail(let slug): return try? products.detailAnswer(slug: slug, request)
@@ -128,8 +162,8 @@ struct CatalogFastRoutes: Sendable {
     }
 
     /// Counts the request as Hummingbird's routes are counted (`RequestMetricsMiddleware`).
-    func record(_ answer: CachedAnswer, _ head: HTTPRequest, since started: UInt64) {
-        guard let path = head.path, let route = Self.route(path) else { return }
+    func record(_ answer: CachedAnswer, _ head: HTTPRequestHead, since started: UInt64) {
+        guard let route = Self.route(head.uri) else { return }
         let name = route == .list ? Self.listPath : Self.detailPrefix + "{slug}"
         let endpoint = metrics.endpoint(name, .get, answer.status)
         endpoint.requests.increment()

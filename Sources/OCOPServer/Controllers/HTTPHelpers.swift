@@ -11,13 +11,13 @@ enum HTTPHelpers {
     }
 
     static func language(_ request: RequestView) throws(Problem) -> Language {
-        if let asked = request.uri.queryParameters.get("lang") {
+        if let asked = request.query.get("lang") {
             guard let language = Language(rawValue: asked) else {
                 throw .badParameter("lang", "one of vi, en")
             }
             return language
         }
-        guard let header = request.headers[.acceptLanguage] else { return .vi }
+        guard let header = request.acceptLanguage else { return .vi }
         var best: (language: Language, q: Double)?
         for part in header.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -38,7 +38,7 @@ enum HTTPHelpers {
 
     static func parameters(_ request: RequestView) throws(Problem) -> [String: String] {
         var result: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters {
+        for (key, value) in request.query {
             let name = String(key)
             guard result[name] == nil else { throw .badParameter(name, "given more than once") }
             result[name] = String(value)
@@ -59,7 +59,7 @@ enum HTTPHelpers {
         var headers: HTTPFields = [
             .eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language",
         ]
-        if let asked = request.headers[.ifNoneMatch], matches(asked, etag) {
+        if let asked = request.ifNoneMatch, matches(asked, etag) {
             return CachedAnswer(status: .notModified, headers: headers, body: nil)
         }
         headers[.contentType] = "application/json; charset=utf-8"
@@ -92,20 +92,26 @@ enum HTTPHelpers {
     }
 }
 
-/// What the catalog handlers read of a request: its URI and headers, from Hummingbird's `Request`
-/// or straight from the HTTP head (`CatalogFastPath`).
+/// What the catalog handlers read of a request: its URI (the query parsed once) and the two
+/// headers they look at, from Hummingbird's `Request` or straight from the HTTP head
+/// (`CatalogFastPath`).
 struct RequestView {
     let uri: URI
-    let headers: HTTPFields
+    let query: FlatDictionary<Substring, Substring>
+    let acceptLanguage: String?
+    let ifNoneMatch: String?
 
     init(_ request: Request) {
-        uri = request.uri
-        headers = request.headers
+        self.init(
+            uri: request.uri, acceptLanguage: request.headers[.acceptLanguage],
+            ifNoneMatch: request.headers[.ifNoneMatch])
     }
 
-    init(uri: URI, headers: HTTPFields) {
+    init(uri: URI, acceptLanguage: String?, ifNoneMatch: String?) {
         self.uri = uri
-        self.headers = headers
+        query = uri.queryParameters
+        self.acceptLanguage = acceptLanguage
+        self.ifNoneMatch = ifNoneMatch
     }
 }
 

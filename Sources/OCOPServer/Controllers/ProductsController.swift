@@ -32,7 +32,7 @@ struct ProductsController<Context: RequestContext>: Sendable {
         let stockVersion = query.point == nil ? "" : String(stockReadModel.version)
         let atPoint = query.point.map { Set(stockReadModel.products(atPoint: $0).keys) }
         let etag = HTTPHelpers.etag(snapshot.version, stockVersion, language.rawValue, request.uri.query ?? "")
-        if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
+        if let asked = request.ifNoneMatch, HTTPHelpers.matches(asked, etag) {
             return HTTPHelpers.cachedAnswer([], etag: etag, request: request)
         }
         // The same request on the same snapshot and stock gives the same bytes: keep recent ones.
