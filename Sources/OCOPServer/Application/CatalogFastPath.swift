@@ -140,6 +140,8 @@ struct CatalogFastRoutes: Sendable {
 
     private static let listPath = "/v1/products"
     private static let detailPrefix = "/v1/products/"
+    /// The detail route as Hummingbird's router names it in metrics.
+    private static let detailRoute = "/v1/products/{slug}"
 
     /// An HTTP/1.1 GET of a catalog page without credentials: public, the same for everyone.
     func mayAnswer(_ head: HTTPRequestHead) -> Bool {
@@ -164,7 +166,7 @@ struct CatalogFastRoutes: Sendable {
     /// Counts the request as Hummingbird's routes are counted (`RequestMetricsMiddleware`).
     func record(_ answer: CachedAnswer, _ head: HTTPRequestHead, since started: UInt64) {
         guard let route = Self.route(head.uri) else { return }
-        let name = route == .list ? Self.listPath : Self.detailPrefix + "{slug}"
+        let name = route == .list ? Self.listPath : Self.detailRoute
         let endpoint = metrics.endpoint(name, .get, answer.status)
         endpoint.requests.increment()
         endpoint.duration.recordNanoseconds(DispatchTime.now().uptimeNanoseconds - started)
@@ -175,15 +177,20 @@ struct CatalogFastRoutes: Sendable {
         case detail(String)
     }
 
-    /// Only plain slugs: anything encoded or nested is the router's business.
+    /// Only plain slugs: anything encoded or nested is the router's business. Works on the UTF-8
+    /// bytes: this runs for every request.
     private static func route(_ target: String) -> Route? {
-        let path = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
-        if path == listPath { return .list }
-        guard path.hasPrefix(detailPrefix) else { return nil }
-        let slug = path.dropFirst(detailPrefix.count)
-        guard !slug.isEmpty, slug.utf8.allSatisfy({ CatalogFastRoutes.slugBytes.contains($0) }) else { return nil }
-        return .detail(String(slug))
+        let bytes = target.utf8
+        let path = bytes.firstIndex(of: UInt8(ascii: "?")).map { bytes[..<$0] } ?? bytes[...]
+        if path.elementsEqual(listPath.utf8) { return .list }
+        guard path.starts(with: detailPrefix.utf8) else { return nil }
+        let slug = path.dropFirst(detailPrefix.utf8.count)
+        guard !slug.isEmpty, slug.allSatisfy(isSlugByte) else { return nil }
+        return .detail(String(Substring(slug)))
     }
 
-    private static let slugBytes = Set(Array("abcdefghijklmnopqrstuvwxyz0123456789-".utf8))
+    private static func isSlugByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "-")
+    }
 }

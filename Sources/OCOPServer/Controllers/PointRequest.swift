@@ -70,12 +70,3 @@ struct PointRequest: Decodable {
 struct MinimumRequest: Decodable {
     var minimum: Int
 }
-
-extension String {
-    fileprivate var trimmingWhitespace: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
-    }
-}

@@ -25,7 +25,7 @@ struct ProductQuery: Sendable {
         if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
             throw .badParameter(unknown, "unknown parameter")
         }
-        let text = parameters["q"]?.trimmingCharacters(in: .whitespaces)
+        let text = parameters["q"]?.trimmingWhitespace
         if let text, text.utf8.count > 200 { throw .badParameter("q", "at most 200 bytes") }
         self.text = (text?.isEmpty ?? true) ? nil : text
 
