@@ -24,6 +24,9 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: CatalogFastRoutes
+    /// Where answers are written from: just past NIO's response encoder, since they are complete
+    /// HTTP/1.1 bytes already (set when the handler joins the pipeline).
+    private var socketSide: ChannelHandlerContext?
     /// Requests handed to Hummingbird whose answer has not been written yet: while there are any,
     /// every request goes the same way, so answers leave in the order requests came.
     private var passedOn = 0
@@ -35,6 +38,12 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var reading = Reading.idle
 
     init(routes: CatalogFastRoutes) { self.routes = routes }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { socketSide = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
@@ -79,22 +88,30 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
+    /// Writes the answer as one buffer of HTTP/1.1 bytes (status line, headers, body). No answer
+    /// from Hummingbird is in flight (`passedOn` is 0), so nothing interleaves with the encoder's
+    /// output.
     private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, keepAlive: Bool) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(answer.headers.count + 4)
-        for field in answer.headers { headers.add(name: field.name.canonicalName, value: field.value) }
-        if answer.body == nil { headers.add(name: "content-length", value: "0") }
-        headers.add(name: "date", value: routes.dates.now())
-        headers.add(name: "server", value: routes.serverName)
-        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let target = socketSide ?? context
+        var bytes = context.channel.allocator.buffer(capacity: 320 + (answer.body?.readableBytes ?? 0))
         let status = HTTPResponseStatus(statusCode: answer.status.code)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
-        }
+        bytes.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        for field in answer.headers { Self.writeHeader(field.name.canonicalName, field.value, into: &bytes) }
+        if answer.body == nil { Self.writeHeader("content-length", "0", into: &bytes) }
+        Self.writeHeader("date", routes.dates.now(), into: &bytes)
+        Self.writeHeader("server", routes.serverName, into: &bytes)
+        if !keepAlive { Self.writeHeader("connection", "close", into: &bytes) }
+        bytes.writeStaticString("\r\n")
+        if var body = answer.body { bytes.writeBuffer(&body) }
+        let written = target.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)))
+        if !keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
+    }
+
+    private static func writeHeader(_ name: String, _ value: String, into bytes: inout ByteBuffer) {
+        bytes.writeString(name)
+        bytes.writeStaticString(": ")
+        bytes.writeString(value)
+        bytes.writeStaticString("\r\n")
     }
 }
 
