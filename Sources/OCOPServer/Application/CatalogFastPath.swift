@@ -149,6 +149,7 @@ struct CatalogFastRoutes: Sendable {
     let serverName: String
     let dates = HTTPDateText()
     private let metrics = RequestMetricsCache.shared
+    private let listAnswers = ListAnswerCache()
 
     init(products: ProductsController<AppRequestContext>, serverName: String) {
         self.products = products
@@ -171,12 +172,24 @@ struct CatalogFastRoutes: Sendable {
     /// The answer, or nil to leave the request to Hummingbird (errors are rendered there).
     func answer(_ head: HTTPRequestHead) -> CachedAnswer? {
         guard let route = Self.route(head.uri) else { return nil }
-        let request = RequestView(
-            uri: URI(head.uri), acceptLanguage: head.headers.first(name: "accept-language"),
-            ifNoneMatch: head.headers.first(name: "if-none-match"))
+        let acceptLanguage = head.headers.first(name: "accept-language")
+        let ifNoneMatch = head.headers.first(name: "if-none-match")
+        func view() -> RequestView {
+            RequestView(uri: URI(head.uri), acceptLanguage: acceptLanguage, ifNoneMatch: ifNoneMatch)
+        }
         switch route {
-        case .list: return try? products.listAnswer(request)
-        case .detail(let slug): return try? products.detailAnswer(slug: slug, request)
+        case .list:
+            // Revalidations (If-None-Match) are answered afresh: they are cheap and rare.
+            guard ifNoneMatch == nil else { return try? products.listAnswer(view()) }
+            // The versions first: an answer computed after reading them is at least that new.
+            let snapshot = ObjectIdentifier(products.readModel.snapshot())
+            let stockVersion = products.stockReadModel.version
+            let key = head.uri + "\u{1F}" + (acceptLanguage ?? "")
+            if let cached = listAnswers.answer(key, snapshot: snapshot, stockVersion: stockVersion) { return cached }
+            guard let answer = try? products.listAnswer(view()) else { return nil }
+            if answer.status == .ok { listAnswers.store(key, answer, snapshot: snapshot, stockVersion: stockVersion) }
+            return answer
+        case .detail(let slug): return try? products.detailAnswer(slug: slug, view())
         }
     }
 

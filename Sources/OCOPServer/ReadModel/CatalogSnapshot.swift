@@ -27,7 +27,8 @@ final class CatalogSnapshot: Sendable {
     /// The facets of the whole catalog, for lists without filters.
     let allFacets: ProductFilterIndex.FacetCounter
     /// Encoded list pages of this snapshot.
-    let pageCache = EncodedPageCache()
+    /// Half the default: anonymous list pages are mostly answered from `ListAnswerCache` in front.
+    let pageCache = EncodedPageCache(maxEntries: 256, maxBytes: 4 << 20)
 
     init(
         contents: CatalogContents, day: CalendarDate, classification: ClassificationTree, localities: Localities
