@@ -104,7 +104,10 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         bytes.writeStaticString("\r\n")
         if var body = answer.body { bytes.writeBuffer(&body) }
         let written = target.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)))
-        if !keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 
     private static func writeHeader(_ name: String, _ value: String, into bytes: inout ByteBuffer) {
