@@ -46,8 +46,10 @@ public final class LivestreamReadModel: Sendable {
     /// Sessions not yet over at `now`, soonest first (a session past its end drops out at once,
     /// before the next reload).
     func sessions(at now: Moment) -> [LivestreamRecord] {
+        let sessions = state.withLock { $0.sessions }
+        guard !sessions.isEmpty else { return [] }  // most of the time: no timestamp to format per page
         let cut = ISOTimestamp.string(now)
-        return state.withLock { $0.sessions }.filter { $0.endsAt > cut }
+        return sessions.filter { $0.endsAt > cut }
     }
 }
 

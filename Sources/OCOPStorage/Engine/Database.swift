@@ -38,16 +38,20 @@ public final class Database: Sendable {
     }
 
     /// Opens the database at `url`, creating an SQLite file (and its folder) when missing.
-    public static func open(_ url: DatabaseURL, logger: Logger, maxConnections: Int = 20) async throws -> Database {
+    /// `sqliteCacheMegabytes` sizes SQLite's page cache: 16 MB for the server (its peak memory is a
+    /// target), more for a bulk import, whose index pages would otherwise be read again and again.
+    public static func open(
+        _ url: DatabaseURL, logger: Logger, maxConnections: Int = 20, sqliteCacheMegabytes: Int = 16
+    ) async throws -> Database {
         switch url.kind {
         case .sqliteMemory:
-            return try await openSQLite(path: ":memory:", logger: logger)
+            return try await openSQLite(path: ":memory:", logger: logger, cacheMegabytes: sqliteCacheMegabytes)
         case .sqliteFile(let path):
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            return try await openSQLite(path: path, logger: logger)
+            return try await openSQLite(path: path, logger: logger, cacheMegabytes: sqliteCacheMegabytes)
         case .postgres(let text):
             var configuration = try PostgresURL.configuration(text)
             configuration.options.maximumConnections = maxConnections
@@ -65,7 +69,7 @@ public final class Database: Sendable {
         }
     }
 
-    private static func openSQLite(path: String, logger: Logger) async throws -> Database {
+    private static func openSQLite(path: String, logger: Logger, cacheMegabytes: Int) async throws -> Database {
         let sql = InlineSQLiteDatabase(
             handle: try SQLiteHandle(path: path), logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
         // WAL lets readers (backups, the CLI) run beside the server; NORMAL sync is durable across
@@ -74,8 +78,8 @@ public final class Database: Sendable {
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA busy_timeout = 5000").run()
-        // 16 MB of pages (the default is 2 MB), so the index pages a sale walks stay in memory.
-        try await sql.raw("PRAGMA cache_size = -16384").run()
+        // The default is 2 MB; the server's 16 MB keeps the index pages a sale walks in memory.
+        try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-1024 * max(2, cacheMegabytes)))").run()
         return Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
     }
 
