@@ -49,7 +49,8 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let part = unwrapInboundIn(data)
         switch (reading, part) {
         case (.idle, .head(let head)):
-            if passedOn == 0, routes.mayAnswer(head) {
+            // Without the encoder's context there is nowhere to write finished bytes from: route it.
+            if passedOn == 0, socketSide != nil, routes.mayAnswer(head) {
                 reading = .fast(head)
             } else {
                 pass(head, context)
@@ -92,7 +93,7 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// from Hummingbird is in flight (`passedOn` is 0), so nothing interleaves with the encoder's
     /// output.
     private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, keepAlive: Bool) {
-        let target = socketSide ?? context
+        guard let target = socketSide else { return }  // checked before taking the request
         var bytes = context.channel.allocator.buffer(capacity: 320 + (answer.body?.readableBytes ?? 0))
         let status = HTTPResponseStatus(statusCode: answer.status.code)
         bytes.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
