@@ -32,7 +32,7 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     private enum Reading {
         case idle
-        case fast(HTTPRequestHead)
+        case fast(HTTPRequestHead, CatalogFastRoutes.Route)
         case passing
     }
     private var reading = Reading.idle
@@ -50,23 +50,23 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         switch (reading, part) {
         case (.idle, .head(let head)):
             // Without the encoder's context there is nowhere to write finished bytes from: route it.
-            if passedOn == 0, socketSide != nil, routes.mayAnswer(head) {
-                reading = .fast(head)
+            if passedOn == 0, socketSide != nil, let route = routes.route(head) {
+                reading = .fast(head, route)
             } else {
                 pass(head, context)
             }
-        case (.fast(let head), .end):
+        case (.fast(let head, let route), .end):
             reading = .idle
             let started = DispatchTime.now().uptimeNanoseconds
-            guard let answer = routes.answer(head) else {
+            guard let answer = routes.answer(head, route) else {
                 pass(head, context)
                 reading = .idle  // the whole request (head, then this end) has gone on
                 context.fireChannelRead(data)
                 return
             }
             write(answer, to: context, keepAlive: head.isKeepAlive)
-            routes.record(answer, head, since: started)
-        case (.fast(let head), .body):
+            routes.record(answer, route, since: started)
+        case (.fast(let head, _), .body):
             // A GET with a body is unusual enough to leave to the general path.
             pass(head, context)
             context.fireChannelRead(data)
@@ -89,22 +89,27 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
-    /// Writes the answer as one buffer of HTTP/1.1 bytes (status line, headers, body). No answer
-    /// from Hummingbird is in flight (`passedOn` is 0), so nothing interleaves with the encoder's
-    /// output.
+    /// Writes the answer as HTTP/1.1 bytes: the status line and headers, then the body buffer as
+    /// it is (one flush, so one `writev`). No answer from Hummingbird is in flight (`passedOn` is
+    /// 0), so nothing interleaves with the encoder's output.
     private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, keepAlive: Bool) {
         guard let target = socketSide else { return }  // checked before taking the request
-        var bytes = context.channel.allocator.buffer(capacity: 320 + (answer.body?.readableBytes ?? 0))
+        var head = context.channel.allocator.buffer(capacity: 320)
         let status = HTTPResponseStatus(statusCode: answer.status.code)
-        bytes.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
-        for field in answer.headers { Self.writeHeader(field.name.canonicalName, field.value, into: &bytes) }
-        if answer.body == nil { Self.writeHeader("content-length", "0", into: &bytes) }
-        Self.writeHeader("date", routes.dates.now(), into: &bytes)
-        Self.writeHeader("server", routes.serverName, into: &bytes)
-        if !keepAlive { Self.writeHeader("connection", "close", into: &bytes) }
-        bytes.writeStaticString("\r\n")
-        if var body = answer.body { bytes.writeBuffer(&body) }
-        let written = target.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)))
+        head.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        answer.forEachHeader { name, value in Self.writeHeader(name, value, into: &head) }
+        if answer.body == nil { Self.writeHeader("content-length", "0", into: &head) }
+        Self.writeHeader("date", routes.dates.now(), into: &head)
+        Self.writeHeader("server", routes.serverName, into: &head)
+        if !keepAlive { Self.writeHeader("connection", "close", into: &head) }
+        head.writeStaticString("\r\n")
+        let written: EventLoopFuture<Void>
+        if let body = answer.body {
+            target.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+            written = target.writeAndFlush(NIOAny(IOData.byteBuffer(body)))
+        } else {
+            written = target.writeAndFlush(NIOAny(IOData.byteBuffer(head)))
+        }
         if !keepAlive {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
@@ -165,17 +170,17 @@ struct CatalogFastRoutes: Sendable {
     /// The detail route as Hummingbird's router names it in metrics.
     private static let detailRoute = "/v1/products/{slug}"
 
-    /// An HTTP/1.1 GET of a catalog page without credentials: public, the same for everyone.
-    func mayAnswer(_ head: HTTPRequestHead) -> Bool {
+    /// The page asked for, when the request is an HTTP/1.1 GET of a catalog page without
+    /// credentials (public, the same for everyone); nil leaves it to Hummingbird.
+    func route(_ head: HTTPRequestHead) -> Route? {
         guard head.method == .GET, head.version == .http1_1, !head.headers.contains(name: "authorization"),
             !head.headers.contains(name: "content-length"), !head.headers.contains(name: "transfer-encoding")
-        else { return false }
-        return Self.route(head.uri) != nil
+        else { return nil }
+        return Self.route(head.uri)
     }
 
     /// The answer, or nil to leave the request to Hummingbird (errors are rendered there).
-    func answer(_ head: HTTPRequestHead) -> CachedAnswer? {
-        guard let route = Self.route(head.uri) else { return nil }
+    func answer(_ head: HTTPRequestHead, _ route: Route) -> CachedAnswer? {
         let acceptLanguage = head.headers.first(name: "accept-language")
         let ifNoneMatch = head.headers.first(name: "if-none-match")
         func view() -> RequestView {
@@ -198,15 +203,14 @@ struct CatalogFastRoutes: Sendable {
     }
 
     /// Counts the request as Hummingbird's routes are counted (`RequestMetricsMiddleware`).
-    func record(_ answer: CachedAnswer, _ head: HTTPRequestHead, since started: UInt64) {
-        guard let route = Self.route(head.uri) else { return }
+    func record(_ answer: CachedAnswer, _ route: Route, since started: UInt64) {
         let name = route == .list ? Self.listPath : Self.detailRoute
         let endpoint = metrics.endpoint(name, .get, answer.status)
         endpoint.requests.increment()
         endpoint.duration.recordNanoseconds(DispatchTime.now().uptimeNanoseconds - started)
     }
 
-    private enum Route: Equatable {
+    enum Route: Equatable {
         case list
         case detail(String)
     }

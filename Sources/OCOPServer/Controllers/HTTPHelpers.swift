@@ -56,16 +56,16 @@ enum HTTPHelpers {
     static func cachedAnswer(
         _ bytes: [UInt8], etag: String, request: RequestView, cacheControl: String = "public, max-age=60"
     ) -> CachedAnswer {
-        var headers: HTTPFields = [
-            .eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language",
-        ]
+        cachedAnswer(ByteBuffer(bytes: bytes), etag: etag, request: request, cacheControl: cacheControl)
+    }
+
+    static func cachedAnswer(
+        _ body: ByteBuffer, etag: String, request: RequestView, cacheControl: String = "public, max-age=60"
+    ) -> CachedAnswer {
         if let asked = request.ifNoneMatch, matches(asked, etag) {
-            return CachedAnswer(status: .notModified, headers: headers, body: nil)
+            return CachedAnswer(status: .notModified, etag: etag, cacheControl: cacheControl, body: nil)
         }
-        headers[.contentType] = "application/json; charset=utf-8"
-        let body = ByteBuffer(bytes: bytes)
-        headers[.contentLength] = String(body.readableBytes)
-        return CachedAnswer(status: .ok, headers: headers, body: body)
+        return CachedAnswer(status: .ok, etag: etag, cacheControl: cacheControl, body: body)
     }
 
     /// Whether an `If-None-Match` list names the ETag (weak comparison, as RFC 9110 asks for GET).
@@ -79,16 +79,43 @@ enum HTTPHelpers {
 
     /// A quoted strong ETag from a 64-bit FNV-1a digest of the parts.
     static func etag(_ parts: String...) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for part in parts {
-            for byte in part.utf8 {
-                hash ^= UInt64(byte)
-                hash &*= 0x100_0000_01b3
-            }
-            hash ^= 0x1F
-            hash &*= 0x100_0000_01b3
+        var digest = ETagDigest()
+        for part in parts { digest.add(part) }
+        return digest.etag
+    }
+}
+
+/// Builds an ETag from parts without joining them into one string first (product pages build one
+/// per request): a 64-bit FNV-1a digest, each part followed by a separator.
+struct ETagDigest {
+    private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ part: String) {
+        for byte in part.utf8 { mix(byte) }
+        mix(0x1F)
+    }
+
+    /// A number, by its decimal digits: the same digest as `add(String(number))`.
+    mutating func add(_ number: Int) {
+        if number < 0 { mix(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            var rest = number.magnitude
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { mix(digits[index]) }
         }
-        return "\"" + String(hash, radix: 36) + "\""
+        mix(0x1F)
+    }
+
+    var etag: String { "\"" + String(hash, radix: 36) + "\"" }
+
+    private mutating func mix(_ byte: UInt8) {
+        hash ^= UInt64(byte)
+        hash &*= 0x100_0000_01b3
     }
 }
 
@@ -115,13 +142,32 @@ struct RequestView {
     }
 }
 
-/// A complete answer with a byte body (or none, for 304), as a `Response` or written directly.
+/// A complete answer with a JSON body (or none, for 304), as a `Response` or written directly.
 struct CachedAnswer {
     let status: HTTPResponse.Status
-    let headers: HTTPFields
+    let etag: String
+    let cacheControl: String
     let body: ByteBuffer?
 
+    static let contentType = "application/json; charset=utf-8"
+
+    /// The headers in the order both paths send them (`CatalogFastPath` writes them as bytes).
+    func forEachHeader(_ write: (_ name: String, _ value: String) -> Void) {
+        write("etag", etag)
+        write("cache-control", cacheControl)
+        write("vary", "Accept-Language")
+        if let body {
+            write("content-type", Self.contentType)
+            write("content-length", String(body.readableBytes))
+        }
+    }
+
     var response: Response {
-        Response(status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language"]
+        if let body {
+            headers[.contentType] = Self.contentType
+            headers[.contentLength] = String(body.readableBytes)
+        }
+        return Response(status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
     }
 }

@@ -66,20 +66,25 @@ struct ProductsController<Context: RequestContext>: Sendable {
             json.endObject()
         }
         json.endArray()
-        var body = entry.detailPrefixJSON(language)
-        body.append(contentsOf: #","available_at":"#.utf8)
-        body.append(contentsOf: json.bytes)
+        var digest = ETagDigest()
+        digest.add(snapshot.version)
+        digest.add(stockVersion)
+        var body = ByteBuffer()
+        body.reserveCapacity(entry.detailJSONSize(language) + json.bytes.count + 256)
+        entry.writeDetailPrefixJSON(language, into: &body)
+        body.writeStaticString(#","available_at":"#)
+        body.writeBytes(json.bytes)
         for section in sections {
-            body.append(contentsOf: #",""#.utf8)
-            body.append(contentsOf: section.key.utf8)
-            body.append(contentsOf: #"":"#.utf8)
-            body.append(contentsOf: section.json(forProduct: slug, language: language))
+            digest.add(section.version)  // before the JSON: an ETag may be older than its page, never newer
+            body.writeStaticString(#",""#)
+            body.writeString(section.key)
+            body.writeStaticString(#"":"#)
+            body.writeBytes(section.json(forProduct: slug, language: language))
         }
-        if !sections.contains(where: { $0.key == "listings" }) { body.append(contentsOf: #","listings":[]"#.utf8) }
-        body.append(UInt8(ascii: "}"))
-        let sectionVersions = sections.map { String($0.version) }.joined(separator: ".")
-        let etag = HTTPHelpers.etag(
-            snapshot.version, String(stockVersion), sectionVersions, language.rawValue, slug)
-        return HTTPHelpers.cachedAnswer(body, etag: etag, request: request)
+        if !sections.contains(where: { $0.key == "listings" }) { body.writeStaticString(#","listings":[]"#) }
+        body.writeInteger(UInt8(ascii: "}"))
+        digest.add(language.rawValue)
+        digest.add(slug)
+        return HTTPHelpers.cachedAnswer(body, etag: digest.etag, request: request)
     }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import OCOPDomain
 
 /// A product that is publishable on the snapshot's day, with everything a read needs pre-computed.
@@ -56,16 +57,17 @@ final class PublishedProduct: Sendable {
         detailTailJSON = LocalizedJSON(vi: tails[0], en: tails[1])
     }
 
-    /// The detail document up to, not including, its stock-dependent members and closing brace.
-    func detailPrefixJSON(_ language: Language) -> [UInt8] {
+    /// Writes the detail document up to, not including, its stock-dependent members and closing brace.
+    func writeDetailPrefixJSON(_ language: Language, into buffer: inout ByteBuffer) {
         let summary = summaryJSON[language]!
-        let tail = detailTailJSON[language]!
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(summary.count + tail.count + 512)
-        bytes.append(contentsOf: summary[..<(summary.count - 1)])  // without its closing brace
-        bytes.append(contentsOf: language == .vi ? #","language":"vi""#.utf8 : #","language":"en""#.utf8)
-        bytes.append(contentsOf: tail)
-        return bytes
+        buffer.writeBytes(summary[..<(summary.count - 1)])  // without its closing brace
+        buffer.writeStaticString(language == .vi ? #","language":"vi""# : #","language":"en""#)
+        buffer.writeBytes(detailTailJSON[language]!)
+    }
+
+    /// About the size of the finished detail document: what to reserve for it.
+    func detailJSONSize(_ language: Language) -> Int {
+        summaryJSON[language]!.count + detailTailJSON[language]!.count + 32
     }
 
     var coverImagePath: String? { product.media.first?.path }
