@@ -106,4 +106,41 @@ import TestSupport
         #expect(restore.products.created == 1)
         #expect(try await stack.store.load().products.contains { $0.slug == "gom-men-lam" })
     }
+
+    /// An import writes each batch of files as it reads them; a problem in the last file must still
+    /// leave the database as it was, and a clean run in batches of one file imports everything.
+    @Test(arguments: TestEngine.all) func aProblemInTheLastBatchRollsBackTheBatchesWrittenBeforeIt(
+        engine: TestEngine
+    ) async throws {
+        let stack = try await TestCatalogStack.make(engine, importFixture: false)
+        defer { Task { try await stack.tearDown() } }
+        let folder = stack.fixture.catalog.appendingPathComponent("products")
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().last)
+        let file = folder.appendingPathComponent(last)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try Data((text + "\nunknown_field: 1\n").utf8).write(to: file)
+
+        guard case .rejected(let issues) = try await stack.importCatalog(filesPerBatch: 1) else {
+            Issue.record("a catalog with a broken file was imported")
+            return
+        }
+        #expect(issues.map(\.file) == ["products/\(last)"])
+        #expect(issues.map(\.field) == ["unknown_field"])
+        let stored = try await stack.store.storedDocuments()
+        #expect(stored.producers.isEmpty && stored.products.isEmpty)
+        #expect(try await stack.store.revision() == 0)
+        let audited = try await stack.database.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM audit_log").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(audited == 0)
+
+        try Data(text.utf8).write(to: file)
+        guard case .imported(let report) = try await stack.importCatalog(filesPerBatch: 1) else {
+            Issue.record("the repaired catalog was rejected")
+            return
+        }
+        #expect(report.producers.created == CatalogFixture.producers.count)
+        #expect(report.products.created == CatalogFixture.products.count)
+        #expect(try await stack.store.load().products.count == CatalogFixture.products.count)
+    }
 }

@@ -30,14 +30,18 @@ public struct TestCatalogStack: Sendable {
         return stack
     }
 
-    public func importer(catalog: URL? = nil, media: URL? = nil) -> CatalogImporter {
+    public func importer(catalog: URL? = nil, media: URL? = nil, filesPerBatch: Int = 256) -> CatalogImporter {
         CatalogImporter(
-            reader: CatalogReader(catalogDirectory: catalog ?? fixture.catalog, mediaDirectory: media ?? fixture.media),
+            reader: CatalogReader(
+                catalogDirectory: catalog ?? fixture.catalog, mediaDirectory: media ?? fixture.media,
+                filesPerBatch: filesPerBatch),
             store: store, clock: clock)
     }
 
-    public func importCatalog(catalog: URL? = nil, media: URL? = nil) async throws -> ImportOutcome {
-        try await importer(catalog: catalog, media: media).run(actor: "test")
+    public func importCatalog(catalog: URL? = nil, media: URL? = nil, filesPerBatch: Int = 256) async throws
+        -> ImportOutcome
+    {
+        try await importer(catalog: catalog, media: media, filesPerBatch: filesPerBatch).run(actor: "test")
     }
 
     /// Closes the database and removes the folder.

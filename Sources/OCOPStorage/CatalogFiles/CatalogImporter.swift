@@ -26,8 +26,10 @@ public enum ImportOutcome: Sendable {
     case imported(ImportReport)
 }
 
-/// Imports a catalog folder: validate everything, then upsert in one transaction; withdraw what
-/// the files no longer hold. A second run over the same files changes nothing.
+/// Imports a catalog folder in one transaction: each batch of files is validated and written as it
+/// is read, and the whole import rolls back when any file has a problem, so nothing is written
+/// unless everything is valid. What the files no longer hold is withdrawn. A second run over the
+/// same files changes nothing.
 public struct CatalogImporter: Sendable {
     private let reader: CatalogReader
     private let store: CatalogStore
@@ -48,54 +50,83 @@ public struct CatalogImporter: Sendable {
             (report.producers.unchanged, report.products.unchanged) = try await store.liveCounts()
             return .imported(report)
         }
-        let contents: CatalogContents
-        switch reader.read() {
-        case .invalid(let issues): return .rejected(issues)
-        case .valid(let read): contents = read
-        }
-        let stored = try await store.storedDocuments()
-        var changes = CatalogChanges()
-        var report = ImportReport()
-
-        for producer in contents.producers {
-            let json = try CanonicalJSON.encode(producer)
-            switch stored.producers[producer.slug] {
-            case nil:
-                report.producers.created += 1
-                changes.producersToSave.append(producer)
-            case let document? where document.json == json && !document.isWithdrawn:
-                report.producers.unchanged += 1
-            case let document?:
-                if document.isWithdrawn { report.producers.created += 1 } else { report.producers.updated += 1 }
-                changes.producersToSave.append(producer)
+        let report: ImportReport
+        do {
+            report = try await store.importing(actor: actor, at: clock.now()) { writer in
+                try await importFiles(into: writer)
             }
-        }
-        for product in contents.products {
-            let json = try CanonicalJSON.encode(product)
-            switch stored.products[product.slug] {
-            case nil:
-                report.products.created += 1
-                changes.productsToSave.append(product)
-            case let document? where document.json == json && !document.isWithdrawn:
-                report.products.unchanged += 1
-            case let document?:
-                if document.isWithdrawn { report.products.created += 1 } else { report.products.updated += 1 }
-                changes.productsToSave.append(product)
-            }
-        }
-        let producerSlugs = Set(contents.producers.map(\.slug))
-        let productSlugs = Set(contents.products.map(\.slug))
-        changes.productsToWithdraw = stored.products.filter { !$0.value.isWithdrawn && !productSlugs.contains($0.key) }
-            .map(\.key).sorted()
-        changes.producersToWithdraw = stored.producers
-            .filter { !$0.value.isWithdrawn && !producerSlugs.contains($0.key) }.map(\.key).sorted()
-        report.products.removed = changes.productsToWithdraw.count
-        report.producers.removed = changes.producersToWithdraw.count
-
-        if !changes.isEmpty {
-            try await store.apply(changes, actor: actor, at: clock.now())
+        } catch let rejection as Rejection {
+            return .rejected(rejection.issues)
         }
         if let fingerprint { try await store.recordImportFingerprint(fingerprint) }
         return .imported(report)
+    }
+
+    /// Thrown out of the transaction to roll back what the valid batches wrote.
+    private struct Rejection: Error {
+        let issues: [CatalogIssue]
+    }
+
+    private func importFiles(into writer: CatalogImportWriter) async throws -> ImportReport {
+        let reading = reader.reading()
+        var report = ImportReport()
+        while let batch = reading.nextBatch() {
+            // After the first problem nothing more is written, but every file is still read, so
+            // that all problems are reported at once.
+            guard reading.issues.isEmpty else { continue }
+            try await save(batch, writer, &report)
+        }
+        guard reading.issues.isEmpty else { throw Rejection(issues: reading.issues) }
+
+        let live = try await writer.liveSlugs()
+        let productsToWithdraw = live.products.subtracting(reading.productSlugs).sorted()
+        let producersToWithdraw = live.producers.subtracting(reading.producerSlugs).sorted()
+        report.products.removed = productsToWithdraw.count
+        report.producers.removed = producersToWithdraw.count
+        try await writer.withdraw(producers: producersToWithdraw, products: productsToWithdraw)
+        if !report.changedNothing {
+            try await writer.markChanged(
+                productsSaved: report.products.created + report.products.updated,
+                productsWithdrawn: productsToWithdraw.count)
+        }
+        return report
+    }
+
+    /// Saves what in one batch differs from the database, counting what it did.
+    private func save(_ batch: CatalogBatch, _ writer: CatalogImportWriter, _ report: inout ImportReport) async throws {
+        let stored = try await writer.storedDocuments(
+            producers: batch.producers.map(\.slug), products: batch.products.map(\.slug))
+        var producers: [DocumentedRecord<Producer>] = []
+        for producer in batch.producers {
+            let document = try CanonicalJSON.encode(producer)
+            if Self.count(stored.producers[producer.slug], document, &report.producers) {
+                producers.append(DocumentedRecord(producer, document: document))
+            }
+        }
+        var products: [DocumentedRecord<Product>] = []
+        for product in batch.products {
+            let document = try CanonicalJSON.encode(product)
+            if Self.count(stored.products[product.slug], document, &report.products) {
+                products.append(DocumentedRecord(product, document: document))
+            }
+        }
+        if !producers.isEmpty || !products.isEmpty {
+            try await writer.save(producers: producers, products: products, before: stored)
+        }
+    }
+
+    /// Counts a record as created, updated or unchanged against its stored document; true when it
+    /// is to be saved.
+    private static func count(_ stored: StoredDocument?, _ document: String, _ counts: inout ImportReport.Counts) -> Bool {
+        switch stored {
+        case nil:
+            counts.created += 1
+        case let stored? where stored.json == document && !stored.isWithdrawn:
+            counts.unchanged += 1
+            return false
+        case let stored?:
+            if stored.isWithdrawn { counts.created += 1 } else { counts.updated += 1 }
+        }
+        return true
     }
 }

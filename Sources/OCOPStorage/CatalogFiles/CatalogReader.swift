@@ -16,59 +16,47 @@ public struct CatalogReader: Sendable {
     let mediaDirectory: URL
     private let classification: ClassificationTree
     private let localities: Localities
+    /// Files parsed together on all cores and then written together by an import.
+    let filesPerBatch: Int
 
     public init(
         catalogDirectory: URL, mediaDirectory: URL,
         classification: ClassificationTree = BundledData.classification,
-        localities: Localities = BundledData.localities
+        localities: Localities = BundledData.localities, filesPerBatch: Int = 256
     ) {
         self.catalogDirectory = catalogDirectory
         self.mediaDirectory = mediaDirectory
         self.classification = classification
         self.localities = localities
+        self.filesPerBatch = max(1, filesPerBatch)
     }
 
+    /// Reads and validates the whole catalog at once.
     public func read() -> CatalogReadResult {
-        var issues: [CatalogIssue] = []
+        let reading = reading()
         var producers: [Producer] = []
         var products: [Product] = []
-
-        let producerFiles = yamlFiles(in: "producers", issues: &issues)
-        // Products may name any producer that has a file, valid or not: a broken producer file is
-        // reported once, not again for each of its products.
-        let producerSlugs = Set(producerFiles.map(\.slug))
-        forEachParsed(producerFiles) { file, parsed in
-            let reader = YAMLFieldReader(file: file.relativePath)
-            if let root = check(parsed, file, reader), let producer = readProducer(root, reader) {
-                producers.append(producer)
-            }
-            issues += reader.issues
+        while let batch = reading.nextBatch() {
+            producers += batch.producers
+            products += batch.products
         }
-        var skuLocations: [String: String] = [:]
-        forEachParsed(yamlFiles(in: "products", issues: &issues)) { file, parsed in
-            let reader = YAMLFieldReader(file: file.relativePath)
-            if let root = check(parsed, file, reader),
-                let product = readProduct(root, reader, producers: producerSlugs, skuLocations: &skuLocations)
-            {
-                products.append(product)
-            }
-            issues += reader.issues
-        }
-        if producerFiles.isEmpty && issues.isEmpty {
-            issues.append(CatalogIssue(file: "producers", line: 0, field: "(folder)", reason: "no producer files"))
-        }
-        return issues.isEmpty ? .valid(CatalogContents(producers: producers, products: products)) : .invalid(issues)
+        return reading.issues.isEmpty
+            ? .valid(CatalogContents(producers: producers, products: products)) : .invalid(reading.issues)
     }
+
+    /// Reads the catalog a batch of files at a time (see `CatalogReading`), so an import holds one
+    /// batch in memory, not the whole catalog.
+    public func reading() -> CatalogReading { CatalogReading(reader: self) }
 
     // MARK: - Files
 
-    private struct CatalogFile {
+    struct CatalogFile {
         let url: URL
         let relativePath: String
         let slug: String
     }
 
-    private func yamlFiles(in folder: String, issues: inout [CatalogIssue]) -> [CatalogFile] {
+    func yamlFiles(in folder: String, issues: inout [CatalogIssue]) -> [CatalogFile] {
         let directory = catalogDirectory.appendingPathComponent(folder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
             issues.append(CatalogIssue(file: folder, line: 0, field: "(folder)", reason: "missing folder \(directory.path)"))
@@ -81,28 +69,21 @@ public struct CatalogReader: Sendable {
     }
 
     /// A file as the YAML parser left it: not readable as text, a syntax error, or a document (nil: empty).
-    private enum Parsed {
+    enum Parsed {
         case unreadable
         case failed(any Error)
         case document(Node?)
     }
 
-    /// Parses the files on all cores, a batch at a time, and hands them to `body` one by one in file
-    /// order, so everything that depends on order (duplicate SKUs, the order of issues) is as if
-    /// they were read one after another. Parsing is most of an import's time.
-    private func forEachParsed(_ files: [CatalogFile], _ body: (CatalogFile, Parsed) -> Void) {
-        let batch = 256
-        var start = 0
-        while start < files.count {
-            let end = min(start + batch, files.count)
-            let slots = ParsedSlots(count: end - start)
-            let first = start
-            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
-                slots.set(offset, Self.parse(files[first + offset]))
-            }
-            for offset in 0..<(end - start) { body(files[start + offset], slots.value(offset)) }
-            start = end
+    /// Parses a batch of files on all cores; the results come back in file order. Parsing is most
+    /// of an import's time.
+    func parse(_ files: ArraySlice<CatalogFile>) -> [Parsed] {
+        let slots = ParsedSlots(count: files.count)
+        let first = files.startIndex
+        DispatchQueue.concurrentPerform(iterations: files.count) { offset in
+            slots.set(offset, Self.parse(files[first + offset]))
         }
+        return (0..<files.count).map(slots.value)
     }
 
     private static func parse(_ file: CatalogFile) -> Parsed {
@@ -113,13 +94,14 @@ public struct CatalogReader: Sendable {
             // The basic resolver tags every plain scalar as text: the field reader interprets values
             // itself, and the default resolver's regular expressions (run again for every mapping
             // key by the parser's duplicate-key check) were a quarter of an import.
-            return .document(try Yams.compose(yaml: text, .basic))
+            // UTF-8 named, not `.default`: that one reads the process environment on every parse.
+            return .document(try Yams.compose(yaml: text, .basic, .default, .utf8))
         } catch {
             return .failed(error)
         }
     }
 
-    private func check(_ parsed: Parsed, _ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
+    func check(_ parsed: Parsed, _ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
         switch parsed {
         case .unreadable:
             reader.report(nil, "(file)", "cannot be read as UTF-8 text")
@@ -160,7 +142,7 @@ public struct CatalogReader: Sendable {
 
     // MARK: - Producers
 
-    private func readProducer(_ root: Node, _ reader: YAMLFieldReader) -> Producer? {
+    func readProducer(_ root: Node, _ reader: YAMLFieldReader) -> Producer? {
         let keys: Set = [
             "slug", "name", "type", "registration_number", "representative", "phone", "address", "province",
             "commune", "story",
@@ -212,7 +194,7 @@ public struct CatalogReader: Sendable {
 
     // MARK: - Products
 
-    private func readProduct(
+    func readProduct(
         _ root: Node, _ reader: YAMLFieldReader, producers: Set<String>, skuLocations: inout [String: String]
     ) -> Product? {
         let keys: Set = [

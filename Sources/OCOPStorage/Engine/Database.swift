@@ -19,14 +19,14 @@ public final class Database: Sendable {
     /// Which engine answers; engine-specific SQL branches on this and nothing else.
     public enum Engine: String, Sendable { case sqlite, postgres }
 
-    private enum Backend: Sendable {
+    enum Backend: Sendable {
         case sqlite(InlineSQLiteDatabase, AsyncSerialLock)
         case postgres(PostgresClient, Task<Void, Never>)
     }
 
     public let engine: Engine
-    private let backend: Backend
-    private let logger: Logger
+    let backend: Backend
+    let logger: Logger
 
     private init(backend: Backend, logger: Logger) {
         self.backend = backend

@@ -121,49 +121,6 @@ public struct CatalogStore: Sendable {
 
     // MARK: - Writes
 
-    /// Applies all changes and their audit rows in one transaction.
-    public func apply(_ changes: CatalogChanges, actor: String, at now: Moment) async throws {
-        let timestamp = ISOTimestamp.string(now)
-        try await database.transaction { sql in
-            let stored = try await Self.storedDocuments(sql)
-            for producer in changes.producersToSave {
-                let json = try CanonicalJSON.encode(producer)
-                try await save(producer, document: json, sql)
-                let before = stored.producers[producer.slug]
-                try await AuditLog.append(
-                    sql, actor: actor, action: before == nil ? "create" : "update", entity: "producer",
-                    entityID: producer.slug, before: before?.json, after: json, at: timestamp)
-            }
-            for product in changes.productsToSave {
-                let json = try CanonicalJSON.encode(product)
-                let before = stored.products[product.slug]
-                try await save(product, document: json, isNew: before == nil, sql)
-                try await AuditLog.append(
-                    sql, actor: actor, action: before == nil ? "create" : "update", entity: "product",
-                    entityID: product.slug, before: before?.json, after: json, at: timestamp)
-            }
-            for slug in changes.productsToWithdraw {
-                try await sql.raw("UPDATE products SET withdrawn_at = \(bind: timestamp) WHERE slug = \(bind: slug)").run()
-                try await sql.raw("UPDATE variants SET withdrawn_at = \(bind: timestamp) WHERE product_slug = \(bind: slug)")
-                    .run()
-                try await AuditLog.append(
-                    sql, actor: actor, action: "withdraw", entity: "product", entityID: slug,
-                    before: stored.products[slug]?.json, after: nil, at: timestamp)
-            }
-            try await Self.markChanged(
-                sql,
-                summary: #"{"products_saved":\#(changes.productsToSave.count),"#
-                    + #""products_withdrawn":\#(changes.productsToWithdraw.count)}"#, at: now)
-            for slug in changes.producersToWithdraw {
-                try await sql.raw("UPDATE producers SET withdrawn_at = \(bind: timestamp) WHERE slug = \(bind: slug)").run()
-                try await AuditLog.append(
-                    sql, actor: actor, action: "withdraw", entity: "producer", entityID: slug,
-                    before: stored.producers[slug]?.json, after: nil, at: timestamp)
-            }
-            try await MarketplaceOutbox.catalogApplied(changes, before: stored, in: sql, at: now)
-        }
-    }
-
     /// After any committed catalog change: bump the revision (every node reloads), notify the
     /// other nodes, and queue `catalog.changed` for webhook subscribers. `summary` is a JSON object.
     static func markChanged(_ sql: any SQLDatabase, summary: String, at now: Moment) async throws {
@@ -175,123 +132,29 @@ public struct CatalogStore: Sendable {
         try await WebhookStore.enqueue(event: "catalog.changed", data: data, in: sql, at: now)
     }
 
-    private static func storedDocuments(_ sql: any SQLDatabase) async throws -> StoredDocuments {
-        func documents(_ table: SQLQueryString) async throws -> [String: StoredDocument] {
+    /// The stored documents of every producer and product, or only of the slugs given.
+    static func storedDocuments(
+        _ sql: any SQLDatabase, producers: [String]? = nil, products: [String]? = nil
+    ) async throws -> StoredDocuments {
+        func documents(_ table: SQLQueryString, _ slugs: [String]?) async throws -> [String: StoredDocument] {
+            // All rows, or the slugs asked for 500 at a time (bind lists stay small on both engines).
+            let filters: [SQLQueryString] = slugs.map { slugs in
+                stride(from: 0, to: slugs.count, by: 500).map { start in
+                    let chunk = slugs[start..<min(start + 500, slugs.count)]
+                    return " WHERE slug IN (\(SQLList(chunk.map { SQLBind($0) })))"
+                }
+            } ?? [""]
             var result: [String: StoredDocument] = [:]
-            for row in try await sql.raw("SELECT slug, document, withdrawn_at FROM \(table)").all() {
-                result[try row.decode(column: "slug", as: String.self)] = StoredDocument(
-                    json: try row.decode(column: "document", as: String.self),
-                    isWithdrawn: try row.decode(column: "withdrawn_at", as: String?.self) != nil)
+            for filter in filters {
+                for row in try await sql.raw("SELECT slug, document, withdrawn_at FROM \(table)\(filter)").all() {
+                    result[try row.decode(column: "slug", as: String.self)] = StoredDocument(
+                        json: try row.decode(column: "document", as: String.self),
+                        isWithdrawn: try row.decode(column: "withdrawn_at", as: String?.self) != nil)
+                }
             }
             return result
         }
-        return StoredDocuments(producers: try await documents("producers"), products: try await documents("products"))
-    }
-
-    private func save(_ producer: Producer, document: String, _ sql: any SQLDatabase) async throws {
-        try await sql.raw(
-            """
-            INSERT INTO producers (slug, name, type, registration_number, representative, phone, address,
-                province_code, commune_code, story_vi, story_en, document, withdrawn_at)
-            VALUES (\(bind: producer.slug), \(bind: producer.name), \(bind: producer.type.rawValue),
-                \(bind: producer.registrationNumber), \(bind: producer.representative), \(bind: producer.phone),
-                \(bind: producer.address), \(bind: producer.provinceCode), \(bind: producer.communeCode),
-                \(bind: producer.story?.vi), \(bind: producer.story?.en), \(bind: document), NULL)
-            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, type = excluded.type,
-                registration_number = excluded.registration_number, representative = excluded.representative,
-                phone = excluded.phone, address = excluded.address, province_code = excluded.province_code,
-                commune_code = excluded.commune_code, story_vi = excluded.story_vi, story_en = excluded.story_en,
-                document = excluded.document, withdrawn_at = NULL
-            """
-        ).run()
-    }
-
-    /// Saves a product with its variants, media and catalog certificates. Rows of one kind go in one
-    /// statement, and a product new to the database skips clearing what it cannot have yet: an import
-    /// of 20,000 products runs a few statements per product instead of a dozen.
-    private func save(_ product: Product, document: String, isNew: Bool, _ sql: any SQLDatabase) async throws {
-        let standards = try CanonicalJSON.encode(product.standards)
-        try await sql.raw(
-            """
-            INSERT INTO products (slug, producer_slug, name_vi, name_en, group_code, province_code, commune_code,
-                listed_on, standards, description_vi, description_en, story_vi, story_en, document, withdrawn_at)
-            VALUES (\(bind: product.slug), \(bind: product.producerSlug), \(bind: product.name.vi),
-                \(bind: product.name.en), \(bind: product.group), \(bind: product.provinceCode),
-                \(bind: product.communeCode), \(bind: product.listedOn.description), \(bind: standards),
-                \(bind: product.description.vi), \(bind: product.description.en), \(bind: product.story.vi),
-                \(bind: product.story.en), \(bind: document), NULL)
-            ON CONFLICT (slug) DO UPDATE SET producer_slug = excluded.producer_slug, name_vi = excluded.name_vi,
-                name_en = excluded.name_en, group_code = excluded.group_code,
-                province_code = excluded.province_code, commune_code = excluded.commune_code,
-                listed_on = excluded.listed_on, standards = excluded.standards,
-                description_vi = excluded.description_vi, description_en = excluded.description_en,
-                story_vi = excluded.story_vi, story_en = excluded.story_en, document = excluded.document,
-                withdrawn_at = NULL
-            """
-        ).run()
-        // Variants keep their rows (stock refers to SKUs); ones no longer listed are withdrawn.
-        // (A SKU may still have a row from another product, withdrawn or not: the upsert takes it over.)
-        if !isNew {
-            try await sql.raw("UPDATE variants SET withdrawn_at = 'replaced' WHERE product_slug = \(bind: product.slug)")
-                .run()
-        }
-        if !product.variants.isEmpty {
-            let rows: [SQLQueryString] = product.variants.enumerated().map { position, variant in
-                """
-                (\(bind: variant.sku), \(bind: product.slug), \(bind: position), \(bind: variant.label),
-                    \(bind: variant.price), \(bind: variant.weightGrams), \(bind: variant.gtin?.digits), NULL)
-                """
-            }
-            try await sql.raw(
-                """
-                INSERT INTO variants (sku, product_slug, position, label, price, weight_grams, gtin, withdrawn_at)
-                VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (sku) DO UPDATE SET product_slug = excluded.product_slug, position = excluded.position,
-                    label = excluded.label, price = excluded.price, weight_grams = excluded.weight_grams,
-                    gtin = excluded.gtin, withdrawn_at = NULL
-                """
-            ).run()
-        }
-        if !isNew {
-            try await sql.raw("DELETE FROM product_media WHERE product_slug = \(bind: product.slug)").run()
-        }
-        if !product.media.isEmpty {
-            let rows: [SQLQueryString] = product.media.enumerated().map { position, media in
-                """
-                (\(bind: product.slug), \(bind: position), \(bind: media.path), \(bind: media.alt.vi),
-                    \(bind: media.alt.en), \(bind: media.width), \(bind: media.height))
-                """
-            }
-            try await sql.raw(
-                """
-                INSERT INTO product_media (product_slug, position, path, alt_vi, alt_en, width, height)
-                VALUES \(rows.joined(separator: ", "))
-                """
-            ).run()
-        }
-        // Only the certificates the files hold: those issued over the API stay.
-        if !isNew {
-            try await sql.raw(
-                "DELETE FROM certificates WHERE product_slug = \(bind: product.slug) AND source = 'catalog'"
-            ).run()
-        }
-        if !product.certificates.isEmpty {
-            let rows: [SQLQueryString] = product.certificates.map { certificate in
-                """
-                (\(bind: product.slug), \(bind: certificate.number), \(bind: certificate.decisionNumber),
-                    \(bind: certificate.authority), \(bind: certificate.stars.value), \(bind: certificate.score),
-                    \(bind: certificate.issuedOn.description), \(bind: certificate.expiresOn.description),
-                    \(bind: certificate.potentialFiveStar ? 1 : 0), \(bind: certificate.revokedOn?.description),
-                    \(bind: certificate.revocationReason), \(bind: certificate.legalBasis))
-                """
-            }
-            try await sql.raw(
-                """
-                INSERT INTO certificates (product_slug, number, decision_number, authority, stars, score, issued_on,
-                    expires_on, potential_five_star, revoked_on, revocation_reason, legal_basis)
-                VALUES \(rows.joined(separator: ", "))
-                """
-            ).run()
-        }
+        return StoredDocuments(
+            producers: try await documents("producers", producers), products: try await documents("products", products))
     }
 }

@@ -18,10 +18,10 @@ struct Import: AsyncParsableCommand {
         let catalog = directory.map { URL(fileURLWithPath: $0) } ?? options.catalogDirectory
         // A bulk write into large indexes: a bigger page cache keeps import time linear in the catalog.
         let database = try await options.openMigratedDatabase(logger: logger, sqliteCacheMegabytes: 128)
-        let outcome = try await CatalogImporter(
+        let importer = CatalogImporter(
             reader: CatalogReader(catalogDirectory: catalog, mediaDirectory: options.mediaDirectory),
-            store: CatalogStore(database: database), clock: SystemWallClock()
-        ).run(actor: "cli:\(NSUserName())")
+            store: CatalogStore(database: database), clock: SystemWallClock())
+        let outcome = try await database.withBulkWrites { try await importer.run(actor: "cli:\(NSUserName())") }
         try await database.close()
         switch outcome {
         case .rejected(let issues):
