@@ -41,7 +41,7 @@ public final class Database: Sendable {
     /// `sqliteCacheMegabytes` sizes SQLite's page cache: 16 MB for the server (its peak memory is a
     /// target), more for a bulk import, whose index pages would otherwise be read again and again.
     public static func open(
-        _ url: DatabaseURL, logger: Logger, maxConnections: Int = 20, sqliteCacheMegabytes: Int = 16
+        _ url: DatabaseURL, logger: Logger, maxConnections: Int = 20, sqliteCacheMegabytes: Int = 8
     ) async throws -> Database {
         switch url.kind {
         case .sqliteMemory:

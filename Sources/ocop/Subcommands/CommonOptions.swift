@@ -52,7 +52,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// Opens the database and brings its schema up to date.
-    func openMigratedDatabase(logger: Logger, sqliteCacheMegabytes: Int = 16) async throws -> Database {
+    func openMigratedDatabase(logger: Logger, sqliteCacheMegabytes: Int = 8) async throws -> Database {
         let url = try databaseURL()
         let database = try await Database.open(url, logger: logger, sqliteCacheMegabytes: sqliteCacheMegabytes)
         try await Migrator(database: database, logger: logger).migrate()
