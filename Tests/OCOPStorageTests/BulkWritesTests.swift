@@ -20,12 +20,18 @@ import TestSupport
         }
     }
 
-    @Test func aLoneWriterUsesTheRollbackJournalAndReturnsToWAL() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+    /// A database file with an empty table `bulk`, open in WAL mode.
+    private func freshFile(in directory: TemporaryDirectory) async throws -> (DatabaseURL, Database) {
         let url = try DatabaseURL("sqlite:" + directory.path("bulk.sqlite").path)
         let database = try await Database.open(url, logger: Logger(label: "test"))
         try await database.transaction { sql in try await sql.raw("CREATE TABLE bulk (n INTEGER)").run() }
+        return (url, database)
+    }
+
+    @Test func aLoneWriterUsesTheRollbackJournalAndReturnsToWAL() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (_, database) = try await freshFile(in: directory)
         #expect(try await journalMode(database) == "wal")
 
         let modeDuring = try await database.withBulkWrites {
@@ -43,9 +49,7 @@ import TestSupport
     @Test func aWriteBesideAnotherConnectionStaysInWALAndAFailedOneLeavesNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let url = try DatabaseURL("sqlite:" + directory.path("bulk.sqlite").path)
-        let server = try await Database.open(url, logger: Logger(label: "server"))
-        try await server.transaction { sql in try await sql.raw("CREATE TABLE bulk (n INTEGER)").run() }
+        let (url, server) = try await freshFile(in: directory)
         _ = try await count(server)  // the other connection has read the file, as a running server has
         let importer = try await Database.open(url, logger: Logger(label: "import"))
 

@@ -38,7 +38,7 @@ public final class Database: Sendable {
     }
 
     /// Opens the database at `url`, creating an SQLite file (and its folder) when missing.
-    /// `sqliteCacheMegabytes` sizes SQLite's page cache: 16 MB for the server (its peak memory is a
+    /// `sqliteCacheMegabytes` sizes SQLite's page cache: 8 MB for the server (its peak memory is a
     /// target), more for a bulk import, whose index pages would otherwise be read again and again.
     public static func open(
         _ url: DatabaseURL, logger: Logger, maxConnections: Int = 20, sqliteCacheMegabytes: Int = 8
@@ -78,7 +78,7 @@ public final class Database: Sendable {
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()
         try await sql.raw("PRAGMA busy_timeout = 5000").run()
-        // The default is 2 MB; the server's 16 MB keeps the index pages a sale walks in memory.
+        // The default is 2 MB; the server's 8 MB keeps the index pages a sale walks in memory.
         try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-1024 * max(2, cacheMegabytes)))").run()
         return Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
     }
