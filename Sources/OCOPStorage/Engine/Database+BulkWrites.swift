@@ -15,6 +15,8 @@ extension Database {
         guard case .sqlite(let sql, let lock) = backend else { return try await body() }
         let switched = await lock.withLock { () async -> Bool in
             let mode = try? await sql.raw("PRAGMA journal_mode = TRUNCATE").first()?.decode(column: "journal_mode", as: String.self)
+            // Statement journals in memory too: the multi-row upserts of an import spilled them to temp files.
+            try? await sql.raw("PRAGMA temp_store = MEMORY").run()
             return mode?.lowercased() == "truncate"
         }
         if !switched { logger.info("another connection has the database open: the bulk write runs in WAL mode") }
