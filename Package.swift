@@ -7,6 +7,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The server's read path and the catalog import: without the runtime exclusivity checks in
+/// release builds (debug builds and tests keep them). See docs/decisions.md.
+let hotPathSettings: [SwiftSetting] = swiftSettings + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "ocop-catalog",
     platforms: [.macOS(.v15)],
@@ -95,7 +101,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Resources")],
-            swiftSettings: swiftSettings
+            swiftSettings: hotPathSettings
         ),
         .executableTarget(
             name: "ocop",
