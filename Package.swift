@@ -7,8 +7,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-/// The server's read path and the catalog import: without the runtime exclusivity checks in
-/// release builds (debug builds and tests keep them). See docs/decisions.md.
+/// The server (OCOPServer): without the runtime exclusivity checks in release builds (debug
+/// builds and tests keep them). See docs/decisions.md.
 let hotPathSettings: [SwiftSetting] = swiftSettings + [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]

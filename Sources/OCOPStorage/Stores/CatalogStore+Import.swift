@@ -69,9 +69,7 @@ public struct CatalogImportWriter: Sendable {
                 sql, actor: actor, action: previous == nil ? "create" : "update", entity: "product",
                 entityID: product.record.slug, before: previous?.json, after: product.document, at: timestamp)
         }
-        var changes = CatalogChanges()
-        changes.productsToSave = products.map(\.record)
-        try await MarketplaceOutbox.catalogApplied(changes, before: before, in: sql, at: now)
+        try await MarketplaceOutbox.catalogApplied(saved: products, withdrawn: [], before: before, in: sql, at: now)
     }
 
     /// Withdraws what the files no longer hold (rows stay: ledgers and reports point at them).
@@ -91,9 +89,7 @@ public struct CatalogImportWriter: Sendable {
                 sql, actor: actor, action: "withdraw", entity: "producer", entityID: slug,
                 before: before.producers[slug]?.json, after: nil, at: timestamp)
         }
-        var changes = CatalogChanges()
-        changes.productsToWithdraw = products
-        try await MarketplaceOutbox.catalogApplied(changes, before: before, in: sql, at: now)
+        try await MarketplaceOutbox.catalogApplied(saved: [], withdrawn: products, before: before, in: sql, at: now)
     }
 
     /// Marks the catalog changed, once, after the import's writes.

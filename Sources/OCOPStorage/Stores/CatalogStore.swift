@@ -12,21 +12,6 @@ public struct CatalogContents: Sendable {
     }
 }
 
-/// What one save changes: records to create or update, and slugs to withdraw.
-public struct CatalogChanges: Sendable {
-    public var producersToSave: [Producer] = []
-    public var productsToSave: [Product] = []
-    public var producersToWithdraw: [String] = []
-    public var productsToWithdraw: [String] = []
-
-    public init() {}
-
-    public var isEmpty: Bool {
-        producersToSave.isEmpty && productsToSave.isEmpty && producersToWithdraw.isEmpty
-            && productsToWithdraw.isEmpty
-    }
-}
-
 /// The canonical document last saved for each slug, and whether it is withdrawn.
 public struct StoredDocument: Sendable, Hashable {
     public var json: String

@@ -55,22 +55,23 @@ public enum MarketplaceOutbox {
     /// pushed again (text, price, certificate lines), or are delisted when the product is withdrawn
     /// or no longer publishable today.
     public static func catalogApplied(
-        _ changes: CatalogChanges, before: StoredDocuments, in sql: any SQLDatabase, at now: Moment
+        saved: [DocumentedRecord<Product>], withdrawn: [String], before: StoredDocuments, in sql: any SQLDatabase,
+        at now: Moment
     ) async throws {
-        let slugs = changes.productsToSave.map(\.slug) + changes.productsToWithdraw
+        let slugs = saved.map(\.record.slug) + withdrawn
         guard !slugs.isEmpty else { return }
         let listed = try await liveListings(ofProducts: slugs, sql)
         guard !listed.isEmpty else { return }
         let today = CalendarDate(inVietnamAt: now)
-        for product in changes.productsToSave {
-            guard let ids = listed[product.slug] else { continue }
-            if !PublicationRule.isPublishable(product.certificates, on: today) {
+        for product in saved {
+            guard let ids = listed[product.record.slug] else { continue }
+            if !PublicationRule.isPublishable(product.record.certificates, on: today) {
                 try await requestDelist(ids, reason: "the product is no longer publishable", in: sql, at: now)
-            } else if before.products[product.slug]?.json != (try CanonicalJSON.encode(product)) {
+            } else if before.products[product.record.slug]?.json != product.document {
                 try await enqueue(.publish, listings: ids, in: sql, at: now)
             }
         }
-        for slug in changes.productsToWithdraw {
+        for slug in withdrawn {
             guard let ids = listed[slug] else { continue }
             try await requestDelist(ids, reason: "the product was withdrawn from the catalog", in: sql, at: now)
         }
