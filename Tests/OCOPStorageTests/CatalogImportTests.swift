@@ -143,4 +143,31 @@ import TestSupport
         #expect(report.products.created == CatalogFixture.products.count)
         #expect(try await stack.store.load().products.count == CatalogFixture.products.count)
     }
+
+    /// SKUs are checked across the whole catalog after each batch is read on the parsing threads:
+    /// a SKU first used in an earlier batch is reported at its second use, naming the first.
+    @Test func aSKUFirstUsedInAnEarlierBatchIsReportedWithTheFirstFileAndLine() async throws {
+        let stack = try await TestCatalogStack.make(importFixture: false)
+        defer { Task { try await stack.tearDown() } }
+        let products = stack.fixture.catalog.appendingPathComponent("products")
+        func skuLine(_ file: String, _ sku: String) throws -> Int {
+            let text = try String(contentsOf: products.appendingPathComponent(file), encoding: .utf8)
+            let lines = text.components(separatedBy: "\n")
+            return try #require(lines.firstIndex { $0.contains("sku: \(sku)") }) + 1
+        }
+        let second = products.appendingPathComponent("gom-men-lam.yaml")
+        let text = try String(contentsOf: second, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "sku: GOM-LAM", with: "sku: CAM-5KG").utf8).write(to: second)
+
+        guard case .rejected(let issues) = try await stack.importCatalog(filesPerBatch: 1) else {
+            Issue.record("a catalog with a SKU used twice was imported")
+            return
+        }
+        let first = try skuLine("cam-sanh-hop-5kg.yaml", "CAM-5KG")
+        #expect(issues.map(\.description) == [
+            "products/gom-men-lam.yaml:\(try skuLine("gom-men-lam.yaml", "CAM-5KG")): variants[0].sku: "
+                + "SKU 'CAM-5KG' is already used at products/cam-sanh-hop-5kg.yaml:\(first)"
+        ])
+        #expect(try await stack.store.storedDocuments().products.isEmpty)
+    }
 }

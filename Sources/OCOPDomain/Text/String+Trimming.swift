@@ -5,6 +5,7 @@ extension String {
         var text = Substring(self)
         while text.first?.isWhitespace == true { text.removeFirst() }
         while text.last?.isWhitespace == true { text.removeLast() }
-        return text.count == count ? self : String(text)
+        // Compared by index, not by `count`: counting walks every grapheme of a 1,500-character story.
+        return text.startIndex == startIndex && text.endIndex == endIndex ? self : String(text)
     }
 }

@@ -18,14 +18,13 @@ enum CatalogFingerprint {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return nil }
             let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             // Hash the files on all cores; combine in name order.
-            let digests = DigestSlots(count: files.count)
-            DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                let data = FileManager.default.contents(atPath: directory.appendingPathComponent(files[index]).path)
-                digests.set(index, data.map { Array(SHA256.hash(data: $0)) } ?? [])
+            let digests = files.concurrentMap { name in
+                FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
+                    .map { Array(SHA256.hash(data: $0)) } ?? []
             }
             for (index, name) in files.enumerated() {
                 outer.update(data: Array("\(folder)/\(name)\0".utf8))
-                outer.update(data: digests.value(index))
+                outer.update(data: digests[index])
             }
         }
         let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey]
@@ -39,14 +38,5 @@ enum CatalogFingerprint {
         }
         for line in media.sorted() { outer.update(data: Array(line.utf8)) }
         return outer.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
-    }
-
-    /// Results written by concurrent iterations, each to its own slot.
-    private final class DigestSlots: @unchecked Sendable {
-        private var slots: [[UInt8]]
-        private let lock = NSLock()
-        init(count: Int) { slots = Array(repeating: [], count: count) }
-        func set(_ index: Int, _ value: [UInt8]) { lock.withLock { slots[index] = value } }
-        func value(_ index: Int) -> [UInt8] { lock.withLock { slots[index] } }
     }
 }

@@ -69,14 +69,16 @@ public struct CatalogImporter: Sendable {
 
     private func importFiles(into writer: CatalogImportWriter) async throws -> ImportReport {
         let reading = reader.reading()
+        let readAhead = CatalogReadAhead(reading)
         var report = ImportReport()
-        while let batch = reading.nextBatch() {
+        var step = await readAhead.next()
+        while let batch = step.batch {
             // After the first problem nothing more is written, but every file is still read, so
             // that all problems are reported at once.
-            guard reading.issues.isEmpty else { continue }
-            try await save(batch, writer, &report)
+            if step.issues.isEmpty { try await save(batch, writer, &report) }
+            step = await readAhead.next()
         }
-        guard reading.issues.isEmpty else { throw Rejection(issues: reading.issues) }
+        guard step.issues.isEmpty else { throw Rejection(issues: step.issues) }
 
         let live = try await writer.liveSlugs()
         let productsToWithdraw = live.products.subtracting(reading.productSlugs).sorted()
@@ -95,20 +97,12 @@ public struct CatalogImporter: Sendable {
     /// Saves what in one batch differs from the database, counting what it did.
     private func save(_ batch: CatalogBatch, _ writer: CatalogImportWriter, _ report: inout ImportReport) async throws {
         let stored = try await writer.storedDocuments(
-            producers: batch.producers.map(\.slug), products: batch.products.map(\.slug))
-        var producers: [DocumentedRecord<Producer>] = []
-        for producer in batch.producers {
-            let document = try CanonicalJSON.encode(producer)
-            if Self.count(stored.producers[producer.slug], document, &report.producers) {
-                producers.append(DocumentedRecord(producer, document: document))
-            }
+            producers: batch.producers.map(\.record.slug), products: batch.products.map(\.record.slug))
+        let producers = batch.producers.filter {
+            Self.count(stored.producers[$0.record.slug], $0.document, &report.producers)
         }
-        var products: [DocumentedRecord<Product>] = []
-        for product in batch.products {
-            let document = try CanonicalJSON.encode(product)
-            if Self.count(stored.products[product.slug], document, &report.products) {
-                products.append(DocumentedRecord(product, document: document))
-            }
+        let products = batch.products.filter {
+            Self.count(stored.products[$0.record.slug], $0.document, &report.products)
         }
         if !producers.isEmpty || !products.isEmpty {
             try await writer.save(producers: producers, products: products, before: stored)

@@ -37,8 +37,8 @@ public struct CatalogReader: Sendable {
         var producers: [Producer] = []
         var products: [Product] = []
         while let batch = reading.nextBatch() {
-            producers += batch.producers
-            products += batch.products
+            producers += batch.producers.map(\.record)
+            products += batch.products.map(\.record)
         }
         return reading.issues.isEmpty
             ? .valid(CatalogContents(producers: producers, products: products)) : .invalid(reading.issues)
@@ -75,15 +75,40 @@ public struct CatalogReader: Sendable {
         case document(Node?)
     }
 
-    /// Parses a batch of files on all cores; the results come back in file order. Parsing is most
-    /// of an import's time.
-    func parse(_ files: ArraySlice<CatalogFile>) -> [Parsed] {
-        let slots = ParsedSlots(count: files.count)
-        let first = files.startIndex
-        DispatchQueue.concurrentPerform(iterations: files.count) { offset in
-            slots.set(offset, Self.parse(files[first + offset]))
+    /// One file as a batch read it: its record with its canonical document (nil when the file has
+    /// problems), its problems, and the SKUs it names, which are checked across files afterwards.
+    struct FileReading<Record: Sendable> {
+        let file: String
+        let record: DocumentedRecord<Record>?
+        let issues: [CatalogIssue]
+        let skus: [NamedSKU]
+    }
+
+    /// A SKU as a file names it, with the field and line to report a second use at.
+    struct NamedSKU {
+        let sku: String
+        let field: String
+        let line: Int
+    }
+
+    /// Parses, validates and encodes a batch of files on all cores; the results come back in file
+    /// order. This is most of an import's time, so none of it waits for the database.
+    func read<Record: Encodable & Sendable>(
+        _ files: ArraySlice<CatalogFile>, _ readRecord: @Sendable (Node, YAMLFieldReader, inout [NamedSKU]) -> Record?
+    ) -> [FileReading<Record>] {
+        files.concurrentMap { file in
+            let fields = YAMLFieldReader(file: file.relativePath)
+            var skus: [NamedSKU] = []
+            var record: DocumentedRecord<Record>?
+            if let root = check(Self.parse(file), file, fields), let value = readRecord(root, fields, &skus) {
+                do {
+                    record = DocumentedRecord(value, document: try CanonicalJSON.encode(value))
+                } catch {
+                    fields.report(nil, "(document)", "cannot be encoded as JSON: \(error)")
+                }
+            }
+            return FileReading(file: file.relativePath, record: record, issues: fields.issues, skus: skus)
         }
-        return (0..<files.count).map(slots.value)
     }
 
     private static func parse(_ file: CatalogFile) -> Parsed {
@@ -101,7 +126,7 @@ public struct CatalogReader: Sendable {
         }
     }
 
-    func check(_ parsed: Parsed, _ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
+    private func check(_ parsed: Parsed, _ file: CatalogFile, _ reader: YAMLFieldReader) -> Node? {
         switch parsed {
         case .unreadable:
             reader.report(nil, "(file)", "cannot be read as UTF-8 text")
@@ -121,23 +146,6 @@ public struct CatalogReader: Sendable {
             }
             return root
         }
-    }
-
-    /// One result per file of a batch, written by the parsing threads. A parsed tree is only read
-    /// after `concurrentPerform` returned, on the calling thread.
-    private final class ParsedSlots: @unchecked Sendable {
-        private var slots: [Parsed]
-        private let lock = NSLock()
-
-        init(count: Int) { slots = Array(repeating: .unreadable, count: count) }
-
-        func set(_ index: Int, _ parsed: Parsed) {
-            lock.lock()
-            slots[index] = parsed
-            lock.unlock()
-        }
-
-        func value(_ index: Int) -> Parsed { lock.withLock { slots[index] } }
     }
 
     // MARK: - Producers
@@ -195,7 +203,7 @@ public struct CatalogReader: Sendable {
     // MARK: - Products
 
     func readProduct(
-        _ root: Node, _ reader: YAMLFieldReader, producers: Set<String>, skuLocations: inout [String: String]
+        _ root: Node, _ reader: YAMLFieldReader, producers: Set<String>, skus: inout [NamedSKU]
     ) -> Product? {
         let keys: Set = [
             "slug", "name", "producer", "group", "province", "commune", "listed_on", "standards", "description",
@@ -227,7 +235,7 @@ public struct CatalogReader: Sendable {
             }
             return text
         }
-        let variants = fields.list("variants") { readVariant($0, $1, reader, skuLocations: &skuLocations) }
+        let variants = fields.list("variants") { readVariant($0, $1, reader, skus: &skus) }
         if variants?.isEmpty == true {
             reader.report(fields.node("variants") ?? root, "variants", "a product needs at least one variant")
         }
@@ -253,7 +261,7 @@ public struct CatalogReader: Sendable {
     }
 
     private func readVariant(
-        _ node: Node, _ path: String, _ reader: YAMLFieldReader, skuLocations: inout [String: String]
+        _ node: Node, _ path: String, _ reader: YAMLFieldReader, skus: inout [NamedSKU]
     ) -> Variant? {
         guard
             let fields = reader.fields(
@@ -264,10 +272,8 @@ public struct CatalogReader: Sendable {
         if let sku {
             if !Variant.isValidSKU(sku) {
                 reader.report(fields.node("sku"), fields.field("sku"), "'\(sku)' must be 2–40 of A–Z, 0–9 and '-'")
-            } else if let other = skuLocations[sku] {
-                reader.report(fields.node("sku"), fields.field("sku"), "SKU '\(sku)' is already used at \(other)")
             } else {
-                skuLocations[sku] = "\(reader.file):\(fields.node("sku")?.mark?.line ?? 0)"
+                skus.append(NamedSKU(sku: sku, field: fields.field("sku"), line: fields.node("sku")?.mark?.line ?? 0))
             }
         }
         var gtin: GTIN?

@@ -1,10 +1,11 @@
 import Foundation
 public import OCOPDomain
 
-/// The records of one batch of catalog files that passed validation, in file order.
+/// The records of one batch of catalog files that passed validation, in file order, each with its
+/// canonical document.
 public struct CatalogBatch: Sendable {
-    public var producers: [Producer] = []
-    public var products: [Product] = []
+    public var producers: [DocumentedRecord<Producer>] = []
+    public var products: [DocumentedRecord<Product>] = []
 }
 
 /// Reads a catalog folder a batch of files at a time, in file order: producers, then products.
@@ -25,7 +26,7 @@ public final class CatalogReading {
     private var position = 0
     private var finished = false
     /// Where each SKU was first seen: a SKU is unique across the whole catalog.
-    private var skuLocations: [String: String] = [:]
+    private var skuLocations: [String: (file: String, line: Int)] = [:]
 
     init(reader: CatalogReader) {
         self.reader = reader
@@ -38,31 +39,28 @@ public final class CatalogReading {
     /// The next batch, or nil when every file has been read (`issues` is then complete).
     public func nextBatch() -> CatalogBatch? {
         var batch = CatalogBatch()
+        let reader = reader  // not self: the files are read on other threads
         if position < producerFiles.count {
             let files = producerFiles[position..<min(position + reader.filesPerBatch, producerFiles.count)]
             position += files.count
-            for (file, parsed) in zip(files, reader.parse(files)) {
-                let fields = YAMLFieldReader(file: file.relativePath)
-                if let root = reader.check(parsed, file, fields), let producer = reader.readProducer(root, fields) {
-                    batch.producers.append(producer)
-                }
-                issues += fields.issues
+            for file in reader.read(files, { root, fields, _ in reader.readProducer(root, fields) }) {
+                if let producer = file.record, file.issues.isEmpty { batch.producers.append(producer) }
+                issues += file.issues
             }
         } else if position < producerFiles.count + productFiles.count {
             let start = position - producerFiles.count
             let files = productFiles[start..<min(start + reader.filesPerBatch, productFiles.count)]
             position += files.count
-            for (file, parsed) in zip(files, reader.parse(files)) {
-                let fields = YAMLFieldReader(file: file.relativePath)
-                // Products may name any producer that has a file, valid or not: a broken producer
-                // file is reported once, not again for each of its products.
-                if let root = reader.check(parsed, file, fields),
-                    let product = reader.readProduct(
-                        root, fields, producers: producerSlugs, skuLocations: &skuLocations)
-                {
-                    batch.products.append(product)
-                }
-                issues += fields.issues
+            // Products may name any producer that has a file, valid or not: a broken producer
+            // file is reported once, not again for each of its products.
+            let producers = producerSlugs
+            let read = reader.read(files) { root, fields, skus in
+                reader.readProduct(root, fields, producers: producers, skus: &skus)
+            }
+            for file in read {
+                let fileIssues = file.issues + secondUses(of: file.skus, in: file.file)
+                if let product = file.record, fileIssues.isEmpty { batch.products.append(product) }
+                issues += fileIssues
             }
         } else {
             if !finished, producerFiles.isEmpty, issues.isEmpty {
@@ -72,5 +70,21 @@ public final class CatalogReading {
             return nil
         }
         return batch
+    }
+
+    /// The SKUs of one file that an earlier file (or an earlier variant) already used, in file
+    /// order, which is why this runs here and not on the parsing threads.
+    private func secondUses(of skus: [CatalogReader.NamedSKU], in file: String) -> [CatalogIssue] {
+        var issues: [CatalogIssue] = []
+        for named in skus {
+            if let first = skuLocations[named.sku] {
+                issues.append(CatalogIssue(
+                    file: file, line: named.line, field: named.field,
+                    reason: "SKU '\(named.sku)' is already used at \(first.file):\(first.line)"))
+            } else {
+                skuLocations[named.sku] = (file, named.line)
+            }
+        }
+        return issues
     }
 }
