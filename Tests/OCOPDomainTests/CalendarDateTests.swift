@@ -8,6 +8,12 @@ import Testing
         #expect(CalendarDate(iso: "2024-02-29") != nil)
         #expect(CalendarDate(iso: "2025-2-3") == nil)
         #expect(CalendarDate(iso: "tomorrow") == nil)
+        // Only digits in each part: no signs, spaces or other separators.
+        #expect(CalendarDate(iso: "2025-+1-05") == nil)
+        #expect(CalendarDate(iso: "2025-01- 5") == nil)
+        #expect(CalendarDate(iso: "2025/01/05") == nil)
+        #expect(CalendarDate(iso: "2025-01-05 ") == nil)
+        #expect(CalendarDate(iso: "202٥-01-05") == nil)
     }
 
     @Test func theDayInVietnamTurnsAtFivePMUTC() {

@@ -41,6 +41,32 @@ import TestSupport
         #expect(product.standards == ["VietGAP"])
     }
 
+    /// The load reads rows in storage order and orders them itself: a variant added later but placed
+    /// first, and a certificate whose issue day moved, must still come back in their order.
+    @Test(arguments: TestEngine.all) func theLoadOrdersVariantsCertificatesAndProductsWhateverTheStorageOrder(
+        engine: TestEngine
+    ) async throws {
+        let stack = try await TestCatalogStack.make(engine)
+        defer { Task { try await stack.tearDown() } }
+        try await stack.database.transaction { sql in
+            try await sql.raw("UPDATE variants SET position = 1 WHERE sku = 'MAM-CL'").run()
+            try await sql.raw(
+                """
+                INSERT INTO variants (sku, product_slug, position, label, price)
+                VALUES ('MAM-CL-5L', 'nuoc-mam-cua-lo', 0, 'Can 5 lít', 400000)
+                """
+            ).run()
+            try await sql.raw("UPDATE certificates SET issued_on = '2026-01-10' WHERE number = '05a/GCN'").run()
+        }
+        let contents = try await stack.store.load()
+        let product = try #require(contents.products.first { $0.slug == "nuoc-mam-cua-lo" })
+        #expect(product.variants.map(\.sku) == ["MAM-CL-5L", "MAM-CL"])
+        #expect(product.certificates.map(\.number) == ["05b/GCN", "05a/GCN"])
+        #expect(contents.products.map(\.slug) == contents.products.map(\.slug).sorted())
+        #expect(contents.producers.map(\.slug) == contents.producers.map(\.slug).sorted())
+        #expect(contents.products.count == CatalogFixture.products.count)
+    }
+
     @Test(arguments: TestEngine.all) func anEditedFileUpdatesOneProductAndIsAudited(engine: TestEngine) async throws {
         let stack = try await TestCatalogStack.make(engine)
         defer { Task { try await stack.tearDown() } }

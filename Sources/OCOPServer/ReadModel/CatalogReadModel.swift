@@ -29,8 +29,10 @@ public final class CatalogReadModel: Sendable {
     public func reload() async throws {
         let revision = try await store.revision()
         let contents = try await store.load()
-        let snapshot = CatalogSnapshot(
-            contents: contents, day: clock.todayInVietnam(), classification: classification, localities: localities)
+        let (day, classification, localities) = (clock.todayInVietnam(), classification, localities)
+        let snapshot = try await offTheEventLoops {
+            CatalogSnapshot(contents: contents, day: day, classification: classification, localities: localities)
+        }
         current.withLock { $0 = snapshot }
         loadedRevision.withLock { $0 = revision }
     }

@@ -54,10 +54,30 @@ final class CatalogSnapshot: Sendable {
         productIndexBySlug = Dictionary(uniqueKeysWithValues: published.enumerated().map { ($1.product.slug, $0) })
         search = SearchIndex(products: published)
         nextChange = PublicationRule.nextChange(among: contents.products.flatMap(\.certificates), after: day)
+        // The rest each read the published products only: at once, on all cores.
+        let (producerParts, sortParts, filterParts, version) = concurrently(
+            { Self.publishedProducers(contents.producers, published, localities) },
+            { Self.sortOrders(published) },
+            { () -> (ProductFilterIndex, ProductFilterIndex.FacetCounter) in
+                let filters = ProductFilterIndex(products: published)
+                var all = filters.facetCounter()
+                for index in published.indices { filters.count(index, into: &all) }
+                return (filters, all)
+            },
+            { Self.version(of: published, on: day) })
+        (producers, producerIndexBySlug) = producerParts
+        (orders, ranks) = sortParts
+        (filters, allFacets) = filterParts
+        self.version = version
+    }
 
+    /// Producers with at least one published product, by folded name, and their index by slug.
+    private static func publishedProducers(
+        _ all: [Producer], _ published: [PublishedProduct], _ localities: Localities
+    ) -> ([PublishedProducer], [String: Int]) {
         var byProducer: [String: [Int]] = [:]
         for (index, entry) in published.enumerated() { byProducer[entry.producer.slug, default: []].append(index) }
-        producers = contents.producers.compactMap { producer in
+        let producers = all.compactMap { producer -> PublishedProducer? in
             guard let indices = byProducer[producer.slug],
                 let province = localities.province(code: producer.provinceCode)
             else { return nil }
@@ -66,8 +86,13 @@ final class CatalogSnapshot: Sendable {
                 commune: producer.communeCode.flatMap(localities.commune(code:)), productIndices: indices)
         }
         .sorted { ($0.foldedName, $0.producer.slug) < ($1.foldedName, $1.producer.slug) }
-        producerIndexBySlug = Dictionary(uniqueKeysWithValues: producers.enumerated().map { ($1.producer.slug, $0) })
+        return (producers, Dictionary(uniqueKeysWithValues: producers.enumerated().map { ($1.producer.slug, $0) }))
+    }
 
+    /// Per sort (relevance excluded): the product indices in that order, and each product's position.
+    private static func sortOrders(
+        _ published: [PublishedProduct]
+    ) -> ([ProductSort: [Int32]], [ProductSort: [Int32]]) {
         var orders: [ProductSort: [Int32]] = [:]
         var ranks: [ProductSort: [Int32]] = [:]
         for sort in ProductSort.allCases where sort != .relevance {
@@ -78,22 +103,15 @@ final class CatalogSnapshot: Sendable {
             orders[sort] = order
             ranks[sort] = rank
         }
-        self.orders = orders
-        self.ranks = ranks
-        filters = ProductFilterIndex(products: published)
-        var all = filters.facetCounter()
-        for index in published.indices { filters.count(index, into: &all) }
-        allFacets = all
+        return (orders, ranks)
+    }
 
+    /// A digest of the day and every published product's documents.
+    private static func version(of published: [PublishedProduct], on day: CalendarDate) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(day.description.utf8))
-        for entry in published {
-            for language in Language.allCases {
-                hasher.update(data: entry.summaryJSON[language]!)
-                hasher.update(data: entry.detailTailJSON[language]!)
-            }
-        }
-        version = hasher.finalize().prefix(12).map { byte in
+        for entry in published { entry.digest.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        return hasher.finalize().prefix(12).map { byte in
             let hex = Array("0123456789abcdef")
             return String([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
         }.joined()

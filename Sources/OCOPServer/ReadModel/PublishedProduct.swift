@@ -1,3 +1,4 @@
+import Crypto
 import NIOCore
 import OCOPDomain
 
@@ -21,6 +22,9 @@ final class PublishedProduct: Sendable {
     /// The detail document after its `language` member, up to (not including) its stock-dependent
     /// members and closing brace. The detail page is the summary without its `}`, the language, then this.
     let detailTailJSON: LocalizedJSON
+    /// A digest of both languages' documents, from which the snapshot's version is made. Computed
+    /// here, on the cores that encode the products, rather than over the whole catalog on one core.
+    let digest: SHA256.Digest
 
     init(product: Product, producer: Producer, certificate: Certificate, province: Province, commune: Commune?) {
         self.product = product
@@ -55,6 +59,12 @@ final class PublishedProduct: Sendable {
         }
         summaryJSON = LocalizedJSON(vi: summaries[0], en: summaries[1])
         detailTailJSON = LocalizedJSON(vi: tails[0], en: tails[1])
+        var hasher = SHA256()
+        for (summary, tail) in zip(summaries, tails) {
+            hasher.update(data: summary)
+            hasher.update(data: tail)
+        }
+        digest = hasher.finalize()
     }
 
     /// Writes the detail document up to, not including, its stock-dependent members and closing brace.

@@ -18,6 +18,9 @@ struct WordSplitter {
     }
 
     /// Hands each folded word of `text` to `body` as bytes that are valid only during the call.
+    ///
+    /// Walks the UTF-8 bytes themselves (a valid `String` needs no checks), and builds each word in
+    /// one reused buffer: iterating `unicodeScalars` and appending to an array cost twice as much.
     mutating func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         #if DEBUG
             var seen: [String] = []
@@ -25,36 +28,67 @@ struct WordSplitter {
                 assert(seen == VietnameseText.words(text), "WordSplitter differs from VietnameseText.words on \(text)")
             }
         #endif
-        func flush(_ current: inout [UInt8]) {
-            guard !current.isEmpty else { return }
-            current.withUnsafeBufferPointer { word in
+        // The buffer is moved out of `self` while in use, so the folding tables can be filled meanwhile.
+        var word = current
+        current = []
+        defer { current = word }
+        var length = 0
+        func append(_ byte: UInt8) {
+            if length == word.count { word.append(contentsOf: repeatElement(0, count: max(64, word.count))) }
+            word[length] = byte
+            length += 1
+        }
+        func flush() {
+            guard length > 0 else { return }
+            word.withUnsafeBufferPointer { buffer in
+                let found = UnsafeBufferPointer(rebasing: buffer[0..<length])
                 #if DEBUG
-                    seen.append(String(decoding: word, as: UTF8.self))
+                    seen.append(String(decoding: found, as: UTF8.self))
                 #endif
-                body(word)
+                body(found)
             }
-            current.removeAll(keepingCapacity: true)
+            length = 0
         }
-        current.removeAll(keepingCapacity: true)
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                var byte = UInt8(value)
-                if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                    current.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    index += 1
+                    var byte = lead
+                    if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
+                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) { append(byte) } else { flush() }
+                    continue
+                }
+                let value = Self.scalar(in: bytes, at: &index)
+                if value < UInt32(Self.singleByteLimit), let byte = singleByte(value) {
+                    if byte == 0 { flush() } else { append(byte) }
                 } else {
-                    flush(&current)
-                }
-            } else if value < UInt32(Self.singleByteLimit), let byte = singleByte(value) {
-                if byte == 0 { flush(&current) } else { current.append(byte) }
-            } else {
-                for byte in foldedBytes(scalar) {
-                    if byte == 0 { flush(&current) } else { current.append(byte) }
+                    for byte in foldedBytes(Unicode.Scalar(value)!) {
+                        if byte == 0 { flush() } else { append(byte) }
+                    }
                 }
             }
         }
-        flush(&current)
+        flush()
+    }
+
+    /// The non-ASCII scalar starting at `index` in valid UTF-8; moves `index` past it.
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+        let lead = UInt32(bytes[index])
+        func continuation(_ offset: Int) -> UInt32 { UInt32(bytes[index + offset] & 0x3F) }
+        let value: UInt32
+        let width: Int
+        if lead < 0xE0 {
+            (value, width) = ((lead & 0x1F) << 6 | continuation(1), 2)
+        } else if lead < 0xF0 {
+            (value, width) = ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), 3)
+        } else {
+            (value, width) = ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4)
+        }
+        index += width
+        return value
     }
 
     /// Vietnamese letters (U+00C0…U+1EFF) fold to one ASCII letter: a flat table for those, filled

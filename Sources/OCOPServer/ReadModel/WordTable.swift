@@ -1,3 +1,5 @@
+import Foundation
+
 /// Distinct words (folded UTF-8 bytes) numbered 0, 1, 2… in order of first sight, looked up by their
 /// bytes without building a `String` per occurrence: indexing 20,000 stories meets millions of
 /// words but only about a hundred thousand distinct ones. Open addressing over FNV-1a hashes; the
@@ -21,7 +23,7 @@ struct WordTable {
             let entry = Int(slots[slot])
             if entry == 0 { break }
             let number = entry - 1
-            if hashes[number] == hash && bytes(number).elementsEqual(word) { return (number, false) }
+            if hashes[number] == hash && equals(number, word) { return (number, false) }
             slot = (slot + 1) & mask
         }
         let number = hashes.count
@@ -37,6 +39,14 @@ struct WordTable {
     func word(_ number: Int) -> String { String(decoding: bytes(number), as: UTF8.self) }
 
     private func bytes(_ number: Int) -> ArraySlice<UInt8> { arena[Int(starts[number])..<Int(starts[number + 1])] }
+
+    private func equals(_ number: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(starts[number])
+        let count = Int(starts[number + 1]) - start
+        guard count == word.count else { return false }
+        guard count > 0 else { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, word.baseAddress!, count) == 0 }
+    }
 
     private mutating func grow() {
         slots = Array(repeating: 0, count: slots.count * 2)

@@ -67,22 +67,39 @@ struct InlineSQLiteRow: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "no column '\(column)' in the row"))
         }
-        if let value = Self.fast(data, as: type) { return value }
+        // The common column types without a dynamic cast: the metatype is compared by identity and
+        // the value reinterpreted as that very type. Nothing here may mention `D?` or `String?.self`
+        // in generic code: either looks its metadata up in the runtime's cache on every call.
+        let id = ObjectIdentifier(type)
+        switch data {
+        case .text(let text):
+            if id == Types.string { return unsafeBitCast(text, to: D.self) }
+            if id == Types.optionalString { return unsafeBitCast(Types.some(text), to: D.self) }
+        case .integer(let number):
+            if id == Types.int { return unsafeBitCast(number, to: D.self) }
+            if id == Types.optionalInt { return unsafeBitCast(Types.some(number), to: D.self) }
+            if id == Types.double { return unsafeBitCast(Double(number), to: D.self) }
+        case .float(let number):
+            if id == Types.double { return unsafeBitCast(number, to: D.self) }
+        case .null:
+            if id == Types.optionalString { return unsafeBitCast(Types.noString, to: D.self) }
+            if id == Types.optionalInt { return unsafeBitCast(Types.noInt, to: D.self) }
+        case .blob:
+            break
+        }
         return try Self.decoder.decode(D.self, from: data)
     }
 
-    private static func fast<D>(_ data: SQLiteData, as type: D.Type) -> D? {
-        if type == String.self, case .text(let text) = data { return text as? D }
-        if type == Int.self, case .integer(let number) = data { return number as? D }
-        if type == String?.self {
-            if case .text(let text) = data { return String?.some(text) as? D }
-            if case .null = data { return String?.none as? D }
-        }
-        if type == Int?.self {
-            if case .integer(let number) = data { return Int?.some(number) as? D }
-            if case .null = data { return Int?.none as? D }
-        }
-        return nil
+    private enum Types {
+        static let string = ObjectIdentifier(String.self)
+        static let optionalString = ObjectIdentifier(String?.self)
+        static let int = ObjectIdentifier(Int.self)
+        static let optionalInt = ObjectIdentifier(Int?.self)
+        static let double = ObjectIdentifier(Double.self)
+        static let noString: String? = nil
+        static let noInt: Int? = nil
+        static func some(_ text: String) -> String? { text }
+        static func some(_ number: Int) -> Int? { number }
     }
 }
 

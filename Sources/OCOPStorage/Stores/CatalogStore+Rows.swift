@@ -1,6 +1,7 @@
 import Foundation
 import OCOPDomain
 import SQLKit
+import Synchronization
 
 // MARK: - Mapping rows to domain values
 
@@ -59,9 +60,9 @@ extension CatalogStore {
     }
 
     static func product(
-        from row: any SQLRow, variants: [Variant], media: [MediaReference], certificates: [Certificate]
+        from row: any SQLRow, variants: [Variant], media: [MediaReference], certificates: [Certificate],
+        standards: StandardsDecoder = StandardsDecoder()
     ) throws -> Product {
-        let standardsJSON = try row.decode(column: "standards", as: String.self)
         return Product(
             slug: try row.decode(column: "slug", as: String.self),
             name: LocalizedText(
@@ -72,7 +73,7 @@ extension CatalogStore {
             provinceCode: try row.decode(column: "province_code", as: String.self),
             communeCode: try row.decode(column: "commune_code", as: String?.self),
             listedOn: try date(row, "listed_on")!,
-            standards: try JSONDecoder().decode([String].self, from: Data(standardsJSON.utf8)),
+            standards: try standards.decode(row.decode(column: "standards", as: String.self)),
             description: LocalizedText(
                 vi: try row.decode(column: "description_vi", as: String.self),
                 en: try row.decode(column: "description_en", as: String?.self)),
@@ -80,6 +81,19 @@ extension CatalogStore {
                 vi: try row.decode(column: "story_vi", as: String.self),
                 en: try row.decode(column: "story_en", as: String?.self)),
             variants: variants, media: media, certificates: certificates)
+    }
+
+    /// Decodes the stored `standards` JSON arrays, each distinct text once: a catalog has a few
+    /// dozen combinations over thousands of products.
+    final class StandardsDecoder: Sendable {
+        private let decoded = Mutex<[String: [String]]>([:])
+
+        func decode(_ json: String) throws -> [String] {
+            if let known = decoded.withLock({ $0[json] }) { return known }
+            let standards = try JSONDecoder().decode([String].self, from: Data(json.utf8))
+            decoded.withLock { $0[json] = standards }
+            return standards
+        }
     }
 
     private static func storedStars(_ value: Int) throws -> StarRating {

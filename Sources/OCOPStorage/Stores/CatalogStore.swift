@@ -35,55 +35,6 @@ public struct CatalogStore: Sendable {
 
     // MARK: - Reads
 
-    /// The live catalog.
-    public func load() async throws -> CatalogContents {
-        try await database.read { sql in
-            // Named columns, not *: the stored documents would double what a start holds in memory.
-            let producers = try await sql.raw(
-                """
-                SELECT slug, name, type, registration_number, representative, phone, address, province_code,
-                    commune_code, story_vi, story_en
-                FROM producers WHERE withdrawn_at IS NULL ORDER BY slug
-                """
-            ).all()
-                .map(Self.producer(from:))
-            let variantRows = try await sql.raw(
-                "SELECT * FROM variants WHERE withdrawn_at IS NULL ORDER BY product_slug, position"
-            ).all()
-            let mediaRows = try await sql.raw("SELECT * FROM product_media ORDER BY product_slug, position").all()
-            let certificateRows = try await sql.raw("SELECT * FROM certificates ORDER BY product_slug, issued_on").all()
-            var variants: [String: [Variant]] = [:]
-            for row in variantRows {
-                variants[try row.decode(column: "product_slug", as: String.self), default: []].append(
-                    try Self.variant(from: row))
-            }
-            var media: [String: [MediaReference]] = [:]
-            for row in mediaRows {
-                media[try row.decode(column: "product_slug", as: String.self), default: []].append(
-                    try Self.media(from: row))
-            }
-            var certificates: [String: [Certificate]] = [:]
-            for row in certificateRows {
-                certificates[try row.decode(column: "product_slug", as: String.self), default: []].append(
-                    try Self.certificate(from: row))
-            }
-            let products = try await sql.raw(
-                """
-                SELECT slug, name_vi, name_en, producer_slug, group_code, province_code, commune_code, listed_on,
-                    standards, description_vi, description_en, story_vi, story_en
-                FROM products WHERE withdrawn_at IS NULL ORDER BY slug
-                """
-            ).all()
-                .map { row in
-                    let slug = try row.decode(column: "slug", as: String.self)
-                    return try Self.product(
-                        from: row, variants: variants[slug] ?? [], media: media[slug] ?? [],
-                        certificates: certificates[slug] ?? [])
-                }
-            return CatalogContents(producers: producers, products: products)
-        }
-    }
-
     /// The count of committed catalog changes: when it moves, snapshots are stale.
     public func revision() async throws -> Int {
         try await database.read { sql in

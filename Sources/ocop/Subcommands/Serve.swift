@@ -68,9 +68,11 @@ struct Serve: AsyncParsableCommand {
                 try await importFirstCatalog(store: store, logger: logger, clock: clock)
             }
         }
+        let loadStarted = ContinuousClock.now
         let readModel = CatalogReadModel(store: store, clock: clock)
         let stockReadModel = StockReadModel(database: database)
-        // Both loads together: the catalog one is CPU-bound, the stock one mostly waits on the database.
+        // Both loads together: the catalog is built on Dispatch threads (`offTheEventLoops`), so the stock
+        // load reads the database meanwhile instead of queueing behind it on an event loop.
         async let catalogLoaded: Void = readModel.reload()
         async let stockLoaded: Void = stockReadModel.reload()
         try await catalogLoaded
@@ -81,8 +83,13 @@ struct Serve: AsyncParsableCommand {
         // Marketplace credentials are sealed with this key; a malformed key stops the start-up.
         let marketplaceSecrets = try MarketplaceSecretBox.configured(
             keyFile: secretKeyFile, environment: ProcessInfo.processInfo.environment)
+        let loadTime = (ContinuousClock.now - loadStarted).components
         logger.info(
-            "catalog loaded", metadata: ["published": "\(readModel.publishedProductCount)", "database": "\(databaseURL)"])
+            "catalog loaded",
+            metadata: [
+                "published": "\(readModel.publishedProductCount)", "database": "\(databaseURL)",
+                "seconds": "\(String(format: "%.2f", Double(loadTime.seconds) + Double(loadTime.attoseconds) / 1e18))",
+            ])
 
         var dependencies = ServerDependencies(
             database: database, readModel: readModel, stockReadModel: stockReadModel, readiness: readiness,
