@@ -58,9 +58,10 @@ def targets_table(R):
             f"> {1 - T['growth_read_drop']:.0%}", kept[worst] > 1 - T["growth_read_drop"])
         growth = R["import_200k_s"] / R["import_20k_s"]
         scale = R["catalog_200k"]["products"] / R["catalog_20k"]["products"]
-        add(f"{R['catalog_200k']['products'] // 1000}k vs 20k: import time growth",
-            f"**×{growth:.1f}** ({R['import_200k_s']:.1f} s vs {R['import_20k_s']:.1f} s)", f"≤ ×{scale:.0f} (linear)",
-            growth <= scale)
+        runs_large = R.get("import_200k_runs_s", [R["import_200k_s"]])
+        add(f"{R['catalog_200k']['products'] // 1000}k vs 20k: import time growth (medians)",
+            f"**×{growth:.1f}** ({R['import_200k_s']:.1f} s [{', '.join(f'{r:.1f}' for r in runs_large)}] "
+            f"vs {R['import_20k_s']:.1f} s)", f"≤ ×{scale:.0f} (linear)", growth <= scale)
     return ["| target | measured | goal | result |", "|---|---|---|---|"] + rows
 
 

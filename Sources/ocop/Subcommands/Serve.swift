@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     var secretKeyFile: String?
 
     func run() async throws {
+        limitMallocArenas()
         // Swift concurrency's jobs run on NIO's event loops instead of a pool of their own: a request
         // then no longer hops between the loop that read it and a pool thread that answers it.
         // Measured on product pages: see docs/decisions.md.
