@@ -39,7 +39,7 @@ struct MarketplaceSyncTests {
             #expect(item.sku == MarketplaceScene.sku)
             #expect(item.categoryID == "100629")
             #expect(item.imageCount == 1)
-            #expect(item.description.hasPrefix("Cam trồng trên đất đồi, hương vị đặc biệt của vùng cao."))
+            #expect(item.description.hasPrefix(#"Cam "sành" trồng trên đất đồi, vị ngọt\chua đặc biệt của vùng cao."#))
             #expect(item.description.hasSuffix("Sản phẩm OCOP 4 sao, giấy chứng nhận số 02/GCN, hiệu lực đến 17/12/2027."))
 
             // The product page links to it.

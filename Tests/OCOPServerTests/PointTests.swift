@@ -44,6 +44,25 @@ import TestSupport
         }
     }
 
+    /// Product pages keep their encoded stock between reads; renaming a point must still show.
+    @Test(arguments: TestEngine.all) func aRenamedPointShowsOnProductPagesReadBefore(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let scene = try await StockScene.make(harness, client)
+            try await scene.receive(StockScene.hanoi, #"{"sku":"MAT-ONG","quantity":2}"#)
+            func pointNames() async throws -> [String] {
+                let page = try await client.get("/v1/products/mat-ong-bac-ha")
+                return (page.json["available_at"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            let before = try await pointNames()
+            #expect(before.count == 1 && before != ["Điểm OCOP Hồ Gươm"])
+            let edit = try await client.send(
+                .put, "/v1/points/\(StockScene.hanoi)", token: scene.admin,
+                json: #"{"name":"Điểm OCOP Hồ Gươm","location_type":"tourist_site","address":"Số 2","province":"01","opening_hours":"07:00–22:00"}"#)
+            #expect(edit.status == .ok)
+            #expect(try await pointNames() == ["Điểm OCOP Hồ Gươm"])
+        }
+    }
+
     @Test(arguments: TestEngine.all) func pointsAreListedByDistanceFromAPlace(engine: TestEngine) async throws {
         try await ServerHarness.run(engine) { harness, client in
             _ = try await StockScene.make(harness, client)

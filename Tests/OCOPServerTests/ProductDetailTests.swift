@@ -29,6 +29,23 @@ import TestSupport
         }
     }
 
+    /// Stories are written into the page from the product's own text unless they need escaping:
+    /// both kinds, in both languages, must come out as the stored text.
+    @Test(arguments: TestEngine.all) func storiesWithAndWithoutCharactersToEscapeReadBackExactly(
+        engine: TestEngine
+    ) async throws {
+        try await ServerHarness.run(engine) { _, client in
+            let quoted = try await client.get("/v1/products/cam-sanh-hop-5kg")
+            #expect(quoted.json["story"] as? String == #"Cam "sành" trồng trên đất đồi, vị ngọt\chua đặc biệt của vùng cao."#)
+            #expect(quoted.json["description"] as? String == "Mô tả ngắn của Cam sành hộp 5kg.")
+            let english = try await client.get("/v1/products/cam-sanh-hop-5kg?lang=en")
+            #expect(english.json["story"] as? String == "A local product.")
+            #expect(english.json["language"] as? String == "en")
+            let plain = try await client.get("/v1/products/mat-ong-bac-ha?lang=vi")
+            #expect(plain.json["story"] as? String == "Sản phẩm truyền thống của địa phương.")
+        }
+    }
+
     @Test(arguments: TestEngine.all) func theLanguageComesFromLangOrAcceptLanguageAndFallsBackToVietnamese(engine: TestEngine) async throws {
         try await ServerHarness.run(engine) { _, client in
             let english = try await client.get("/v1/products/tra-shan-tuyet-dac-biet?lang=en")

@@ -129,7 +129,7 @@ public struct CatalogFixture: Sendable {
                 certificates: certificate(stars: 3, score: 62, issued: "2024-12-18", number: "01/GCN")),
             ProductSpec(
                 slug: "cam-sanh-hop-5kg", name: "Cam sành hộp 5kg", producer: "htx-dong-xanh", group: "I.1.a",
-                listedOn: "2024-12-21", story: "Cam trồng trên đất đồi, hương vị đặc biệt của vùng cao.",
+                listedOn: "2024-12-21", story: #"Cam "sành" trồng trên đất đồi, vị ngọt\chua đặc biệt của vùng cao."#,
                 price: 250_000, gtin: "8934588012228", sku: "CAM-5KG",
                 certificates: certificate(stars: 4, score: 75, issued: "2024-12-18", number: "02/GCN")),
             ProductSpec(

@@ -62,14 +62,10 @@ struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         // Most text needs no escaping: copy it whole (stories are kilobytes; this is most of encoding).
-        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                return false
+        if !Self.needsEscaping(value) {
+            if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+                bytes.append(contentsOf: value.utf8)
             }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copied == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }
@@ -87,6 +83,14 @@ struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `value` holds a character a JSON string must escape (a quote, a backslash, a control
+    /// character); text without one appears in JSON exactly as its UTF-8 bytes, between quotes.
+    static func needsEscaping(_ value: String) -> Bool {
+        func needs(_ byte: UInt8) -> Bool { byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        return value.utf8.withContiguousStorageIfAvailable { $0.contains(where: needs) }
+            ?? value.utf8.contains(where: needs)
     }
 
     mutating func string(_ value: String?) {

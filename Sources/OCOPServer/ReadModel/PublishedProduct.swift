@@ -19,9 +19,12 @@ final class PublishedProduct: Sendable {
     let priceMax: Int
     /// The list-item document per language.
     let summaryJSON: LocalizedJSON
-    /// The detail document after its `language` member, up to (not including) its stock-dependent
-    /// members and closing brace. The detail page is the summary without its `}`, the language, then this.
-    let detailTailJSON: LocalizedJSON
+    /// The detail document's story. The detail page is the summary without its `}`, the language,
+    /// the story, then `detailRestJSON`.
+    let storyJSON: LocalizedStory
+    /// The detail document after its story, up to (not including) its stock-dependent members and
+    /// closing brace.
+    let detailRestJSON: LocalizedJSON
     /// A digest of both languages' documents, from which the snapshot's version is made. Computed
     /// here, on the cores that encode the products, rather than over the whole catalog on one core.
     let digest: SHA256.Digest
@@ -44,7 +47,7 @@ final class PublishedProduct: Sendable {
         priceMin = product.variants.map(\.price).min() ?? 0
         priceMax = product.variants.map(\.price).max() ?? 0
         var summaries: [[UInt8]] = []
-        var tails: [[UInt8]] = []
+        var rests: [[UInt8]] = []
         for language in [Language.vi, .en] {
             var summary = JSONWriter(capacity: 512)
             summary.beginObject()
@@ -52,17 +55,19 @@ final class PublishedProduct: Sendable {
             summary.endObject()
             summaries.append(summary.exactBytes)
 
-            var tail = JSONWriter(capacity: 4096)
-            tail.continueObject()
-            Self.writeDetailMembers(&tail, product, certificate, commune, language)
-            tails.append(tail.exactBytes)  // left open: the request adds stock and listings
+            var rest = JSONWriter(capacity: 2048)
+            rest.continueObject()
+            Self.writeDetailMembersAfterStory(&rest, product, certificate, commune, language)
+            rests.append(rest.exactBytes)  // left open: the request adds stock and listings
         }
         summaryJSON = LocalizedJSON(vi: summaries[0], en: summaries[1])
-        detailTailJSON = LocalizedJSON(vi: tails[0], en: tails[1])
+        storyJSON = LocalizedStory(product.story)
+        detailRestJSON = LocalizedJSON(vi: rests[0], en: rests[1])
         var hasher = SHA256()
-        for (summary, tail) in zip(summaries, tails) {
+        for (language, (summary, rest)) in zip([Language.vi, .en], zip(summaries, rests)) {
             hasher.update(data: summary)
-            hasher.update(data: tail)
+            storyJSON.hash(language, into: &hasher)
+            hasher.update(data: rest)
         }
         digest = hasher.finalize()
     }
@@ -72,12 +77,14 @@ final class PublishedProduct: Sendable {
         let summary = summaryJSON[language]!
         buffer.writeBytes(summary[..<(summary.count - 1)])  // without its closing brace
         buffer.writeStaticString(language == .vi ? #","language":"vi""# : #","language":"en""#)
-        buffer.writeBytes(detailTailJSON[language]!)
+        buffer.writeStaticString(#","story":"#)
+        storyJSON.write(language, into: &buffer)
+        buffer.writeBytes(detailRestJSON[language]!)
     }
 
     /// About the size of the finished detail document: what to reserve for it.
     func detailJSONSize(_ language: Language) -> Int {
-        summaryJSON[language]!.count + detailTailJSON[language]!.count + 32
+        summaryJSON[language]!.count + storyJSON.byteCount(language) + detailRestJSON[language]!.count + 48
     }
 
     var coverImagePath: String? { product.media.first?.path }
@@ -117,12 +124,10 @@ final class PublishedProduct: Sendable {
         json.string(certificate.expiresOn.description)
     }
 
-    private static func writeDetailMembers(
+    private static func writeDetailMembersAfterStory(
         _ json: inout JSONWriter, _ product: Product, _ certificate: Certificate, _ commune: Commune?,
         _ language: Language
     ) {
-        json.key("story")
-        json.string(product.story.text(in: language))
         json.key("description")
         json.string(product.description.text(in: language))
         json.key("variants")
