@@ -177,6 +177,7 @@ class Service:
         """Starts the process and returns seconds from exec to the first /readyz 200."""
         assert port_free(self.port), f"port {self.port} is taken; pass --service-port"
         logf = open(self.log_path, "ab")
+        step = TimedStep(f"start {self.name}").__enter__()
         started = time.monotonic()
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--database", f"sqlite:{self.database}", "--catalog-dir", self.catalog,
@@ -190,7 +191,9 @@ class Service:
             try:
                 status, _ = request(self.port, "GET", "/readyz", timeout=2)
                 if status == 200:
-                    return time.monotonic() - started
+                    ready = time.monotonic() - started
+                    step.finish(own_seconds=process_ticks([self.proc.pid]) / CLK_TCK)
+                    return ready
             except OSError:
                 pass
             time.sleep(0.005)  # 5 ms polling: the resolution of the cold-start figure
@@ -272,6 +275,43 @@ def wait_for_quiet(pids, max_wait, threshold=0.5):
         waited += 5
         load = background_load(pids)
     return waited, load
+
+
+# Cores used by other processes during each timed import and start (not only during wrk runs):
+# imports and starts use both cores, so a build elsewhere shows directly in their times.
+TIMED_STEPS = []
+
+
+class TimedStep:
+    """Times a step and the cores other processes used meanwhile: the machine's busy time minus the
+    step's own processes (`own_ticks` returns theirs; by default, the children waited for)."""
+
+    def __init__(self, what, own_ticks=None, quiet_wait=20):
+        self.what, self.own_ticks, self.quiet_wait = what, own_ticks, quiet_wait
+
+    def __enter__(self):
+        self.waited, _ = wait_for_quiet((), self.quiet_wait)
+        self.busy0, _ = cpu_busy_ticks()
+        self.children0 = self._children_seconds()
+        self.t0 = time.monotonic()
+        return self
+
+    def _children_seconds(self):
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def finish(self, own_seconds=None):
+        """Ends the step; `own_seconds` is the step's CPU time when its process was not waited for."""
+        elapsed = time.monotonic() - self.t0
+        busy1, _ = cpu_busy_ticks()
+        own = own_seconds if own_seconds is not None else self._children_seconds() - self.children0
+        other = max(0.0, ((busy1 - self.busy0) / CLK_TCK - own) / max(elapsed, 1e-6))
+        TIMED_STEPS.append({"step": self.what, "seconds": round(elapsed, 3), "other_cores": round(other, 2),
+                            "waited_for_quiet_s": self.waited})
+        return elapsed
+
+    def __exit__(self, *exc):
+        return False
 
 
 def wrk(name, port, script, env, args, raw_dir, pids=(), duration=None):
@@ -434,13 +474,14 @@ def ensure_catalog(products, seed):
 def timed_import(binary, database, catalog_dir):
     cmd = [binary, "import", os.path.join(catalog_dir, "Catalog"), "--database", f"sqlite:{database}",
            "--media-dir", os.path.join(catalog_dir, "Media"), "--log-level", "warning"]
-    t0 = time.monotonic()
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=RUN, timeout=3600)
-    seconds = time.monotonic() - t0
+    with TimedStep(f"import {os.path.basename(catalog_dir)} into {os.path.basename(database)}") as step:
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=RUN, timeout=3600)
+        seconds = step.finish()
     if out.returncode != 0:
         raise RuntimeError(f"ocop import failed ({out.returncode}):\n{out.stdout}\n{out.stderr[-4000:]}")
     summary = out.stdout.strip()
-    log(f"  ocop import: {seconds:.2f} s: {summary.splitlines()[0] if summary else ''}")
+    log(f"  ocop import: {seconds:.2f} s: {summary.splitlines()[0] if summary else ''} "
+        f"(other load {TIMED_STEPS[-1]['other_cores']:.2f} cores)")
     return seconds, summary
 
 
@@ -830,7 +871,7 @@ def run(args):
         # The 20k results are written now too, so that a failure in the long 200k phase loses nothing.
         R["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
         import report
-        report.write(R, results_dir, raw_dir)
+        report.write(dict(R, timed_steps=TIMED_STEPS), results_dir, raw_dir)
 
         # 8. the 200k variant: how cost grows (service only; the nginx ceiling does not grow)
         if args.products_large:
@@ -839,10 +880,22 @@ def run(args):
             with open(os.path.join(big, "manifest.json")) as f:
                 R["catalog_200k"] = json.load(f)
             db_big = os.path.join(RUN, "ocop-200k.sqlite")
-            log(f"importing the {args.products_large // 1000}k catalog ({args.import_runs_large} times), "
-                "then again unchanged")
-            R["import_200k_s"], R["import_200k_runs_s"], R["import_200k_summary"] = fresh_imports(
-                binary, db_big, big, args.import_runs_large)
+            # The machine's speed drifts over minutes (other tenants; invisible as load here), so the growth
+            # compares imports of both sizes timed alternately, not the 20k imports of a quarter hour ago.
+            log(f"importing the 20k and {args.products_large // 1000}k catalogs alternately "
+                f"({args.import_runs_large} large, {args.import_runs_large + 1} small), then the large one unchanged")
+            scratch_small = os.path.join(RUN, "ocop-20k-growth.sqlite")
+            small, large = [], []
+            for _ in range(args.import_runs_large):
+                small.append(fresh_imports(binary, scratch_small, catalog, 1)[0])
+                seconds, _, R["import_200k_summary"] = fresh_imports(binary, db_big, big, 1)
+                large.append(seconds)
+            small.append(fresh_imports(binary, scratch_small, catalog, 1)[0])
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                if os.path.exists(scratch_small + suffix):
+                    os.remove(scratch_small + suffix)
+            R["import_200k_s"], R["import_200k_runs_s"] = statistics.median(large), large
+            R["growth_import_20k_s"], R["growth_import_20k_runs_s"] = statistics.median(small), small
             R["reimport_200k_s"], R["reimport_200k_summary"] = timed_import(binary, db_big, big)
             service_big = Service(binary, args.service_port, db_big, os.path.join(big, "Catalog"),
                                   os.path.join(big, "Media"), "200k")
@@ -1034,7 +1087,7 @@ def main():
         return
     R, results_dir, raw_dir = run(args)
     import report
-    path = report.write(R, results_dir, raw_dir)
+    path = report.write(dict(R, timed_steps=TIMED_STEPS), results_dir, raw_dir)
     log(f"results: {path}")
 
 
