@@ -9,6 +9,7 @@ import OCOPDomain
 struct WordSplitter {
     /// A non-ASCII scalar → its folded UTF-8 bytes, with 0 where a folded scalar ends a word.
     private var folded: [UInt32: [UInt8]] = [:]
+    /// The buffer words are built in, kept between texts so it is allocated once.
     private var current: [UInt8] = []
 
     mutating func words(_ text: String) -> [String] {
