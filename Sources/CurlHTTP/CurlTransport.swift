@@ -68,9 +68,15 @@ public final class CurlTransport: HTTPTransport {
         var body: [UInt8] = []
         var headerLines: [String] = []
         var tooLarge = false
+        /// Set by the socket callback when a `publicAddressesOnly` request met an internal address.
+        let refusedAddress = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         let maxBytes: Int
         let cancelled = Atomic<Bool>(false)
-        init(maxBytes: Int) { self.maxBytes = maxBytes }
+        init(maxBytes: Int) {
+            self.maxBytes = maxBytes
+            refusedAddress.initialize(to: 0)
+        }
+        deinit { refusedAddress.deallocate() }
     }
 
     private static func perform(
@@ -99,6 +105,10 @@ public final class CurlTransport: HTTPTransport {
                     ocop_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(milliseconds, 10_000)))
                     ocop_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
                     ocop_curl_setopt_pointer(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+                    if request.publicAddressesOnly {
+                        ocop_curl_only_public_addresses(handle, transfer.refusedAddress)
+                        ocop_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)  // never a cached connection
+                    }
                     if request.method == "HEAD" { ocop_curl_setopt_long(handle, CURLOPT_NOBODY, 1) }
                     if !bytes.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
                         ocop_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress)
@@ -121,10 +131,15 @@ public final class CurlTransport: HTTPTransport {
                 throw TransportError("the response is larger than \(transfer.maxBytes) bytes", isTransient: false)
             }
             if transfer.cancelled.load(ordering: .relaxed) { throw CancellationError() }
+            if transfer.refusedAddress.pointee != 0 {
+                throw TransportError(
+                    "\(request.method) \(RedactedURL.text(request.url)): refused: the name leads to a loopback, private or link-local address",
+                    isTransient: false)
+            }
             let message = String(cString: curl_easy_strerror(result))
             let transient = [CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST,
                 CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING].contains(result)
-            throw TransportError("\(request.method) \(request.url): \(message)", isTransient: transient)
+            throw TransportError("\(request.method) \(RedactedURL.text(request.url)): \(message)", isTransient: transient)
         }
         var status = 0
         ocop_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

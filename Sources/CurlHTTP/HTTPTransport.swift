@@ -1,3 +1,5 @@
+public import CCurl
+
 /// One outbound HTTP request.
 public struct OutboundRequest: Sendable {
     public var method: String
@@ -6,6 +8,9 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]
     /// The whole exchange must finish within this time.
     public var timeout: Duration
+    /// Connect only to public internet addresses (checked on each address the name resolves to):
+    /// for destinations a client chose, such as webhooks.
+    public var publicAddressesOnly = false
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
@@ -31,9 +36,40 @@ public struct OutboundResponse: Sendable {
         self.body = body
     }
 
+    /// The longest wait a `Retry-After` may ask for; a larger one is read as this.
+    public static let longestRetryAfterSeconds = 3600
+
+    /// Seconds from a `Retry-After: <seconds>` header, at most `longestRetryAfterSeconds`: a remote
+    /// answering 9223372036854775807 (or 1e30) gets a bounded retry, never an overflow. Nil when
+    /// the header is missing or not a number of seconds (the HTTP-date form is not used by the
+    /// platforms this service calls).
+    public var retryAfterSeconds: Int? {
+        guard let value = header("Retry-After") else { return nil }
+        let text = value.filter { $0 != " " && $0 != "\t" }
+        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        // Too many digits for an Int is still just "a very long wait".
+        return min(Int(text) ?? Int.max, Self.longestRetryAfterSeconds)
+    }
+
     /// The first header with this name, ignoring case.
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// Whether a literal address is on the public internet (not loopback, private, link-local, metadata,
+/// multicast or reserved): the rule the transport applies to `publicAddressesOnly` connections.
+public enum InternetAddress {
+    public static func isPublic(_ address: in_addr) -> Bool {
+        ocop_is_public_ipv4(UInt32(bigEndian: address.s_addr)) != 0
+    }
+
+    public static func isPublic(_ address: in6_addr) -> Bool {
+        var copy = address
+        return withUnsafeBytes(of: &copy) { bytes in
+            ocop_is_public_ipv6(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) != 0
+        }
     }
 }
 

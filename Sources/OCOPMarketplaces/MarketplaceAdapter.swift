@@ -150,12 +150,32 @@ public struct MarketplaceError: Error, Sendable, Equatable, CustomStringConverti
 /// and never persist anything: the sync engine stores ids, tokens and outcomes.
 public protocol MarketplaceAdapter: Sendable {
     var marketplace: Marketplace { get }
-    /// Credential keys an account must provide (checked when the account is created).
+    /// Credential keys an account must provide (checked when the account is created): every key
+    /// that creating an item needs, so that no account is accepted whose every create would fail.
     var requiredCredentials: [String] { get }
+    /// Why a given credential's value cannot work (e.g. channel ids that are not numbers), or nil.
+    func credentialProblem(_ key: String, _ value: String) -> String?
     /// Performs one operation.
     func push(_ operation: ListingOperation, account: MarketplaceAccountContext) async throws(MarketplaceError)
         -> PushResult
     /// Exchanges the refresh token for new tokens (or re-requests a token for client-credential apps).
     /// The engine persists the answer before using it: some platforms' refresh tokens are single-use.
     func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials
+}
+
+extension MarketplaceAdapter {
+    public func credentialProblem(_ key: String, _ value: String) -> String? { nil }
+}
+
+/// Shared checks of credential values.
+enum CredentialFormat {
+    /// "123" or "123, 456": whole numbers, at least one.
+    static func numberListProblem(_ value: String) -> String? {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.filter { $0 != " " }
+        }
+        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.count <= 18 && $0.allSatisfy(\.isASCII) && Int64($0) != nil })
+        else { return "comma-separated whole numbers (the platform's ids)" }
+        return nil
+    }
 }

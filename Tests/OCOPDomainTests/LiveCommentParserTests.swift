@@ -62,6 +62,35 @@ import Testing
         #expect(intent?.phone.digits == phone)
     }
 
+    @Test(
+        arguments: [
+            ("cs01 35.000d 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 50 ngàn 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 350.000đ 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 350 k 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 x2 giá 35k 0912345678", ["CS01": 2], "0912345678"),
+            ("cs01 2 150.000 vnđ 0912345678", ["CS01": 2], "0912345678"),
+            ("cs01 35K sdt 0912345678", ["CS01": 1], "0912345678"),
+            ("35k cs01 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 50ngàn 0912345678", ["CS01": 1], "0912345678"),
+            ("CS01 50 NGÀN 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 350 nghin 0912345678", ["CS01": 1], "0912345678"),
+            ("cs01 1.200.000đ 0912345678", ["CS01": 1], "0912345678"),
+            ("CS01 350.000 VNĐ 0912.345.678", ["CS01": 1], "0912345678"),
+            ("cs01 35.000 0912345678", ["CS01": 1], "0912345678"),  // thousand dots without a unit
+            ("cs01 35.000 0912 345 678", ["CS01": 1], "0912345678"),
+            ("cs01 35k x2 0912345678", ["CS01": 2], "0912345678"),
+            ("cs01 150 nghìn 2 hộp 0912345678", ["CS01": 2], "0912345678"),
+            ("chốt 2 cs01 giá 35k 0912345678", ["CS01": 2], "0912345678"),
+            ("cs01 2 mo02 x3 giá 150k/hộp 0912345678", ["CS01": 2, "MO02": 3], "0912345678"),
+            ("cs01 2kg 0912345678", ["CS01": 2], "0912345678"),  // kg is a unit, not k
+        ] as [(String, [String: Int], String)])
+    func pricesAreNeverQuantities(text: String, lines: [String: Int], phone: String) {
+        let intent = parser.parse(comment(text))
+        #expect(quantities(intent) == lines)
+        #expect(intent?.phone.digits == phone)
+    }
+
     @Test(arguments: [
         "Chào shop, chúc phiên live đắt hàng!",
         "Xin chào mọi người",
@@ -84,6 +113,8 @@ import Testing
         "cs01 0 0912345678",  // zero units
         "cs01 x100 0912345678",  // beyond 99: staff enter it directly
         "cs01 sl 150 0912345678",
+        "cs01 x100 giá 35k 0912345678",  // a price does not excuse an impossible quantity
+        "cs01 35k còn không 0912345678",
         "Số tài khoản 0912345678901 cs01",  // thirteen digits are not a phone number
     ])
     func ignoresCommentsThatAreNotOrders(text: String) {

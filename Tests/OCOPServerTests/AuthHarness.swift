@@ -30,6 +30,7 @@ extension ServerHarness {
     func staffToken(username: String, role: StaffRole, scopes: [String] = []) async throws -> String {
         let store = users
         if try await store.account(named: username) == nil {
+            try await stack.ensureScopesExist(scopes, role: role)
             try await store.create(
                 username: username, password: Self.password(for: username), role: role, scopes: scopes, actor: "test",
                 at: stack.clock.now())

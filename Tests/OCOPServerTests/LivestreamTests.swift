@@ -27,12 +27,16 @@ struct LiveScene {
         return scene
     }
 
-    func sessionJSON(slug: String = LiveScene.slug, quota: Int? = nil) -> String {
+    /// The session features both products' producers: oranges of HTX Đồng Xanh, tea of Tường Mai.
+    func sessionJSON(
+        slug: String = LiveScene.slug, quota: Int? = nil,
+        producers: String = #"["htx-dong-xanh","ho-kinh-doanh-tuong-mai"]"#, point: String = StockScene.hanoi
+    ) -> String {
         let now = stock.harness.stack.clock.now()
         return """
             {"slug":"\(slug)","title":"Chợ phiên OCOP thứ Bảy","platform":"facebook",
-             "page_url":"https://facebook.com/ocop.hanoi/live","host":"Chị Lan","point":"\(StockScene.hanoi)",
-             "producers":["htx-dong-xanh"],"starts_at":"\(ISOTimestamp.string(now.adding(seconds: 3600)))",
+             "page_url":"https://facebook.com/ocop.hanoi/live","host":"Chị Lan","point":"\(point)",
+             "producers":\(producers),"starts_at":"\(ISOTimestamp.string(now.adding(seconds: 3600)))",
              "ends_at":"\(ISOTimestamp.string(now.adding(seconds: 3 * 3600)))",
              "products":[{"code":"CS01","sku":"CAM-5KG","live_price":199000\(quota.map { #","quota":\#($0)"# } ?? "")},
                          {"code":"TR02","sku":"TRA-DB","live_price":150000}]}
@@ -97,6 +101,52 @@ struct LiveScene {
             #expect(try await client.get("/v1/livestreams").items.isEmpty)
             let late = try await scene.comments([("v9", "CS01 1 0987654321")], minute: 5)
             #expect((late.json["outcomes"] as? [[String: Any]])?.first?["outcome"] as? String == "closed")
+        }
+    }
+
+    @Test("a producer schedules sessions only at points that let it sell, with its own SKUs", arguments: TestEngine.all)
+    func producersSellOnlyTheirOwnGoodsFromTheirPoints(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let scene = try await LiveScene.make(harness, client)
+            let producer = try await harness.staffToken(username: "dongxanh", role: .producer, scopes: ["htx-dong-xanh"])
+            let own = #"["htx-dong-xanh"]"#
+            // Another producer's tea on an oranges-only session: refused for anyone, naming the SKU.
+            let foreignSKU = try await client.send(
+                .post, "/v1/livestreams", token: scene.staff, json: scene.sessionJSON(slug: "phien-tra", producers: own))
+            #expect(foreignSKU.status == .unprocessableContent)
+            #expect(foreignSKU.problemFields == ["products[1].sku"])
+
+            let orangesOnly = { (slug: String, point: String) in
+                scene.sessionJSON(slug: slug, producers: own, point: point)
+                    .replacingOccurrences(
+                        of: #",\s*\{"code":"TR02","sku":"TRA-DB","live_price":150000\}"#, with: "", options: .regularExpression)
+            }
+            // The producer's own oranges, but at a point that never let it sell there.
+            let ungranted = try await client.send(
+                .post, "/v1/livestreams", token: producer, json: orangesOnly("phien-1", StockScene.hanoi))
+            #expect(ungranted.status == .forbidden)
+            #expect(ungranted.problemFields == ["point"])
+            let granted = try await client.send(
+                .put, "/v1/points/\(StockScene.hanoi)/sellers/htx-dong-xanh", token: scene.staff)
+            #expect(granted.status == .ok)
+            // Staff of another point cannot grant at this one.
+            let elsewhere = try await client.send(
+                .put, "/v1/points/\(StockScene.hanoi)/sellers/cong-ty-ha-noi", token: scene.stock.tuyenQuangStaff)
+            #expect(elsewhere.status == .forbidden)
+            let allowed = try await client.send(
+                .post, "/v1/livestreams", token: producer, json: orangesOnly("phien-1", StockScene.hanoi))
+            #expect(allowed.status == .created, "\(String(buffer: allowed.body))")
+            // The grant is per point: the Tuyên Quang point's stock stays out of reach.
+            let otherPoint = try await client.send(
+                .post, "/v1/livestreams", token: producer, json: orangesOnly("phien-2", StockScene.tuyenQuang))
+            #expect(otherPoint.status == .forbidden)
+            // Withdrawn, it no longer opens new sessions.
+            let revoked = try await client.send(
+                .delete, "/v1/points/\(StockScene.hanoi)/sellers/htx-dong-xanh", token: scene.staff)
+            #expect(revoked.json["producers"] as? [String] == [])
+            let after = try await client.send(
+                .post, "/v1/livestreams", token: producer, json: orangesOnly("phien-3", StockScene.hanoi))
+            #expect(after.status == .forbidden)
         }
     }
 

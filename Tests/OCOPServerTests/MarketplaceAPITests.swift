@@ -143,6 +143,15 @@ struct MarketplaceAPITests {
         try await MarketplaceScene.run(engine) { scene in
             let producer = try await scene.harness.staffToken(username: "dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
             let adminAccount = try await scene.createAccount(name: "Gian hàng chương trình")
+            // Until the point lets the producer sell its stock, the producer cannot bind an account to it.
+            let ungranted = try await scene.client.send(
+                .post, "/v1/marketplace-accounts", token: producer, json: scene.accountJSON(name: "Gian hàng Đồng Xanh"))
+            #expect(ungranted.status == .forbidden)
+            #expect(ungranted.problemFields == ["point"])
+            let grant = try await scene.client.send(
+                .put, "/v1/points/\(MarketplaceScene.point)/sellers/htx-dong-xanh", token: scene.stock.staff(MarketplaceScene.point))
+            #expect(grant.status == .ok)
+            #expect(grant.json["producers"] as? [String] == ["htx-dong-xanh"])
             let ownAccount = try await scene.createAccount(name: "Gian hàng Đồng Xanh", token: producer)
 
             let others = try await scene.client.send(

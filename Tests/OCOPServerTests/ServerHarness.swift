@@ -32,7 +32,10 @@ struct ServerHarness {
     }
 
     var configuration: ServerConfiguration {
-        ServerConfiguration(host: "127.0.0.1", port: 0, mediaDirectory: stack.fixture.media)
+        // The fakes and receivers listen on 127.0.0.1: the explicit exception an office would configure.
+        ServerConfiguration(
+            host: "127.0.0.1", port: 0, mediaDirectory: stack.fixture.media,
+            outbound: OutboundPolicy(extraHosts: ["127.0.0.1"]))
     }
 
     /// Starts the server on a free port of 127.0.0.1 and runs `body` with a client for it.

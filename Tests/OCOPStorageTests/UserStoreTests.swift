@@ -14,8 +14,10 @@ import Testing
     private func withStore(
         _ engine: TestEngine = .sqlite, _ body: (UserStore, TestCatalogStack) async throws -> Void
     ) async throws {
-        let stack = try await TestCatalogStack.make(engine, importFixture: false)
+        // The fixture's producers, and the points these tests name: scopes must exist.
+        let stack = try await TestCatalogStack.make(engine)
         do {
+            try await stack.ensureScopesExist(["diem-hue", "diem-ha-noi"], role: .pointStaff)
             try await body(UserStore(database: stack.database, passwordCost: 4), stack)
         } catch {
             try await stack.tearDown()
@@ -32,6 +34,19 @@ import Testing
     }
 
     // MARK: - Accounts
+
+    @Test(arguments: TestEngine.all) func scopesThatNameNothingAreRefused(engine: TestEngine) async throws {
+        try await withStore(engine) { store, stack in
+            let fields = await fieldsOf {
+                try await store.create(
+                    username: "staff9", password: Self.password, role: .pointStaff, scopes: ["diem-hue", "diem-sau-nay"],
+                    actor: "test", at: stack.clock.now())
+            }
+            #expect(fields == ["scopes"])
+            let account = try await store.account(named: "staff9")
+            #expect(account == nil)
+        }
+    }
 
     @Test(arguments: TestEngine.all) func aCreatedAccountListsWithItsScopesAndIsAuditedWithoutSecrets(
         engine: TestEngine

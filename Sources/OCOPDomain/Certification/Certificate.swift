@@ -27,7 +27,8 @@ public struct Certificate: Hashable, Sendable, Codable {
         self.stars = stars
         self.score = score
         self.issuedOn = issuedOn
-        self.expiresOn = expiresOn ?? issuedOn.adding(months: Self.validityMonths)
+        // A date too late to add 36 months to keeps the last date there is; problems() refuses it.
+        self.expiresOn = expiresOn ?? issuedOn.adding(months: Self.validityMonths) ?? CalendarDate.latest
         self.potentialFiveStar = potentialFiveStar
         self.revokedOn = revokedOn
         self.revocationReason = revocationReason
@@ -51,6 +52,9 @@ public struct Certificate: Hashable, Sendable, Codable {
         }
         if potentialFiveStar && stars.value != 4 {
             issues.append(.init(field: "potential_five_star", reason: "only a 4★ certificate can await the 5★ decision"))
+        }
+        if issuedOn.adding(months: Self.validityMonths) == nil {
+            issues.append(.init(field: "issued_on", reason: "too late: 36 months of validity must end by 9999"))
         }
         if expiresOn <= issuedOn {
             issues.append(.init(field: "expires_on", reason: "must be after issued_on \(issuedOn)"))

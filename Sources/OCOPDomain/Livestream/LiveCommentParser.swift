@@ -6,6 +6,10 @@
 /// - Phone numbers are found before anything else, also when written "+84…", "84…" or split by spaces,
 ///   dots or dashes ("0912 345 678"); their digits are never read as quantities. The first number
 ///   found is the order's phone.
+/// - A price is never a quantity and never makes a comment invalid: a number followed, glued or after
+///   a space, by k, đ, vnđ, nghìn or ngàn ("35k", "350.000đ", "50 ngàn"), or any number with thousand
+///   dots ("35.000", "1.200.000"). It is skipped like the phone, so "cs01 35k x2" orders 2 and
+///   "cs01 350 k" orders 1. A lone "d" after a number counts as đ.
 /// - A code is letters then digits ("CS01", "cs 01", "cs1" when unambiguous). Codes not on the
 ///   session are dropped; a comment with no session code, or with no phone, is not an order.
 /// - A quantity normally follows its code: "CS01 2", "cs01 x2", "CS01*2", "cs01x2", "CS01 sl 2",
@@ -166,7 +170,11 @@ public struct LiveCommentParser: Sendable {
         case word(String)
         case symbol(Unicode.Scalar)
         case phone
+        case price
     }
+
+    /// Currency words as folded: k, đ, vnđ, nghìn, ngàn.
+    private static let currencies: Set<String> = ["k", "d", "vnd", "nghin", "ngan"]
 
     private static func tokens(of text: [Unicode.Scalar], phones: [PhoneSpan]) -> [Token] {
         var tokens: [Token] = []
@@ -176,6 +184,9 @@ public struct LiveCommentParser: Sendable {
         while i < text.count {
             if let end = phoneStarts[i] {
                 tokens.append(.phone)
+                i = end
+            } else if isDigit(text[i]), let end = priceEnd(in: text, from: i, phoneStarts: phoneStarts) {
+                tokens.append(.price)
                 i = end
             } else if isLetter(text[i]) || isDigit(text[i]) {
                 var word = String.UnicodeScalarView()
@@ -192,6 +203,37 @@ public struct LiveCommentParser: Sendable {
         return tokens
     }
 
+    /// The end of a price that starts at `start`, or nil when the number there is not one.
+    private static func priceEnd(in text: [Unicode.Scalar], from start: Int, phoneStarts: [Int: Int]) -> Int? {
+        var end = digitsEnd(in: text, from: start)
+        var grouped = false
+        // Thousand dots follow one to three digits: "1.200.000", never "0912.345".
+        if end - start <= 3 {
+            while end < text.count, text[end] == ".", digitsEnd(in: text, from: end + 1) == end + 4 {
+                end += 4
+                grouped = true
+            }
+        }
+        var unit = end
+        while unit < text.count, text[unit].properties.isWhitespace { unit += 1 }
+        var unitEnd = unit
+        while unitEnd < text.count, isLetter(text[unitEnd]) { unitEnd += 1 }
+        // "35k2" or "35kg" is not a currency word; the word must end where its letters do.
+        let isCurrency =
+            currencies.contains(String(String.UnicodeScalarView(text[unit..<unitEnd])))
+            && (unitEnd == text.count || !isDigit(text[unitEnd]))
+        if isCurrency { end = unitEnd } else if !grouped { return nil }
+        // The phone was found first and wins any overlap.
+        guard !(start + 1..<end).contains(where: { phoneStarts[$0] != nil }) else { return nil }
+        return end
+    }
+
+    private static func digitsEnd(in text: [Unicode.Scalar], from start: Int) -> Int {
+        var end = start
+        while end < text.count, isDigit(text[end]) { end += 1 }
+        return end
+    }
+
     // MARK: - Items
 
     private enum Item: Equatable {
@@ -206,6 +248,8 @@ public struct LiveCommentParser: Sendable {
         case phone
         /// : = -, read between a code and its quantity ("CS01: 2").
         case connector
+        /// 35k, 150.000 vnđ: skipped between code and quantity, like the phone.
+        case price
         case question
         case orderVerb
         case other
@@ -229,6 +273,8 @@ public struct LiveCommentParser: Sendable {
             switch tokens[i] {
             case .phone:
                 items.append(.phone)
+            case .price:
+                items.append(.price)
             case .symbol(let symbol):
                 switch symbol {
                 case "*", "×": items.append(.marker)
@@ -338,18 +384,18 @@ public struct LiveCommentParser: Sendable {
 
     private typealias Found = (at: Int, value: Int)
 
-    /// "CS01 x2", "CS01*2", "CS01 sl: 2", "CS01 sđt 0912… x2".
+    /// "CS01 x2", "CS01*2", "CS01 sl: 2", "CS01 sđt 0912… x2", "CS01 35k x2".
     private func markedAfter(_ code: Int, in items: [Item], excluding used: Set<Int> = []) -> Found? {
-        var i = Self.skip(from: code + 1, in: items, over: [.phone, .connector])
+        var i = Self.skip(from: code + 1, in: items, over: [.phone, .connector, .price])
         guard i < items.count, items[i] == .marker else { return nil }
         i = Self.skip(from: i, in: items, over: [.marker, .connector])
         guard i < items.count, case .number(let value) = items[i], !used.contains(i) else { return nil }
         return (i, value)
     }
 
-    /// "CS01 2", "CS01: 2", "CS01 0912… 2".
+    /// "CS01 2", "CS01: 2", "CS01 0912… 2", "CS01 35k 2".
     private func bareAfter(_ code: Int, in items: [Item], excluding used: Set<Int>) -> Found? {
-        let i = Self.skip(from: code + 1, in: items, over: [.phone, .connector])
+        let i = Self.skip(from: code + 1, in: items, over: [.phone, .connector, .price])
         guard i < items.count, case .number(let value) = items[i], !used.contains(i) else { return nil }
         return (i, value)
     }

@@ -14,6 +14,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = day
     }
 
+    /// The last date the service represents.
+    public static let latest = CalendarDate(year: 9999, month: 12, day: 31)!
+
     /// Parses `YYYY-MM-DD` strictly.
     public init?(iso text: String) {
         // Bytes, not `split`: every stored date is parsed on each catalog load.
@@ -51,12 +54,21 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return "\(y)-\(m)-\(d)"
     }
 
-    /// The same day `months` later; the 31st of a shorter month becomes its last day.
-    public func adding(months: Int) -> CalendarDate {
+    /// The same day `months` later; the 31st of a shorter month becomes its last day. Nil when that
+    /// day falls outside the years a date may have (1900–9999), e.g. 36 months after 9999-06-01.
+    public func adding(months: Int) -> CalendarDate? {
+        // Months are bounded before the arithmetic: a caller's number must not overflow it.
+        guard (-120_000...120_000).contains(months) else { return nil }
         let total = year * 12 + (month - 1) + months
         let y = total / 12
         let m = total % 12 + 1
-        return CalendarDate(year: y, month: m, day: min(day, Self.daysIn(month: m, year: y)))!
+        guard (1900...9999).contains(y) else { return nil }
+        return CalendarDate(year: y, month: m, day: min(day, Self.daysIn(month: m, year: y)))
+    }
+
+    /// The last day of this date's month.
+    public var lastDayOfMonth: CalendarDate {
+        CalendarDate(year: year, month: month, day: Self.daysIn(month: month, year: year)) ?? self
     }
 
     public func adding(days: Int) -> CalendarDate {

@@ -13,7 +13,28 @@ public struct Moment: Hashable, Comparable, Sendable {
 
     public static func < (lhs: Moment, rhs: Moment) -> Bool { lhs.unixMilliseconds < rhs.unixMilliseconds }
 
-    public func adding(seconds: Int64) -> Moment { Moment(unixMilliseconds: unixMilliseconds + seconds * 1000) }
+    /// The first and last instants the service represents (0001-01-01 and 9999-12-31T23:59:59.999Z):
+    /// every date written from a moment has four digits, and no sum of two moments can overflow.
+    public static let earliest = Moment(unixMilliseconds: -62_135_596_800_000)
+    public static let latest = Moment(unixMilliseconds: 253_402_300_799_999)
+
+    /// Unix seconds from a client or a remote platform; nil outside the years 1–9999, so that the
+    /// conversion to milliseconds cannot overflow.
+    public init?(unixSeconds: Int64) {
+        guard (Self.earliest.unixMilliseconds / 1000...Self.latest.unixMilliseconds / 1000).contains(unixSeconds)
+        else { return nil }
+        self.init(unixMilliseconds: unixSeconds * 1000)
+    }
+
+    /// `seconds` later (or earlier), held within `earliest...latest` however large `seconds` is:
+    /// delays come from remote answers (Retry-After, expires_in) and must not trap.
+    public func adding(seconds: Int64) -> Moment {
+        let bound = Self.latest.unixMilliseconds / 1000 - Self.earliest.unixMilliseconds / 1000
+        let milliseconds = max(-bound, min(bound, seconds)) * 1000
+        let sum = max(Self.earliest.unixMilliseconds, min(Self.latest.unixMilliseconds, unixMilliseconds))
+            + milliseconds
+        return Moment(unixMilliseconds: max(Self.earliest.unixMilliseconds, min(Self.latest.unixMilliseconds, sum)))
+    }
 }
 
 /// Where "now" comes from; injected everywhere so tests can move time.

@@ -3,8 +3,9 @@ public import OCOPDomain
 
 /// Shopee Open Platform v2 (MARKETPLACES.md §1).
 ///
-/// Credentials: `partner_id`, `partner_key`, `shop_id`, `access_token`, `refresh_token` (required);
-/// `logistic_ids` (comma-separated channel ids enabled on new items) optional.
+/// Credentials: `partner_id`, `partner_key`, `shop_id`, `access_token`, `refresh_token` and
+/// `logistic_ids` (comma-separated channel ids enabled on new items: `add_item` refuses an item
+/// without one), all required.
 /// Prices are whole VND (Vietnam takes integers); weight goes as kilograms; `attributes` keys are
 /// Shopee attribute ids. The item id is the external id.
 public struct ShopeeAdapter: MarketplaceAdapter {
@@ -23,7 +24,11 @@ public struct ShopeeAdapter: MarketplaceAdapter {
 
     public let marketplace = Marketplace.shopee
     public var requiredCredentials: [String] {
-        ["partner_id", "partner_key", "shop_id", "access_token", "refresh_token"]
+        ["partner_id", "partner_key", "shop_id", "access_token", "refresh_token", "logistic_ids"]
+    }
+
+    public func credentialProblem(_ key: String, _ value: String) -> String? {
+        key == "logistic_ids" || key == "partner_id" || key == "shop_id" ? CredentialFormat.numberListProblem(value) : nil
     }
 
     private let http: AdapterHTTP

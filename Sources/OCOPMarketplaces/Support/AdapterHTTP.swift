@@ -22,7 +22,7 @@ package struct AdapterHTTP: Sendable {
                 error.message.lowercased().contains("timeout") || error.message.lowercased().contains("timed out")
             throw MarketplaceError(.transient, code: timedOut ? "timeout" : "network", message: error.message)
         } catch is CancellationError {
-            throw MarketplaceError(.transient, code: "cancelled", message: "\(method) \(url) was cancelled")
+            throw MarketplaceError(.transient, code: "cancelled", message: "\(method) \(RedactedURL.text(url)) was cancelled")
         } catch {
             throw MarketplaceError(.transient, code: "network", message: "\(error)")
         }
@@ -30,11 +30,6 @@ package struct AdapterHTTP: Sendable {
 }
 
 extension OutboundResponse {
-    /// Seconds from a `Retry-After: <seconds>` header (the HTTP-date form is not used by these platforms).
-    package var retryAfterSeconds: Int? {
-        header("Retry-After").flatMap { Int($0.trimmingWhitespace()) }
-    }
-
     /// The classification every platform shares for a bare HTTP status; nil for 2xx and other 4xx.
     package func statusError(code: String? = nil, message: String) -> MarketplaceError? {
         switch status {
@@ -47,15 +42,6 @@ extension OutboundResponse {
     }
 
     package var bodyText: String { String(decoding: body.prefix(500), as: UTF8.self) }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
-    }
 }
 
 extension MarketplaceCredentials {

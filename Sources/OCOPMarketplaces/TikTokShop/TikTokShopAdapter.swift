@@ -3,9 +3,9 @@ public import OCOPDomain
 
 /// TikTok Shop Partner API, product version 202309 (MARKETPLACES.md §3).
 ///
-/// Credentials: `app_key`, `app_secret`, `shop_cipher`, `access_token`, `refresh_token` (required);
-/// `warehouse_id` (inventory location) and `auth_base_url` (token host, default
-/// `https://auth.tiktok-shops.com`) optional. The product id is the external id; the platform's SKU id
+/// Credentials: `app_key`, `app_secret`, `shop_cipher`, `access_token`, `refresh_token` and
+/// `warehouse_id` (the inventory location every SKU's stock is given for) required; `auth_base_url`
+/// (token host, default `https://auth.tiktok-shops.com`) optional. The product id is the external id; the platform's SKU id
 /// is looked up by seller SKU before price and stock changes. Prices go as VND amounts without decimals.
 public struct TikTokShopAdapter: MarketplaceAdapter {
     /// What the sources read could not confirm, kept adjustable (MARKETPLACES.md marks them UNVERIFIED).
@@ -25,7 +25,7 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
 
     public let marketplace = Marketplace.tiktokShop
     public var requiredCredentials: [String] {
-        ["app_key", "app_secret", "shop_cipher", "access_token", "refresh_token"]
+        ["app_key", "app_secret", "shop_cipher", "access_token", "refresh_token", "warehouse_id"]
     }
 
     private let http: AdapterHTTP
@@ -97,13 +97,16 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
             throw error
         }
         let data = envelope?["data"] ?? JSONValue(nil)
-        guard let accessToken = data["access_token"].string, let expiresAt = data["access_token_expire_in"].int else {
-            throw MarketplaceError(.transient, code: "bad_response", message: "token answer without access_token")
+        guard let accessToken = data["access_token"].string,
+            let expiresAt = data["access_token_expire_in"].int.flatMap({ Moment(unixSeconds: Int64($0)) })
+        else {
+            throw MarketplaceError(
+                .transient, code: "bad_response", message: "token answer without access_token or a usable expiry")
         }
         var renewed = credentials
         renewed.values["access_token"] = accessToken
         if let refreshToken = data["refresh_token"].string { renewed.values["refresh_token"] = refreshToken }
-        renewed.accessTokenExpiresAt = Moment(unixMilliseconds: Int64(expiresAt) * 1000)
+        renewed.accessTokenExpiresAt = expiresAt
         return renewed
     }
 

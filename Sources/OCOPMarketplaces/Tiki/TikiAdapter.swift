@@ -21,7 +21,13 @@ public struct TikiAdapter: MarketplaceAdapter {
     }
 
     public let marketplace = Marketplace.tiki
-    public var requiredCredentials: [String] { ["client_id", "client_secret", "access_token"] }
+    /// `warehouse_id` too: every stock update names the warehouse.
+    public var requiredCredentials: [String] { ["client_id", "client_secret", "access_token", "warehouse_id"] }
+
+    public func credentialProblem(_ key: String, _ value: String) -> String? {
+        guard key == "warehouse_id" else { return nil }
+        return value.contains(",") || CredentialFormat.numberListProblem(value) != nil ? "a whole number" : nil
+    }
 
     private let http: AdapterHTTP
     private let clock: any WallClock

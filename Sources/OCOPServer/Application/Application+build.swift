@@ -15,15 +15,19 @@ public struct ServerConfiguration: Sendable {
     public var auth: AuthSettings
     /// The address printed in stamp URLs, e.g. "https://ocop.tuyenquang.gov.vn"; empty for relative.
     public var publicBaseURL: String
+    /// Where requests whose address a client chose may go (marketplace hosts, webhook addresses).
+    public var outbound: OutboundPolicy
 
     public init(
-        host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings(), publicBaseURL: String = ""
+        host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings(), publicBaseURL: String = "",
+        outbound: OutboundPolicy = OutboundPolicy()
     ) {
         self.host = host
         self.port = port
         self.mediaDirectory = mediaDirectory
         self.auth = auth
         self.publicBaseURL = publicBaseURL
+        self.outbound = outbound
     }
 }
 
@@ -95,7 +99,8 @@ public func buildApplication(
         JobWorkerService(
             queue: JobQueue(database: dependencies.database),
             webhooks: WebhookDelivery(
-                store: WebhookStore(database: dependencies.database), transport: dependencies.transport),
+                store: WebhookStore(database: dependencies.database), transport: dependencies.transport,
+                outbound: configuration.outbound),
             clock: dependencies.clock, logger: logger, workerName: dependencies.workerName))
     if let engine = marketplaceSyncEngine(configuration, dependencies, logger), dependencies.marketplaceSync.runsInBackground {
         app.addServices(MarketplaceSyncService(engine: engine))
@@ -108,8 +113,10 @@ public func buildRouter(
     configuration: ServerConfiguration, dependencies: ServerDependencies
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    // Metrics outside the problem middleware: they count the status the client got (a domain error's
+    // 404 or 422), not the 500 an error not yet turned into a problem would read as.
     router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
@@ -125,7 +132,8 @@ public func buildRouter(
     StockController(database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel)
         .addRoutes(to: v1)
     StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
-    WebhooksController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    WebhooksController(database: dependencies.database, clock: dependencies.clock, outbound: configuration.outbound)
+        .addRoutes(to: v1)
     CertificatesController(database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel)
         .addRoutes(to: v1)
     StampsController(
@@ -137,7 +145,7 @@ public func buildRouter(
     ).addRoutes(to: v1)
     MarketplaceAccountsController(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
-        readModel: dependencies.readModel, transport: dependencies.transport
+        readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound
     ).addRoutes(to: v1)
     MarketplaceListingsController(
         database: dependencies.database, clock: dependencies.clock, view: dependencies.marketplaceListings

@@ -62,6 +62,7 @@ struct LivestreamsController: Sendable {
             throw Problem(
                 .forbidden, "\(identity.username) may schedule livestreams only for their point or as a featured producer")
         }
+        try await SellerScope(database: database).require(identity, sellFrom: session.point, for: Set(session.producers))
         let record = try await store.create(session, actor: identity.actor, at: clock.now())
         try await livestreams.reload()
         return try ResponseJSON.response(record, status: .created)

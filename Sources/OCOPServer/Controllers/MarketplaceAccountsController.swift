@@ -14,6 +14,7 @@ struct MarketplaceAccountsController: Sendable {
     let readModel: CatalogReadModel
     /// Only to ask an adapter which credentials it needs; nothing is sent from here.
     let transport: any HTTPTransport
+    let outbound: OutboundPolicy
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("marketplace-accounts", use: create)
@@ -66,6 +67,9 @@ struct MarketplaceAccountsController: Sendable {
         let (body, bytes) = try await RequestBody.decode(CreateRequest.self, from: request)
         let owner = try owner(of: body, identity)
         let account = try validated(body, owner: owner)
+        // The account pushes the point's stock to the platform: only a point the owner may sell from.
+        try await SellerScope(database: database).require(
+            identity, sellFrom: account.point, for: owner == "admin" ? [] : [owner])
         return try await IdempotentWrite(database: database, clock: clock).run(request, identity: identity, body: bytes) {
             sql in
             try await MarketplaceAccountStore(database: database, box: box).create(
@@ -102,15 +106,22 @@ struct MarketplaceAccountsController: Sendable {
         checks.require(
             marketplace != nil, "marketplace", "one of \(Marketplace.allCases.map(\.rawValue).joined(separator: ", "))")
         checks.require((1...100).contains(body.name.count), "name", "1–100 characters")
-        let url = URL(string: body.baseUrl)
-        checks.require(
-            url != nil && ["http", "https"].contains(url?.scheme ?? "") && url?.host != nil && !body.baseUrl.contains(" "),
-            "base_url", "an http(s) URL of the platform's host")
+        if let marketplace, let problem = outbound.marketplaceBaseURLProblem(marketplace, body.baseUrl) {
+            checks.require(false, "base_url", problem)
+        }
         if let marketplace {
-            let required = MarketplaceAdapters.adapter(for: marketplace, transport: transport, clock: clock)
-                .requiredCredentials
-            for key in required where (body.credentials[key]?.text ?? "").isEmpty {
+            let adapter = MarketplaceAdapters.adapter(for: marketplace, transport: transport, clock: clock)
+            for key in adapter.requiredCredentials where (body.credentials[key]?.text ?? "").isEmpty {
                 checks.require(false, "credentials.\(key)", "required for \(marketplace.rawValue)")
+            }
+            for (key, value) in body.credentials.sorted(by: { $0.key < $1.key }) where !value.text.isEmpty {
+                if let problem = adapter.credentialProblem(key, value.text) {
+                    checks.require(false, "credentials.\(key)", problem)
+                }
+                // A URL among the credentials (TikTok's auth_base_url) is called like base_url.
+                if key.hasSuffix("_url"), let problem = outbound.marketplaceBaseURLProblem(marketplace, value.text) {
+                    checks.require(false, "credentials.\(key)", problem)
+                }
             }
         }
         checks.require(!body.credentials.isEmpty, "credentials", "the platform's keys and tokens")
@@ -122,6 +133,10 @@ struct MarketplaceAccountsController: Sendable {
             (0...1).contains(body.stockRatio) && abs(basisPoints / 10_000 - body.stockRatio) < 1e-9, "stock_ratio",
             "a number from 0 to 1 with at most 4 decimals")
         checks.require((0...1_000_000).contains(body.stockBuffer), "stock_buffer", "a whole number from 0 to 1000000")
+        let expiresAt = body.accessTokenExpiresAt.flatMap { Moment(unixSeconds: $0) }
+        checks.require(
+            body.accessTokenExpiresAt == nil || expiresAt != nil, "access_token_expires_at",
+            "Unix seconds between years 1 and 9999")
         for (group, category) in body.categoryMap ?? [:] where group.isEmpty || category.isEmpty {
             checks.require(false, "category_map", "group codes mapped to non-empty category ids")
         }
@@ -130,7 +145,7 @@ struct MarketplaceAccountsController: Sendable {
             marketplace: marketplace!.rawValue, name: body.name, baseURL: body.baseUrl,
             credentials: StoredCredentials(
                 values: body.credentials.mapValues(\.text),
-                accessTokenExpiresAt: body.accessTokenExpiresAt.map { Moment(unixMilliseconds: $0 * 1000) }),
+                accessTokenExpiresAt: expiresAt),
             point: body.point, stockRatioBasisPoints: Int(basisPoints), stockBuffer: body.stockBuffer,
             categoryMap: body.categoryMap ?? [:], attributeDefaults: body.attributeDefaults ?? [:], owner: owner)
     }

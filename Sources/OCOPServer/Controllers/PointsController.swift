@@ -13,6 +13,9 @@ struct PointsController: Sendable {
         group.post("points", use: create)
         group.put("points/:slug", use: update)
         group.put("points/:slug/minimums/:sku", use: setMinimum)
+        group.get("points/:slug/sellers", use: sellers)
+        group.put("points/:slug/sellers/:producer", use: grantSeller)
+        group.delete("points/:slug/sellers/:producer", use: revokeSeller)
         group.get("points", use: list)
         group.get("points/:slug", use: show)
     }
@@ -51,6 +54,39 @@ struct PointsController: Sendable {
         }
         try await store.setMinimum(point: slug, sku: sku, minimum: body.minimum, actor: identity.actor, at: clock.now())
         return ResponseJSON.response(Array(#"{"minimum":\#(body.minimum),"sku":"\#(sku)"}"#.utf8))
+    }
+
+    // MARK: - Producers selling from a point
+
+    struct SellersAnswer: Encodable {
+        var point: String
+        var producers: [String]
+    }
+
+    /// The producers who may sell this point's stock on their own marketplace accounts and livestreams.
+    @Sendable func sellers(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        _ = try context.requirePointScope(slug)
+        let producers = try await PointSellerStore(database: database).producers(at: slug)
+        return try ResponseJSON.response(SellersAnswer(point: slug, producers: producers))
+    }
+
+    @Sendable func grantSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let producer = try context.parameters.require("producer")
+        let identity = try context.requirePointScope(slug)
+        let store = PointSellerStore(database: database)
+        try await store.grant(point: slug, producer: producer, actor: identity.actor, at: clock.now())
+        return try ResponseJSON.response(SellersAnswer(point: slug, producers: try await store.producers(at: slug)))
+    }
+
+    @Sendable func revokeSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let producer = try context.parameters.require("producer")
+        let identity = try context.requirePointScope(slug)
+        let store = PointSellerStore(database: database)
+        try await store.revoke(point: slug, producer: producer, actor: identity.actor, at: clock.now())
+        return try ResponseJSON.response(SellersAnswer(point: slug, producers: try await store.producers(at: slug)))
     }
 
     private func answer(for point: SalePoint, status: HTTPResponse.Status) throws -> Response {

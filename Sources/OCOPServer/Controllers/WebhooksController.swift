@@ -7,6 +7,7 @@ import OCOPStorage
 struct WebhooksController: Sendable {
     let database: Database
     let clock: any WallClock
+    let outbound: OutboundPolicy
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("webhooks", use: create)
@@ -30,7 +31,7 @@ struct WebhooksController: Sendable {
         else { throw Problem(.forbidden, "\(identity.username) may subscribe only their own producer's certificate notices") }
         let subscription = try await WebhookStore(database: database).create(
             event: body.event, url: body.url, secret: body.secret, producer: body.producer, actor: identity.actor,
-            at: clock.now())
+            at: clock.now(), destinationProblem: outbound.webhookURLProblem)
         return try ResponseJSON.response(subscription, status: .created)
     }
 

@@ -10,6 +10,7 @@ import OCOPStorage
 struct WebhookDelivery: Sendable {
     let store: WebhookStore
     let transport: any HTTPTransport
+    let outbound: OutboundPolicy
 
     private struct Payload: Decodable {
         let subscription: Int
@@ -30,20 +31,25 @@ struct WebhookDelivery: Sendable {
         let body = Array(job.payload.utf8)
         let signature = HexDigits.string(
             HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(target.secret.utf8))))
-        let request = OutboundRequest(
+        var request = OutboundRequest(
             method: "POST", url: target.url,
             headers: [
                 ("Content-Type", "application/json"), ("Idempotency-Key", "job-\(job.id)"),
                 ("X-OCOP-Event", payload.event), ("X-OCOP-Signature", "sha256=" + signature),
             ],
             body: body, timeout: .seconds(10))
+        // Checked again here, not only when subscribing: DNS may since lead the name elsewhere.
+        if let problem = outbound.webhookURLProblem(target.url) {
+            return .failed("not delivered: the URL \(problem)", retryAfter: nil, permanent: true)
+        }
+        request.publicAddressesOnly = outbound.requiresPublicAddress(target.url)
         do {
             let response = try await transport.send(request)
             switch response.status {
             case 200..<300:
                 return .done
             case 429, 503:
-                let wait = response.header("Retry-After").flatMap { Int64($0) }.map { Duration.seconds($0) }
+                let wait = response.retryAfterSeconds.map { Duration.seconds($0) }
                 return .failed("throttled (\(response.status))", retryAfter: wait, permanent: false)
             case 400..<500 where response.status != 408:
                 return .failed("refused with \(response.status)", retryAfter: nil, permanent: true)

@@ -57,6 +57,7 @@ public struct MarketplaceSyncEngine: Sendable {
             let delisted = try await queue.delistUnpublishable(at: clock.now())
             if delisted > 0 { logger.info("delisting listings of unpublishable products", metadata: ["listings": "\(delisted)"]) }
             try await queue.reconcileStock(at: clock.now())
+            try await queue.retryFailedPublishes(at: clock.now())
         } catch {
             logger.warning("marketplace sweep failed", metadata: ["error": "\(error)"])
         }

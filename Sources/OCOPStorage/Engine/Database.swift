@@ -94,7 +94,7 @@ public final class Database: Sendable {
             }
         case .postgres(let client, _):
             return try await client.withConnection(isolation: isolation) { connection in
-                try await Self.inTransaction(connection.sql(), begin: "BEGIN", logger: logger, body)
+                try await Self.inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", logger: logger, body)
             }
         }
     }
@@ -127,7 +127,7 @@ public final class Database: Sendable {
             return try await lock.withLock(isolation: isolation) { try await body(sql) }
         case .postgres(let client, _):
             return try await client.withConnection(isolation: isolation) { connection in
-                try await body(connection.sql())
+                try await body(connection.sql(queryLogLevel: nil))
             }
         }
     }
@@ -178,7 +178,7 @@ extension Database {
         guard let client = postgresClient else { return try await body() }
         let key = 0x0C0B_0002
         return try await client.withConnection { connection in
-            let sql = connection.sql()
+            let sql = connection.sql(queryLogLevel: nil)
             try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
             do {
                 let result = try await body()

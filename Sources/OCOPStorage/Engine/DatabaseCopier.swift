@@ -25,7 +25,7 @@ public struct DatabaseCopier: Sendable {
         "livestream_order_lines", "livestream_comments",
         "fairs", "fair_stalls", "fair_applications", "fair_application_products", "fair_allocations", "fairs_revision",
         "marketplace_accounts", "listings", "marketplace_outbox",
-        "certificate_notices", "catalog_import_state",
+        "certificate_notices", "catalog_import_state", "point_sellers",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [

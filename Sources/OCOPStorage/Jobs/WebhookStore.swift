@@ -25,14 +25,17 @@ public struct WebhookStore: Sendable {
     public init(database: Database) { self.database = database }
 
     /// A subscription; `certificate.expiring` ones name the producer they belong to.
+    /// `destinationProblem` is the server's rule of where it may connect (nil: anywhere).
     public func create(
-        event: String, url: String, secret: String, producer: String? = nil, actor: String, at now: Moment
+        event: String, url: String, secret: String, producer: String? = nil, actor: String, at now: Moment,
+        destinationProblem: (String) -> String? = { _ in nil }
     ) async throws -> WebhookSubscription {
         var issues: [DomainError.FieldIssue] = []
         if !Self.events.contains(event) {
             issues.append(.init(field: "event", reason: "one of \(Self.events.sorted().joined(separator: ", "))"))
         }
         if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
+            if let problem = destinationProblem(url) { issues.append(.init(field: "url", reason: problem)) }
         } else {
             issues.append(.init(field: "url", reason: "an absolute http or https URL"))
         }

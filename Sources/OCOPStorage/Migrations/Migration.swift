@@ -14,6 +14,7 @@ enum Migrations {
         CatalogSchema.migration, AccountsSchema.migration, StockSchema.migration, JobsSchema.migration,
         CertificateLifecycleSchema.migration, StampsSchema.migration, LivestreamSchema.migration,
         FairsSchema.migration, MarketplaceSchema.migration, CertificateNoticesSchema.migration,
-        CatalogImportStateSchema.migration,
+        CatalogImportStateSchema.migration, PointSellersSchema.migration,
+        ListingFailedPushSchema.migration,
     ]
 }

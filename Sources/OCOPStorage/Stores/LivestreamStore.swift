@@ -25,8 +25,16 @@ public struct LivestreamStore: Sendable {
                 throw DomainError.invalid(field: "producers[\(index)]", "no producer '\(producer)'")
             }
             let variants = try await StockStore.variants(session.products.map(\.sku), sql)
-            for (index, product) in session.products.enumerated() where variants[product.sku] == nil {
-                throw DomainError.invalid(field: "products[\(index)].sku", "no SKU '\(product.sku)' in the catalog")
+            for (index, product) in session.products.enumerated() {
+                guard let variant = variants[product.sku] else {
+                    throw DomainError.invalid(field: "products[\(index)].sku", "no SKU '\(product.sku)' in the catalog")
+                }
+                // A session sells only its featured producers' goods, never another producer's stock.
+                guard session.producers.contains(variant.producer) else {
+                    throw DomainError(
+                        .invalid, "'\(product.sku)' belongs to '\(variant.producer)', who is not featured",
+                        issues: [.init(field: "products[\(index)].sku", reason: "not a featured producer's SKU")])
+                }
             }
             try await sql.raw(
                 """

@@ -111,9 +111,15 @@ public struct MarketplaceSyncQueue: Sendable {
         switch outcome {
         case .pushed(let externalID, let externalURL, let price, let stock):
             let status = task.kind == .delist ? "delisted" : "published"
+            // In sync only when no other kind of push is still failing: a stock push after a failed
+            // price change leaves the listing failed, with that error, until the price goes through.
+            let settles: SQLQueryString =
+                "(failed_kind IS NULL OR failed_kind = \(bind: task.kind.rawValue) OR \(bind: task.kind.rawValue) <> 'stock')"
             try await sql.raw(
                 """
-                UPDATE listings SET status = \(bind: status), last_error = NULL,
+                UPDATE listings SET status = CASE WHEN \(settles) THEN \(bind: status) ELSE status END,
+                    last_error = CASE WHEN \(settles) THEN NULL ELSE last_error END,
+                    failed_kind = CASE WHEN \(settles) THEN NULL ELSE failed_kind END,
                     external_id = COALESCE(\(bind: externalID), external_id),
                     external_url = COALESCE(\(bind: externalURL), external_url),
                     pushed_price = COALESCE(\(bind: price), pushed_price), pushed_stock = COALESCE(\(bind: stock), pushed_stock),
@@ -156,7 +162,7 @@ public struct MarketplaceSyncQueue: Sendable {
             try await sql.raw(
                 """
                 UPDATE listings SET status = 'failed', last_error = \(bind: String(error.prefix(1000))),
-                    updated_at = \(bind: timestamp)
+                    failed_kind = \(bind: task.kind.rawValue), updated_at = \(bind: timestamp)
                 WHERE id = \(bind: task.listingID)
                 """
             ).run()
@@ -253,6 +259,31 @@ public struct MarketplaceSyncQueue: Sendable {
                 ).run()
             }
             return stale.count
+        }
+    }
+
+    /// How long a failed publish waits before the sweep tries it again by itself.
+    public static let failedPublishRetrySeconds: Int64 = 3600
+
+    /// Queues a publish again for listings whose content push gave up an hour or more ago: a field
+    /// that failed is retried until the platform has it, not only when a person asks.
+    @discardableResult
+    public func retryFailedPublishes(at now: Moment) async throws -> Int {
+        let timestamp = ISOTimestamp.string(now)
+        let before = ISOTimestamp.string(now.adding(seconds: -Self.failedPublishRetrySeconds))
+        return try await database.transaction { sql in
+            let rows = try await sql.raw(
+                """
+                INSERT INTO marketplace_outbox (listing_id, marketplace, kind, revision, status, attempts, run_after,
+                    created_at, updated_at)
+                SELECT id, marketplace, 'publish', 1, 'pending', 0, \(bind: timestamp), \(bind: timestamp), \(bind: timestamp)
+                FROM listings WHERE wanted = 'listed' AND status = 'failed' AND failed_kind = 'publish'
+                    AND updated_at <= \(bind: before)
+                ON CONFLICT (listing_id, kind) DO NOTHING
+                RETURNING listing_id
+                """
+            ).all()
+            return rows.count
         }
     }
 

@@ -84,9 +84,9 @@ public struct ProgrammeReports: Sendable {
         guard let first = CalendarDate(iso: month + "-01"), month.utf8.count == 7 else {
             throw DomainError.invalid(field: "month", "a month as YYYY-MM")
         }
-        let next = first.adding(months: 1)
         guard first <= today else { throw DomainError.invalid(field: "month", "not a month that has begun") }
-        let asOf = min(next.adding(days: -1), today)
+        let asOf = min(first.lastDayOfMonth, today)
+        let next = first.lastDayOfMonth.adding(days: 1)
         let catalog = try await CatalogStore(database: database).load()
 
         var provinces: [String: MonthlyProgrammeReport.ProvinceRow] = [:]

@@ -15,6 +15,8 @@ public struct StockStore: Sendable {
         let product: String
         let label: String
         let price: Int
+        /// The producer whose product this SKU is.
+        let producer: String
     }
 
     // MARK: - The one primitive every movement uses
@@ -74,8 +76,9 @@ public struct StockStore: Sendable {
         guard !skus.isEmpty else { return [:] }
         let rows = try await sql.raw(
             """
-            SELECT sku, product_slug, label, price FROM variants
-            WHERE withdrawn_at IS NULL AND sku IN (\(SQLList(Array(Set(skus)).map { SQLBind($0) })))
+            SELECT v.sku, v.product_slug, v.label, v.price, p.producer_slug FROM variants v
+            JOIN products p ON p.slug = v.product_slug
+            WHERE v.withdrawn_at IS NULL AND v.sku IN (\(SQLList(Array(Set(skus)).map { SQLBind($0) })))
             """
         ).all()
         var result: [String: VariantInfo] = [:]
@@ -83,7 +86,8 @@ public struct StockStore: Sendable {
             let sku = try row.decode(column: "sku", as: String.self)
             result[sku] = VariantInfo(
                 sku: sku, product: try row.decode(column: "product_slug", as: String.self),
-                label: try row.decode(column: "label", as: String.self), price: try row.decode(column: "price", as: Int.self))
+                label: try row.decode(column: "label", as: String.self), price: try row.decode(column: "price", as: Int.self),
+                producer: try row.decode(column: "producer_slug", as: String.self))
         }
         return result
     }

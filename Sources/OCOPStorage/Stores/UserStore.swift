@@ -74,6 +74,7 @@ public struct UserStore: Sendable {
                 ).first()?.decode(column: "id", as: Int.self)
             else { throw DomainError(.invalid, "the new account got no id") }
             let sortedScopes = Set(scopes).sorted()
+            try await Self.requireScopesExist(sortedScopes, role: role, sql)
             for scope in sortedScopes {
                 try await sql.raw("INSERT INTO user_scopes (user_id, scope) VALUES (\(bind: id), \(bind: scope))").run()
             }
@@ -83,6 +84,27 @@ public struct UserStore: Sendable {
                 sql, actor: actor, action: "create", entity: "user", entityID: username, before: nil,
                 after: CanonicalJSON.encode(account), at: timestamp)
             return account
+        }
+    }
+
+    /// Refuses scopes that name no point, fair or producer: an account must not gain access to a slug
+    /// created later by someone else.
+    private static func requireScopesExist(_ scopes: [String], role: StaffRole, _ sql: any SQLDatabase) async throws {
+        let table: String
+        switch role {
+        case .admin: return
+        case .pointStaff: table = "points"
+        case .fairManager: table = "fairs"
+        case .producer: table = "producers"
+        }
+        guard !scopes.isEmpty else { return }
+        let found = try await sql.raw(
+            "SELECT slug FROM \(unsafeRaw: table) WHERE slug IN (\(SQLList(scopes.map { SQLBind($0) })))"
+        ).all().map { try $0.decode(column: "slug", as: String.self) }
+        let unknown = Set(scopes).subtracting(found).sorted()
+        guard unknown.isEmpty else {
+            let kind = role == .pointStaff ? "point" : role == .fairManager ? "fair" : "producer"
+            throw invalid([.init(field: "scopes", reason: "no \(kind) \(unknown.map { "'\($0)'" }.joined(separator: ", "))")])
         }
     }
 

@@ -25,6 +25,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public address printed in stamp URLs [env OCOP_PUBLIC_URL, default http://HOST:PORT]")
     var publicURL: String?
 
+    @Option(
+        name: .customLong("allow-outbound-host"),
+        help: """
+            A host marketplace accounts may name besides the platforms' official ones, and that webhooks may \
+            reach on a private address: for sandboxes and local fakes; repeatable \
+            [env OCOP_ALLOW_OUTBOUND_HOSTS, comma-separated]
+            """)
+    var allowedOutboundHosts: [String] = []
+
     @Option(help: "File holding the base64 32-byte key that seals marketplace credentials [env OCOP_SECRET_KEY]")
     var secretKeyFile: String?
 
@@ -46,7 +55,13 @@ struct Serve: AsyncParsableCommand {
         let listenHost = host ?? environment["OCOP_HOST"] ?? "127.0.0.1"
         let configuration = ServerConfiguration(
             host: listenHost, port: port, mediaDirectory: options.mediaDirectory,
-            publicBaseURL: publicURL ?? environment["OCOP_PUBLIC_URL"] ?? "http://\(listenHost):\(port)")
+            publicBaseURL: publicURL ?? environment["OCOP_PUBLIC_URL"] ?? "http://\(listenHost):\(port)",
+            outbound: OutboundPolicy(
+                extraHosts: Set(
+                    allowedOutboundHosts.isEmpty
+                        ? (environment["OCOP_ALLOW_OUTBOUND_HOSTS"] ?? "").split(separator: ",").map {
+                            $0.trimmingCharacters(in: .whitespaces)
+                        }.filter { !$0.isEmpty } : allowedOutboundHosts)))
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
         do {

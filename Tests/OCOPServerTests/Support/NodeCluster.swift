@@ -22,7 +22,10 @@ struct NodeCluster: Sendable {
         let directory = try TemporaryDirectory()
         let fixture = try CatalogFixture(in: directory)
         let url = try await TestEngine.postgres.freshDatabaseURL(in: directory).description
-        let base = ["--database", url, "--catalog-dir", fixture.catalog.path, "--media-dir", fixture.media.path]
+        let base = [
+            "--database", url, "--catalog-dir", fixture.catalog.path, "--media-dir", fixture.media.path,
+            "--allow-outbound-host", "127.0.0.1",  // the webhook receiver listens there
+        ]
         // Both nodes start together on the empty database: one migrates and imports, the other waits.
         let nodes = try [NodeProcess(serve: base), NodeProcess(serve: base)]
         for node in nodes { try await node.waitUntilReady() }
