@@ -4,7 +4,9 @@ import Synchronization
 
 /// `HTTPTransport` over libcurl: TLS verification on, redirects off, a per-request timeout, a cap on
 /// the response size, cancellation, and connection reuse through a pool of easy handles. Each
-/// transfer blocks a thread of NIO's thread pool, never Swift's cooperative pool.
+/// transfer blocks a thread of the transport's own pool (`outboundThreads`), never Swift's
+/// cooperative pool nor NIO's shared one, where bcrypt and file reads run: a remote that never
+/// answers then holds up outbound calls only, not logins.
 public final class CurlTransport: HTTPTransport {
     /// Largest response body accepted; larger answers fail rather than fill memory.
     public let maxResponseBytes: Int
@@ -20,6 +22,16 @@ public final class CurlTransport: HTTPTransport {
         for box in idleHandles.withLock({ $0 }) { curl_easy_cleanup(box.handle) }
     }
 
+    /// Transfers that can block at once; more wait their turn. Callers are few (one lane per
+    /// marketplace, the job worker), so this bound is reached only when remotes hang.
+    public static let outboundThreads = 16
+
+    private static let outboundPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: outboundThreads)
+        pool.start()
+        return pool
+    }()
+
     // curl_global_init is not thread-safe; a static let runs it exactly once.
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -28,7 +40,7 @@ public final class CurlTransport: HTTPTransport {
         let box = takeHandle()
         defer { returnHandle(box) }
         return try await withTaskCancellationHandler {
-            try await NIOThreadPool.singleton.runIfActive {
+            try await Self.outboundPool.runIfActive {
                 try Self.perform(request, handle: box.handle, transfer: transfer)
             }
         } onCancel: {

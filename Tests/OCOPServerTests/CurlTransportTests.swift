@@ -1,5 +1,7 @@
 import CurlHTTP
 import Foundation
+import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -57,6 +59,27 @@ import Testing
                 Issue.record("a 3-second answer beat a 300 ms timeout")
             } catch let error as TransportError {
                 #expect(error.isTransient)
+            }
+        }
+    }
+
+    /// Remotes that hang hold the transport's own threads only: work on NIO's shared pool (bcrypt for
+    /// logins, file reads) still runs at once while every one of them waits.
+    @Test func hangingRemotesDoNotStallTheSharedThreadPool() async throws {
+        try await FakeReceiver().run { receiver in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<(System.coreCount + 4) {
+                    group.addTask {
+                        _ = try? await CurlTransport().send(
+                            OutboundRequest(method: "GET", url: receiver.baseURL + "/slow", timeout: .seconds(2)))
+                    }
+                }
+                _ = try await receiver.waitFor(System.coreCount + 4, timeout: .seconds(2))
+                let started = ContinuousClock.now
+                let answer = try await NIOThreadPool.singleton.runIfActive { 42 }
+                #expect(answer == 42)
+                #expect(ContinuousClock.now - started < .seconds(1), "the shared pool waited on hanging remotes")
+                try await group.waitForAll()
             }
         }
     }

@@ -40,12 +40,13 @@ struct ServerHarness {
 
     /// Starts the server on a free port of 127.0.0.1 and runs `body` with a client for it.
     static func run(
-        _ engine: TestEngine = .sqlite, auth: AuthSettings = .testing,
+        _ engine: TestEngine = .sqlite, auth: AuthSettings = .testing, connections: ConnectionLimits = .init(),
         _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let harness = try await make(engine)
         var configuration = harness.configuration
         configuration.auth = auth
+        configuration.connections = connections
         let app = buildApplication(
             configuration: configuration, dependencies: harness.dependencies, logger: Logger(label: "test"))
         do {

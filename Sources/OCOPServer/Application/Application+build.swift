@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var publicBaseURL: String
     /// Where requests whose address a client chose may go (marketplace hosts, webhook addresses).
     public var outbound: OutboundPolicy
+    /// Idle timeout and connection ceiling for clients.
+    public var connections = ConnectionLimits()
 
     public init(
         host: String, port: Int, mediaDirectory: URL, auth: AuthSettings = AuthSettings(), publicBaseURL: String = "",
@@ -80,7 +82,7 @@ public func buildApplication(
     let catalogRoutes = CatalogFastRoutes(products: productsController(dependencies), serverName: serverName)
     var app = Application(
         router: router,
-        server: .http1(catalog: catalogRoutes),
+        server: .http1(catalog: catalogRoutes, limits: configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger)
     app.addServices(

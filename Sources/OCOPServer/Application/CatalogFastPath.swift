@@ -27,6 +27,9 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Where answers are written from: just past NIO's response encoder, since they are complete
     /// HTTP/1.1 bytes already (set when the handler joins the pipeline).
     private var socketSide: ChannelHandlerContext?
+    /// The connection's idle guard, told when a fast answer is written (it sits before this handler,
+    /// so it does not see those writes).
+    private var connectionGuard: (handler: ConnectionGuard, context: ChannelHandlerContext)?
     /// Requests handed to Hummingbird whose answer has not been written yet: while there are any,
     /// every request goes the same way, so answers leave in the order requests came.
     private var passedOn = 0
@@ -41,9 +44,17 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        if let guardContext = try? context.pipeline.syncOperations.context(handlerType: ConnectionGuard.self),
+            let handler = guardContext.handler as? ConnectionGuard
+        {
+            connectionGuard = (handler, guardContext)
+        }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { socketSide = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        socketSide = nil
+        connectionGuard = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
@@ -65,6 +76,7 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             write(answer, to: context, keepAlive: head.isKeepAlive)
+            if let connectionGuard { connectionGuard.handler.responseSent(connectionGuard.context) }
             routes.record(answer, route, since: started)
         case (.fast(let head, _), .body):
             // A GET with a body is unusual enough to leave to the general path.
@@ -130,11 +142,14 @@ struct CatalogHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http1: HTTP1Channel
     let routes: CatalogFastRoutes
+    let connections: ConnectionRegistry
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            // decoder → guard (idle and slow clients, the connection ceiling) → fast path → codec → …
+            try operations.addHandler(ConnectionGuard(registry: connections), position: .before(codec))
             try operations.addHandler(CatalogFastPath(routes: routes), position: .before(codec))
             return value
         }
@@ -147,8 +162,11 @@ struct CatalogHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the catalog's fast path.
-    static func http1(catalog routes: CatalogFastRoutes) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in CatalogHTTP1Channel(http1: HTTP1Channel(responder: responder), routes: routes) }
+    static func http1(catalog routes: CatalogFastRoutes, limits: ConnectionLimits) -> HTTPServerBuilder {
+        let connections = ConnectionRegistry(limits: limits)
+        return HTTPServerBuilder { responder in
+            CatalogHTTP1Channel(http1: HTTP1Channel(responder: responder), routes: routes, connections: connections)
+        }
     }
 }
 

@@ -1,0 +1,139 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Limits on client connections, against idle and slow clients (issue 17: 20,000 idle connections
+/// used up the process's file descriptors and `/healthz` stopped answering; slowloris connections
+/// stayed open for ever).
+public struct ConnectionLimits: Sendable {
+    /// A connection with no request in progress is closed after this long: a keep-alive connection
+    /// left idle, and one that dribbles a request head without finishing it.
+    public var idleTimeout: Duration
+    /// Open connections at most; past it the connection idle the longest is closed to make room, so
+    /// that health checks and normal requests still get in.
+    public var maxConnections: Int
+
+    public init(idleTimeout: Duration = .seconds(20), maxConnections: Int = ConnectionLimits.defaultMaxConnections) {
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+
+    /// The process's file descriptor limit less a reserve for the database, media files and
+    /// outbound calls.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 4096 }
+        return max(64, Int(min(limit.rlim_cur, 1_000_000)) - 512)
+    }
+}
+
+/// Every open client connection, and which are idle, shared by all event loops.
+final class ConnectionRegistry: Sendable {
+    private struct Entry {
+        let channel: any Channel
+        var idleSince: UInt64?
+    }
+    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let sequence = Atomic<UInt64>(0)
+    let limits: ConnectionLimits
+
+    init(limits: ConnectionLimits) { self.limits = limits }
+
+    var count: Int { entries.withLock { $0.count } }
+
+    /// Registers a new connection; when that passes the ceiling, closes the connection idle longest
+    /// (or, with none idle, refuses the new one by closing it).
+    func opened(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        let stamp = sequence.add(1, ordering: .relaxed).newValue
+        let evicted: (any Channel)? = entries.withLock { entries in
+            entries[key] = Entry(channel: channel, idleSince: stamp)
+            guard entries.count > limits.maxConnections else { return nil }
+            let oldest = entries.filter { $0.key != key && $0.value.idleSince != nil }
+                .min { $0.value.idleSince! < $1.value.idleSince! }
+            let victim = oldest?.key ?? key
+            return entries.removeValue(forKey: victim)?.channel
+        }
+        evicted?.close(promise: nil)
+    }
+
+    func closed(_ channel: any Channel) {
+        _ = entries.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func setIdle(_ channel: any Channel, _ idle: Bool) {
+        let stamp = idle ? sequence.add(1, ordering: .relaxed).newValue : nil
+        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = stamp }
+    }
+}
+
+/// Closes its connection when no request is in progress for `idleTimeout`, and keeps the
+/// registry's idle marks. Sits right after the HTTP/1 decoder; the catalog fast path, which writes
+/// its answers past this handler, reports them through `responseSent`.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let registry: ConnectionRegistry
+    private var inFlight = 0
+    private var timer: Scheduled<Void>?
+    private var channel: (any Channel)?
+
+    init(registry: ConnectionRegistry) { self.registry = registry }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        channel = context.channel
+        registry.opened(context.channel)
+        context.channel.closeFuture.whenComplete { [registry, channel = context.channel] _ in registry.closed(channel) }
+        armTimer(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) {
+            inFlight += 1
+            if inFlight == 1 {
+                timer?.cancel()
+                timer = nil
+                registry.setIdle(context.channel, false)
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { responseSent(context) }
+        context.write(data, promise: promise)
+    }
+
+    /// One answer is complete (written here, or by the fast path from further down the pipeline).
+    func responseSent(_ context: ChannelHandlerContext) {
+        inFlight = max(0, inFlight - 1)
+        if inFlight == 0 {
+            registry.setIdle(context.channel, true)
+            armTimer(context)
+        }
+    }
+
+    private func armTimer(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        let timeout = registry.limits.idleTimeout
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: .nanoseconds(nanoseconds)) {
+            [weak self] in
+            guard let self, self.inFlight == 0 else { return }
+            self.channel?.close(promise: nil)
+        }
+    }
+}
