@@ -97,4 +97,16 @@ import Glibc
             #expect(await shopper.readUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
         }
     }
+
+    @Test func anOverlongRequestLineGetsProblemJSON() async throws {
+        try await ServerHarness.run { _, client in
+            let port = try #require(client.port)
+            let long = try RawConnection(port: port)
+            long.send("GET /v1/products?q=\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let answer = try #require(await long.readUntilClosed())
+            #expect(answer.hasPrefix("HTTP/1.1 431"))
+            #expect(answer.contains("application/problem+json"))
+            #expect(answer.contains(#""status":431"#))
+        }
+    }
 }

@@ -227,4 +227,28 @@ import TestSupport
             #expect(settled["last_error"] == nil)
         }
     }
+
+    // MARK: - Smaller
+
+    @Test("numbers that do not fit, zones that do not exist and encoded paths are named plainly", arguments: TestEngine.all)
+    func plainProblems(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let stock = try await StockScene.make(harness, client)
+            for quantity in ["1.5", "1e308", "-1e308", "99999999999999999999"] {
+                let response = try await client.send(
+                    .post, "/v1/points/\(StockScene.hanoi)/receipts", token: stock.hanoiStaff,
+                    json: #"{"lines":[{"sku":"CAM-5KG","batch":"L1","quantity":\#(quantity)}]}"#)
+                #expect(response.status == .badRequest, "\(quantity)")
+                #expect(response.problemFields == ["lines[0].quantity"], "\(quantity)")
+            }
+            let zone = try await client.send(
+                .get, "/v1/audit?from=2026-11-01T00:00:00%2B99:99", token: stock.admin)
+            #expect(zone.status == .badRequest)
+            #expect(zone.problemFields == ["from"])
+            let encoded = try await client.get("/v1/producers/c%C3%A0-ph%C3%AA")
+            #expect(encoded.status == .notFound)
+            #expect(String(buffer: encoded.body).contains("cà-phê"))
+            #expect(!String(buffer: encoded.body).contains("%C3"))
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 public import OCOPDomain
 
@@ -35,5 +36,14 @@ public struct AppRequestContext: RequestContext {
         let identity = try requireIdentity()
         guard identity.isAdmin else { throw Problem(.forbidden, "only the programme office (admin) may do this") }
         return identity
+    }
+}
+
+extension RequestContext {
+    /// A path parameter as the client meant it: percent-decoded (`c%C3%A0` is `cà`), so that lookups
+    /// and the problems that echo it use the text, not its encoding.
+    public func pathValue(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -115,6 +116,29 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { responseSent(context) }
         context.write(data, promise: promise)
+    }
+
+    /// A request NIO's decoder could not read (a request line or headers past 80 KB, broken
+    /// syntax) gets a problem+json answer, then the connection closes: the stream cannot be resynchronised.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let problem =
+            parserError == .headerOverflow
+            ? Problem(.init(code: 431), "the request line or headers are larger than the server reads (80 KB)")
+            : Problem(.badRequest, "the request is not valid HTTP/1.1")
+        let body = problem.body
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/problem+json")
+        headers.add(name: "content-length", value: String(body.count))
+        headers.add(name: "connection", value: "close")
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: problem.status.code), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 
     /// One answer is complete (written here, or by the fast path from further down the pipeline).

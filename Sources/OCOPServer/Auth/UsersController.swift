@@ -103,7 +103,7 @@ struct UsersController: Sendable {
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let username = try context.parameters.require("username")
+        let username = try context.pathValue("username")
         guard let account = try await store.account(named: username) else {
             throw Problem.notFound("no user '\(username)'")
         }
@@ -112,7 +112,7 @@ struct UsersController: Sendable {
 
     @Sendable func disable(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.requireAdmin()
-        let username = try context.parameters.require("username")
+        let username = try context.pathValue("username")
         // An admin locking themselves out over HTTP is always a mistake; another admin or the CLI can do it.
         guard username != admin.username else { throw Problem(.conflict, "you cannot disable your own account") }
         let account = try await store.disable(username: username, actor: admin.actor, at: clock.now())
@@ -121,7 +121,7 @@ struct UsersController: Sendable {
 
     @Sendable func revokeSessions(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.requireAdmin()
-        let username = try context.parameters.require("username")
+        let username = try context.pathValue("username")
         try await store.revokeSessions(username: username, actor: admin.actor, at: clock.now())
         return Response(status: .noContent)
     }

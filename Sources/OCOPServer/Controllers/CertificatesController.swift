@@ -50,7 +50,7 @@ struct CertificatesController: Sendable {
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireAdmin()
-        let product = try context.parameters.require("slug")
+        let product = try context.pathValue("slug")
         let (body, _) = try await RequestBody.decode(CertificateBody.self, from: request)
         guard let kind = CertificationKind(rawValue: body.kind ?? "issue") else {
             throw Problem.badParameter("kind", "one of \(CertificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -70,7 +70,7 @@ struct CertificatesController: Sendable {
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireAdmin()
-        let product = try context.parameters.require("slug")
+        let product = try context.pathValue("slug")
         let (body, _) = try await RequestBody.decode(RevocationBody.self, from: request)
         var date = clock.todayInVietnam()
         if let text = body.revokedOn {
@@ -86,7 +86,7 @@ struct CertificatesController: Sendable {
 
     @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireAdmin()
-        let product = try context.parameters.require("slug")
+        let product = try context.pathValue("slug")
         let (body, _) = try await RequestBody.decode(CertificateBody.self, from: request)
         try await store.correct(try body.certificate(), of: product, actor: identity.actor, at: clock.now())
         try await readModel.reload()
@@ -96,7 +96,7 @@ struct CertificatesController: Sendable {
     /// The admin, or the producer that owns the product.
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let product = try context.parameters.require("slug")
+        let product = try context.pathValue("slug")
         let owner = readModel.snapshot().contents.products.first { $0.slug == product }?.producerSlug
         guard identity.isAdmin || owner.map(identity.canActForProducer) == true else {
             throw Problem(.forbidden, "\(identity.username) may not see the certificates of '\(product)'")

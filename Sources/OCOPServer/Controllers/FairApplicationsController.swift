@@ -19,7 +19,7 @@ struct FairApplicationsController: Sendable {
     private var store: FairStore { FairStore(database: database) }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try context.requireIdentity()
         let (body, _) = try await RequestBody.decode(ApplicationRequest.self, from: request)
         let (producer, products, stalls) = try body.validated(identity: identity)
@@ -36,7 +36,7 @@ struct FairApplicationsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         _ = try context.requireFairScope(slug)
         let items = try await store.applications(fair: slug)
         return try ResponseJSON.response(
@@ -44,7 +44,7 @@ struct FairApplicationsController: Sendable {
     }
 
     @Sendable func waitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try context.requireFairScope(slug)
         let application = try await store.waitlist(
             fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now())
@@ -58,7 +58,7 @@ struct FairApplicationsController: Sendable {
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try context.requireIdentity()
         let (cancelled, next) = try await store.cancel(
             fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now()
@@ -72,7 +72,7 @@ struct FairApplicationsController: Sendable {
     }
 
     private func applicationID(_ context: AppRequestContext) throws -> Int {
-        let text = try context.parameters.require("id")
+        let text = try context.pathValue("id")
         guard let id = Int(text), id > 0 else { throw Problem.notFound("no application '\(text)'") }
         return id
     }

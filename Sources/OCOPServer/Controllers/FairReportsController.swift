@@ -21,7 +21,7 @@ struct FairReportsController: Sendable {
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         _ = try context.requireFairScope(slug)
         let parameters = try HTTPHelpers.parameters(request)
         if let unknown = parameters.keys.sorted().first(where: { !["format", "table"].contains($0) }) {

@@ -47,7 +47,7 @@ struct FairStallsController: Sendable {
     }
 
     @Sendable func receiveTransfer(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let text = try context.parameters.require("id")
+        let text = try context.pathValue("id")
         guard let id = Int(text), id > 0 else { throw Problem.notFound("no transfer '\(text)'") }
         return try await movement(
             request, context, TransferReceiptRequest.self, producerMay: false, allowEmpty: true, status: .ok
@@ -81,8 +81,8 @@ struct FairStallsController: Sendable {
     }
 
     @Sendable func levels(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fair = try context.parameters.require("slug")
-        let code = try context.parameters.require("code")
+        let fair = try context.pathValue("slug")
+        let code = try context.pathValue("code")
         let (stall, batches) = try await FairStore(database: database).stallLevels(fair: fair, code: code)
         try authorise(context, stall, producerMay: true)
         return try ResponseJSON.response(LevelsAnswer(fair: fair, stall: code, status: stall.status, batches: batches))
@@ -95,8 +95,8 @@ struct FairStallsController: Sendable {
         allowEmpty: Bool = false, status: HTTPResponse.Status = .created,
         _ prepare: (Body, String, String, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
     ) async throws -> Response {
-        let fair = try context.parameters.require("slug")
-        let code = try context.parameters.require("code")
+        let fair = try context.pathValue("slug")
+        let code = try context.pathValue("code")
         let stall = try await database.read { sql in try await FairStallStock().stall(fair: fair, code: code, sql) }
         let identity = try authorise(context, stall, producerMay: producerMay)
         let (body, bytes) = try await RequestBody.decode(Body.self, from: request, allowEmpty: allowEmpty)

@@ -34,7 +34,7 @@ struct FairsController: Sendable {
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try context.requireFairScope(slug)
         _ = try await store.close(fair: slug, actor: identity.actor, at: clock.now())
         try await fairReadModel.reload()
@@ -42,7 +42,7 @@ struct FairsController: Sendable {
     }
 
     @Sendable func addStalls(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try context.requireFairScope(slug)
         let (body, _) = try await RequestBody.decode(StallsRequest.self, from: request)
         let stalls = try await store.addStalls(fair: slug, try body.validated(), actor: identity.actor, at: clock.now())
@@ -58,8 +58,8 @@ struct FairsController: Sendable {
     /// Gives the stall to an application's producer; `Idempotency-Key` makes a retry safe. Only
     /// producers with a product publishable today may be given one.
     @Sendable func allocate(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        let code = try context.parameters.require("code")
+        let slug = try context.pathValue("slug")
+        let code = try context.pathValue("code")
         let identity = try context.requireFairScope(slug)
         let (body, bytes) = try await RequestBody.decode(AllocationRequest.self, from: request)
         let snapshot = readModel.snapshot()
@@ -80,8 +80,8 @@ struct FairsController: Sendable {
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        let code = try context.parameters.require("code")
+        let slug = try context.pathValue("slug")
+        let code = try context.pathValue("code")
         let identity = try context.requireFairScope(slug)
         let stall = try await store.release(fair: slug, stall: code, actor: identity.actor, at: clock.now())
         try await fairReadModel.reload()
@@ -114,7 +114,7 @@ struct FairsController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try detail(try context.parameters.require("slug"), request: request, status: .ok)
+        try detail(try context.pathValue("slug"), request: request, status: .ok)
     }
 
     private func detail(_ slug: String, request: Request, status: HTTPResponse.Status) throws -> Response {

@@ -62,7 +62,7 @@ struct LiveOrdersController: Sendable {
     }
 
     @Sendable func orders(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         try await LivestreamScope.require(context, slug, store)
         let parameters = try HTTPHelpers.parameters(request)
         let statuses = ["held", "confirmed", "cancelled", "expired"]
@@ -74,7 +74,7 @@ struct LiveOrdersController: Sendable {
     }
 
     @Sendable func order(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         try await LivestreamScope.require(context, slug, store)
         guard let order = try await store.order(try orderID(context), at: clock.now()), order.livestream == slug else {
             throw Problem.notFound("no such order in livestream '\(slug)'")
@@ -83,7 +83,7 @@ struct LiveOrdersController: Sendable {
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         try await LivestreamScope.require(context, slug, store)
         let parameters = try HTTPHelpers.parameters(request)
         let report = try await store.report(slug, at: clock.now())
@@ -103,7 +103,7 @@ struct LiveOrdersController: Sendable {
     struct Empty: Decodable {}
 
     private func orderID(_ context: AppRequestContext) throws -> Int {
-        guard let id = Int(try context.parameters.require("id")), id > 0 else {
+        guard let id = Int(try context.pathValue("id")), id > 0 else {
             throw Problem.badParameter("id", "an order number")
         }
         return id
@@ -116,7 +116,7 @@ struct LiveOrdersController: Sendable {
         allowEmpty: Bool = false,
         _ prepare: (String, Body, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
     ) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try await LivestreamScope.require(context, slug, store)
         let (body, bytes) = try await RequestBody.decode(Body.self, from: request, allowEmpty: allowEmpty)
         let write = try prepare(slug, body, identity, clock.now())

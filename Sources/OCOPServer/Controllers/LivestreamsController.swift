@@ -43,7 +43,7 @@ struct LivestreamsController: Sendable {
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let language = try HTTPHelpers.language(request)
         guard let session = livestreams.sessions(at: clock.now()).first(where: { $0.slug == slug }) else {
             throw Problem.notFound("no scheduled or live livestream '\(slug)'")
@@ -69,7 +69,7 @@ struct LivestreamsController: Sendable {
     }
 
     @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let identity = try await LivestreamScope.require(context, slug, store)
         let (body, _) = try await RequestBody.decode(LivestreamStatusRequest.self, from: request)
         let record = try await store.setStatus(slug, to: try body.validated(), actor: identity.actor, at: clock.now())

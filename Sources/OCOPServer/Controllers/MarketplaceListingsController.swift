@@ -121,7 +121,7 @@ struct MarketplaceListingsController: Sendable {
     }
 
     private func listingID(_ context: AppRequestContext) throws -> Int {
-        guard let id = Int(try context.parameters.require("id")) else { throw Problem.notFound("no such listing") }
+        guard let id = Int(try context.pathValue("id")) else { throw Problem.notFound("no such listing") }
         return id
     }
 }

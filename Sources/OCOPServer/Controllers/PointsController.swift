@@ -35,7 +35,7 @@ struct PointsController: Sendable {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireAdmin()
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let (body, _) = try await RequestBody.decode(PointRequest.self, from: request)
         let point = try body.validated(slug: slug, localities: readModel.snapshot().localities)
         try await store.update(point, actor: identity.actor, at: clock.now())
@@ -45,8 +45,8 @@ struct PointsController: Sendable {
 
     /// Staff of the point (or an admin) set the level below which a SKU raises an alert.
     @Sendable func setMinimum(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        let sku = try context.parameters.require("sku")
+        let slug = try context.pathValue("slug")
+        let sku = try context.pathValue("sku")
         let identity = try context.requirePointScope(slug)
         let (body, _) = try await RequestBody.decode(MinimumRequest.self, from: request)
         guard (0...StockRules.maxLineQuantity).contains(body.minimum) else {
@@ -65,15 +65,15 @@ struct PointsController: Sendable {
 
     /// The producers who may sell this point's stock on their own marketplace accounts and livestreams.
     @Sendable func sellers(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         _ = try context.requirePointScope(slug)
         let producers = try await PointSellerStore(database: database).producers(at: slug)
         return try ResponseJSON.response(SellersAnswer(point: slug, producers: producers))
     }
 
     @Sendable func grantSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        let producer = try context.parameters.require("producer")
+        let slug = try context.pathValue("slug")
+        let producer = try context.pathValue("producer")
         let identity = try context.requirePointScope(slug)
         let store = PointSellerStore(database: database)
         try await store.grant(point: slug, producer: producer, actor: identity.actor, at: clock.now())
@@ -81,8 +81,8 @@ struct PointsController: Sendable {
     }
 
     @Sendable func revokeSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        let producer = try context.parameters.require("producer")
+        let slug = try context.pathValue("slug")
+        let producer = try context.pathValue("producer")
         let identity = try context.requirePointScope(slug)
         let store = PointSellerStore(database: database)
         try await store.revoke(point: slug, producer: producer, actor: identity.actor, at: clock.now())
@@ -121,7 +121,7 @@ struct PointsController: Sendable {
     /// A point with the publishable products it has in stock; products that lost their
     /// certificate are not shown, so the OCOP mark never appears beside them.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let language = try HTTPHelpers.language(request)
         guard let point = stockReadModel.point(slug) else { throw Problem.notFound("no point '\(slug)'") }
         let snapshot = readModel.snapshot()

@@ -71,7 +71,7 @@ struct ProducersController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
-        let slug = try context.parameters.require("slug")
+        let slug = try context.pathValue("slug")
         let language = try HTTPHelpers.language(request)
         let snapshot = readModel.snapshot()
         guard let producer = snapshot.producer(slug: slug) else {

@@ -18,7 +18,7 @@ struct ProductsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func detail(_ request: Request, context: Context) async throws -> Response {
-        try detailAnswer(slug: try context.parameters.require("slug"), RequestView(request)).response
+        try detailAnswer(slug: try context.pathValue("slug"), RequestView(request)).response
     }
 
     /// The list or search page; synchronous, so `CatalogFastPath` can answer it on the event loop.

@@ -29,8 +29,56 @@ enum RequestBody {
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
             throw Problem.badParameter(path(context.codingPath), context.debugDescription)
         } catch {
+            // Foundation reports a number that does not fit its field (1.5 or 1e308 for a whole
+            // number) as invalid JSON, naming nothing: find the number whose replacement cures it.
+            if let field = misfitNumber(in: bytes, decoding: T.self, with: decoder) {
+                throw Problem.badParameter(field, "a whole number in range")
+            }
             throw Problem(.badRequest, "the body is not valid JSON")
         }
+    }
+
+    /// The path of the number that makes valid JSON undecodable as `T`, if one does.
+    private static func misfitNumber<T: Decodable>(in bytes: [UInt8], decoding: T.Type, with decoder: JSONDecoder)
+        -> String?
+    {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) else { return nil }
+        var candidates: [(path: String, replace: (Any) -> Any)] = []
+        func visit(_ value: Any, _ path: String, _ rebuild: @escaping (Any) -> Any) {
+            if let object = value as? [String: Any] {
+                for (key, child) in object {
+                    visit(child, path.isEmpty ? key : "\(path).\(key)") { replacement in
+                        var copy = object
+                        copy[key] = replacement
+                        return rebuild(copy)
+                    }
+                }
+            } else if let array = value as? [Any] {
+                for (index, child) in array.enumerated() {
+                    visit(child, "\(path)[\(index)]") { replacement in
+                        var copy = array
+                        copy[index] = replacement
+                        return rebuild(copy)
+                    }
+                }
+            } else if let number = value as? NSNumber {
+                let double = number.doubleValue
+                if double.rounded() != double || abs(double) >= 9.2e18 { candidates.append((path, rebuild)) }
+            }
+        }
+        visit(root, "") { $0 }
+        for candidate in candidates.prefix(50) {
+            guard let cured = try? JSONSerialization.data(withJSONObject: candidate.replace(0)) else { continue }
+            do {
+                _ = try decoder.decode(T.self, from: cured)
+                return candidate.path
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                continue  // still the same failure: not this number
+            } catch {
+                return candidate.path  // this number was the misfit; what remains is another problem
+            }
+        }
+        return nil
     }
 
     /// "lines[0].sku" from a coding path, in the snake_case the client wrote.

@@ -41,7 +41,7 @@ struct StampsController: Sendable {
     }
 
     @Sendable func issue(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let product = try context.parameters.require("slug")
+        let product = try context.pathValue("slug")
         try requireOwnerOrAdmin(context, product: product)
         let (body, _) = try await RequestBody.decode(IssueRequest.self, from: request)
         if let batch = body.batch, batch.isEmpty || !StockRules.isValidBatch(batch) {
@@ -59,7 +59,7 @@ struct StampsController: Sendable {
 
     /// The run as CSV for the stamp printer: code and the URL its QR code carries.
     @Sendable func codes(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let id = Int(try context.parameters.require("id")), let run = try await store.run(id) else {
+        guard let id = Int(try context.pathValue("id")), let run = try await store.run(id) else {
             throw Problem.notFound("no stamp run")
         }
         try requireOwnerOrAdmin(context, product: run.product)
@@ -86,7 +86,7 @@ struct StampsController: Sendable {
 
     /// Public: is this a genuine stamp of a valid OCOP product today? Unknown codes are "not genuine".
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let text = try context.parameters.require("code")
+        let text = try context.pathValue("code")
         let province = request.uri.queryParameters.get("province").flatMap {
             readModel.snapshot().localities.province(codeOrName: $0)?.code
         }

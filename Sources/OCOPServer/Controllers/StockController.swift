@@ -67,7 +67,7 @@ struct StockController: Sendable {
         _ request: Request, _ context: AppRequestContext, _ type: Body.Type,
         _ prepare: (Body, String, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
     ) async throws -> Response {
-        let point = try context.parameters.require("slug")
+        let point = try context.pathValue("slug")
         let identity = try context.requirePointScope(point)
         let (body, bytes) = try await RequestBody.decode(Body.self, from: request)
         let now = clock.now()

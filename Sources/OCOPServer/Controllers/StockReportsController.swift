@@ -155,7 +155,7 @@ struct StockReportsController: Sendable {
     }
 
     private func pointInScope(_ context: AppRequestContext) throws -> String {
-        let point = try context.parameters.require("slug")
+        let point = try context.pathValue("slug")
         _ = try context.requirePointScope(point)
         return point
     }

@@ -70,7 +70,7 @@ struct TransfersController: Sendable {
     }
 
     private func transferID(_ context: AppRequestContext) throws -> Int {
-        let text = try context.parameters.require("id")
+        let text = try context.pathValue("id")
         guard let id = Int(text), id > 0 else { throw Problem.notFound("no transfer '\(text)'") }
         return id
     }

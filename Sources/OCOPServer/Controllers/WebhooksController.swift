@@ -47,7 +47,7 @@ struct WebhooksController: Sendable {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let producer = try ownProducer(context)
         let identity = try context.requireIdentity()
-        guard let id = Int(try context.parameters.require("id")) else { throw Problem.notFound("no such webhook") }
+        guard let id = Int(try context.pathValue("id")) else { throw Problem.notFound("no such webhook") }
         try await WebhookStore(database: database).delete(id: id, producer: producer, actor: identity.actor, at: clock.now())
         return Response(status: .noContent)
     }

@@ -25,6 +25,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     static func notFound(_ detail: String) -> Problem { Problem(.notFound, detail) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The problem+json document.
+    var body: [UInt8] {
         var json = JSONWriter(capacity: 256)
         json.beginObject()
         json.key("type")
@@ -49,9 +56,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             json.endArray()
         }
         json.endObject()
-        var fields = headers
-        fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        return json.bytes
     }
 
     private static func typeURI(_ status: HTTPResponse.Status) -> String {

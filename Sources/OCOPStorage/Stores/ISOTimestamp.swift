@@ -24,10 +24,28 @@ extension ISOTimestamp {
     /// Reads an ISO 8601 timestamp with a zone ("2026-11-23T19:30:00+07:00", "…Z", with or
     /// without fractional seconds); nil for anything else.
     public static func moment(_ text: String) -> Moment? {
+        guard hasRealZone(text) else { return nil }
         let plain = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions.insert(.withFractionalSeconds)
         guard let date = plain.date(from: text) ?? fractional.date(from: text) else { return nil }
-        return Moment(unixMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        // Checked before the conversion: Int64(_:) traps on a Double out of its range.
+        guard milliseconds >= Double(Moment.earliest.unixMilliseconds), milliseconds <= Double(Moment.latest.unixMilliseconds)
+        else { return nil }
+        return Moment(unixMilliseconds: Int64(milliseconds))
+    }
+
+    /// "Z", or an offset ±HH:MM that exists (at most ±14:00; the formatter takes "+99:99").
+    private static func hasRealZone(_ text: String) -> Bool {
+        if text.hasSuffix("Z") { return true }
+        let tail = Array(text.utf8.suffix(6))
+        guard tail.count == 6, tail[0] == UInt8(ascii: "+") || tail[0] == UInt8(ascii: "-"), tail[3] == UInt8(ascii: ":")
+        else { return false }
+        let digits = [tail[1], tail[2], tail[4], tail[5]].map { Int($0) - Int(UInt8(ascii: "0")) }
+        guard digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        let hours = digits[0] * 10 + digits[1]
+        let minutes = digits[2] * 10 + digits[3]
+        return minutes < 60 && (hours < 14 || (hours == 14 && minutes == 0))
     }
 }
