@@ -41,7 +41,10 @@ public struct CatalogImporter: Sendable {
         self.clock = clock
     }
 
-    public func run(actor: String) async throws -> ImportOutcome {
+    /// `progress` is told the files read so far and in all, after each batch.
+    public func run(
+        actor: String, progress: (@Sendable (_ read: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> ImportOutcome {
         // Taken before reading: a file changed while the import runs makes the next one read again.
         let fingerprint = CatalogFingerprint.compute(
             catalogDirectory: reader.catalogDirectory, mediaDirectory: reader.mediaDirectory)
@@ -53,7 +56,7 @@ public struct CatalogImporter: Sendable {
         let report: ImportReport
         do {
             report = try await store.importing(actor: actor, at: clock.now()) { writer in
-                try await importFiles(into: writer)
+                try await importFiles(into: writer, progress: progress)
             }
         } catch let rejection as Rejection {
             return .rejected(rejection.issues)
@@ -67,8 +70,11 @@ public struct CatalogImporter: Sendable {
         let issues: [CatalogIssue]
     }
 
-    private func importFiles(into writer: CatalogImportWriter) async throws -> ImportReport {
+    private func importFiles(
+        into writer: CatalogImportWriter, progress: (@Sendable (_ read: Int, _ total: Int) -> Void)?
+    ) async throws -> ImportReport {
         let reading = reader.reading()
+        let total = reading.fileCount  // fixed once the folder is listed
         let readAhead = CatalogReadAhead(reading)
         var report = ImportReport()
         var step = await readAhead.next()
@@ -76,6 +82,7 @@ public struct CatalogImporter: Sendable {
             // After the first problem nothing more is written, but every file is still read, so
             // that all problems are reported at once.
             if step.issues.isEmpty { try await save(batch, writer, &report) }
+            progress?(step.filesRead, total)
             step = await readAhead.next()
         }
         guard step.issues.isEmpty else { throw Rejection(issues: step.issues) }

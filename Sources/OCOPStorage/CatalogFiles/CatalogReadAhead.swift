@@ -10,6 +10,8 @@ final class CatalogReadAhead: @unchecked Sendable {
     struct Step: Sendable {
         let batch: CatalogBatch?
         let issues: [CatalogIssue]
+        /// Files read up to this batch.
+        var filesRead = 0
     }
 
     private let reading: CatalogReading
@@ -30,7 +32,12 @@ final class CatalogReadAhead: @unchecked Sendable {
     }
 
     private func readNext() -> Task<Step, Never> {
-        Task { await onQueue { reading in Step(batch: reading.nextBatch(), issues: reading.issues) } }
+        Task {
+            await onQueue { reading in
+                let batch = reading.nextBatch()
+                return Step(batch: batch, issues: reading.issues, filesRead: reading.filesRead)
+            }
+        }
     }
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable (CatalogReading) -> T) async -> T {

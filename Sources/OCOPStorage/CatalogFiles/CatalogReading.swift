@@ -25,6 +25,9 @@ public final class CatalogReading {
     private let productFiles: [CatalogReader.CatalogFile]
     private var position = 0
     private var finished = false
+    /// Files read so far, and in all (producers and products): for a progress line.
+    public var filesRead: Int { position }
+    public var fileCount: Int { producerFiles.count + productFiles.count }
     /// Where each SKU was first seen: a SKU is unique across the whole catalog.
     private var skuLocations: [String: (file: String, line: Int)] = [:]
 

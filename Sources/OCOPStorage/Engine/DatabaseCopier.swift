@@ -45,7 +45,10 @@ public struct DatabaseCopier: Sendable {
         self.logger = logger
     }
 
-    public func run() async throws -> CopyReport {
+    /// `progress` is told each table as its copy starts (its position and the number of tables).
+    public func run(progress: (@Sendable (_ table: String, _ index: Int, _ count: Int) -> Void)? = nil) async throws
+        -> CopyReport
+    {
         guard source.engine == .sqlite, target.engine == .postgres else {
             throw DomainError.invalid(field: "to", "copies from sqlite: to postgres:// only")
         }
@@ -62,7 +65,8 @@ public struct DatabaseCopier: Sendable {
         try await target.transaction { targetSQL in
             try await targetSQL.raw("DELETE FROM catalog_revision").run()  // the migration's initial row
             try await targetSQL.raw("DELETE FROM fairs_revision").run()  // likewise
-            for table in Self.tables {
+            for (index, table) in Self.tables.enumerated() {
+                progress?(table, index, Self.tables.count)
                 // The table names are the fixed list above, not input.
                 let rows = try await source.sqliteRows("SELECT * FROM \"\(table)\"")
                 try await insert(rows, into: table, targetSQL)

@@ -21,7 +21,13 @@ struct Import: AsyncParsableCommand {
         let importer = CatalogImporter(
             reader: CatalogReader(catalogDirectory: catalog, mediaDirectory: options.mediaDirectory),
             store: CatalogStore(database: database), clock: SystemWallClock())
-        let outcome = try await database.withBulkWrites { try await importer.run(actor: "cli:\(NSUserName())") }
+        let progress = TerminalProgress()
+        let outcome = try await database.withBulkWrites {
+            try await importer.run(actor: "cli:\(NSUserName())") { read, total in
+                progress.show("importing: \(read) of \(total) files read and written")
+            }
+        }
+        progress.finish()
         try await database.close()
         switch outcome {
         case .rejected(let issues):

@@ -27,7 +27,11 @@ struct MigrateDB: AsyncParsableCommand {
         let source = try await Database.open(try DatabaseURL(from), logger: logger)
         let target = try await Database.open(try DatabaseURL(to), logger: logger)
         do {
-            let report = try await DatabaseCopier(source: source, target: target, logger: logger).run()
+            let progress = TerminalProgress()
+            let report = try await DatabaseCopier(source: source, target: target, logger: logger).run {
+                table, index, count in progress.show("copying table \(index + 1) of \(count): \(table)")
+            }
+            progress.finish()
             for (table, rows) in report.rowsByTable { print("\(table): \(rows) rows") }
             print("verified: row counts, and \(report.ledgerGroupsCompared) stock levels against their ledger sums")
         } catch {

@@ -34,6 +34,12 @@ struct Serve: AsyncParsableCommand {
             """)
     var allowedOutboundHosts: [String] = []
 
+    @Option(help: "Seconds a client connection may stay without a request in progress [default 20]")
+    var idleTimeout: Int?
+
+    @Option(help: "Open client connections at most [default: the descriptor limit less 512]")
+    var maxConnections: Int?
+
     @Option(help: "File holding the base64 32-byte key that seals marketplace credentials [env OCOP_SECRET_KEY]")
     var secretKeyFile: String?
 
@@ -53,7 +59,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("OCOP_PORT: '\(portText ?? "")' is not a port number")
         }
         let listenHost = host ?? environment["OCOP_HOST"] ?? "127.0.0.1"
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: listenHost, port: port, mediaDirectory: options.mediaDirectory,
             publicBaseURL: publicURL ?? environment["OCOP_PUBLIC_URL"] ?? "http://\(listenHost):\(port)",
             outbound: OutboundPolicy(
@@ -62,6 +68,14 @@ struct Serve: AsyncParsableCommand {
                         ? (environment["OCOP_ALLOW_OUTBOUND_HOSTS"] ?? "").split(separator: ",").map {
                             $0.trimmingCharacters(in: .whitespaces)
                         }.filter { !$0.isEmpty } : allowedOutboundHosts)))
+        if let idleTimeout {
+            guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout: 1 to 86400 seconds") }
+            configuration.connections.idleTimeout = .seconds(idleTimeout)
+        }
+        if let maxConnections {
+            guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections: 16 to 1000000") }
+            configuration.connections.maxConnections = maxConnections
+        }
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
         do {
