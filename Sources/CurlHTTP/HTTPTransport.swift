@@ -1,5 +1,3 @@
-public import CCurl
-
 /// One outbound HTTP request.
 public struct OutboundRequest: Sendable {
     public var method: String
@@ -55,21 +53,6 @@ public struct OutboundResponse: Sendable {
     /// The first header with this name, ignoring case.
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-}
-
-/// Whether a literal address is on the public internet (not loopback, private, link-local, metadata,
-/// multicast or reserved): the rule the transport applies to `publicAddressesOnly` connections.
-public enum InternetAddress {
-    public static func isPublic(_ address: in_addr) -> Bool {
-        ocop_is_public_ipv4(UInt32(bigEndian: address.s_addr)) != 0
-    }
-
-    public static func isPublic(_ address: in6_addr) -> Bool {
-        var copy = address
-        return withUnsafeBytes(of: &copy) { bytes in
-            ocop_is_public_ipv6(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) != 0
-        }
     }
 }
 

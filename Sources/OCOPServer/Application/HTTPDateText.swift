@@ -7,9 +7,7 @@ final class HTTPDateText: Sendable {
     private let cached = Mutex<(second: Int, text: String)>((-1, ""))
 
     func now() -> String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        let second = time.tv_sec
+        let second = Int(SystemWallClock().now().unixMilliseconds / 1000)
         return cached.withLock { cached in
             if cached.second != second { cached = (second, Self.format(second)) }
             return cached.text

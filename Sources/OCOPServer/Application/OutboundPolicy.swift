@@ -70,10 +70,7 @@ public struct OutboundPolicy: Sendable {
         {
             return true
         }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, bare, &v4) == 1 { return !InternetAddress.isPublic(v4) }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, bare, &v6) == 1 { return !InternetAddress.isPublic(v6) }
+        if let isPublic = InternetAddress.isPublicLiteral(bare) { return !isPublic }
         // Forms inet_pton refuses but resolvers accept ("2130706433", "0x7f.1", "127.1") are numbers, not names.
         return bare.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             label.allSatisfy(\.isNumber) || (label.hasPrefix("0x") && label.dropFirst(2).allSatisfy(\.isHexDigit))

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import SQLiteNIO
 import VaporCSQLite
@@ -39,6 +42,32 @@ final class SQLiteHandle: @unchecked Sendable {
         statements.removeAll()
         if let db { sqlite_nio_sqlite3_close_v2(db) }
         db = nil
+    }
+
+    /// Copies this whole database into `target` with SQLite's online backup API, in one step: inside
+    /// an open read transaction on this handle the copy is of that transaction's snapshot, while
+    /// other connections go on writing (WAL).
+    func backup(into target: SQLiteHandle) throws {
+        guard let db, let targetDB = target.db else {
+            throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed")
+        }
+        guard let backup = sqlite_nio_sqlite3_backup_init(targetDB, "main", db, "main") else {
+            throw error(sqlite_nio_sqlite3_errcode(targetDB), targetDB)
+        }
+        var status = sqlite_nio_sqlite3_backup_step(backup, -1)
+        var tries = 0
+        while status == SQLITE_BUSY || status == SQLITE_LOCKED, tries < 200 {
+            tries += 1
+            usleep(50_000)
+            status = sqlite_nio_sqlite3_backup_step(backup, -1)
+        }
+        let finished = sqlite_nio_sqlite3_backup_finish(backup)
+        guard status == SQLITE_DONE, finished == SQLITE_OK else { throw error(status == SQLITE_DONE ? finished : status, targetDB) }
+    }
+
+    /// Waits up to `milliseconds` for another connection's lock instead of failing at once.
+    func setBusyTimeout(milliseconds: Int32) {
+        if let db { sqlite_nio_sqlite3_busy_timeout(db, milliseconds) }
     }
 
     /// Runs one statement with `binds`, handing each result row to `onRow` as it is stepped.
