@@ -37,7 +37,13 @@ final class FakeReceiver: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             for _ in 0..<200 where port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            try await body(self)
+            // Cancelled on failure too: otherwise the group waits for ever on the running server.
+            do {
+                try await body(self)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
             group.cancelAll()
         }
     }
