@@ -199,4 +199,21 @@ import TestSupport
             #expect(deliveries.count == tried + 1, "the pending job did not resume after the restart")
         }
     }
+
+    /// Runs here because it needs a real `ocop serve`: only the executable sets up Prometheus metrics.
+    @Test func metricsCountTheStatusTheClientGot() async throws {
+        let site = try Site()
+        defer { site.directory.remove() }
+        let node = try await site.start()
+        defer { node.stop() }
+        let token = try await site.token(node)
+        #expect(try await site.http.json("GET", node.baseURL + "/v1/points/khong-co", token: token).status == 404)
+        let bad = try await site.http.json("POST", node.baseURL + "/v1/points", token: token, body: #"{"slug":"Không hợp lệ"}"#)
+        #expect(bad.status == 400)
+        let metrics = String(decoding: try await site.http.json("GET", node.baseURL + "/metrics").body, as: UTF8.self)
+        let lines = metrics.split(separator: "\n").filter { $0.hasPrefix("hb_requests") && $0.contains("/v1/points") }
+        #expect(lines.contains { $0.contains("/v1/points/{slug}") && $0.contains(#"status_code="404""#) }, "\(lines)")
+        #expect(lines.contains { $0.contains(#"status_code="400""#) }, "\(lines)")
+        #expect(!lines.contains { $0.contains(#"status_code="500""#) }, "\(lines)")
+    }
 }

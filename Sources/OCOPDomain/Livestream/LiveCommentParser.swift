@@ -218,10 +218,12 @@ public struct LiveCommentParser: Sendable {
         while unit < text.count, text[unit].properties.isWhitespace { unit += 1 }
         var unitEnd = unit
         while unitEnd < text.count, isLetter(text[unitEnd]) { unitEnd += 1 }
-        // "35k2" or "35kg" is not a currency word; the word must end where its letters do.
+        // "35k2" or "35kg" is not a currency word; the word must end where its letters do. Nor is
+        // "đ/c" (địa chỉ, the address that often follows a quantity: "cs01 2 đ/c thôn Vĩnh Chính").
+        let word = String(String.UnicodeScalarView(text[unit..<unitEnd]))
         let isCurrency =
-            currencies.contains(String(String.UnicodeScalarView(text[unit..<unitEnd])))
-            && (unitEnd == text.count || !isDigit(text[unitEnd]))
+            currencies.contains(word)
+            && (unitEnd == text.count || (!isDigit(text[unitEnd]) && !(word == "d" && text[unitEnd] == "/")))
         if isCurrency { end = unitEnd } else if !grouped { return nil }
         // The phone was found first and wins any overlap.
         guard !(start + 1..<end).contains(where: { phoneStarts[$0] != nil }) else { return nil }

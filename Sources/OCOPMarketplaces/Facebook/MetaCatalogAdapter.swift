@@ -188,6 +188,7 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
         let minutes = usage.values.flatMap {
             JSONValue($0).array.compactMap { $0["estimated_time_to_regain_access"].int }
         }
-        return minutes.max().flatMap { $0 > 0 ? $0 * 60 : nil }
+        // Capped at a day before multiplying: the number is the remote's, and may be anything.
+        return minutes.max().flatMap { $0 > 0 ? min($0, 24 * 60) * 60 : nil }
     }
 }

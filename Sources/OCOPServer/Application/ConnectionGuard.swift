@@ -60,7 +60,8 @@ final class ConnectionRegistry: Sendable {
             let victim = oldest?.key ?? key
             return entries.removeValue(forKey: victim)?.channel
         }
-        evicted?.close(promise: nil)
+        // On its own event loop, after what runs there now: never in the middle of a pipeline event.
+        if let evicted { evicted.eventLoop.execute { evicted.close(promise: nil) } }
     }
 
     func closed(_ channel: any Channel) {
@@ -91,6 +92,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         channel = context.channel
+        if context.channel.isActive { start(context) }
+    }
+
+    /// Counted only once active, and only after the rest of the pipeline saw it become active: a
+    /// channel closed before Hummingbird's async channel is active makes NIO trap (found by a test).
+    func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        start(context)
+    }
+
+    private var started = false
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard !started else { return }
+        started = true
         registry.opened(context.channel)
         context.channel.closeFuture.whenComplete { [registry, channel = context.channel] _ in registry.closed(channel) }
         armTimer(context)

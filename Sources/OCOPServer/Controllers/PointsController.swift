@@ -72,20 +72,27 @@ struct PointsController: Sendable {
     }
 
     @Sendable func grantSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.pathValue("slug")
-        let producer = try context.pathValue("producer")
-        let identity = try context.requirePointScope(slug)
-        let store = PointSellerStore(database: database)
-        try await store.grant(point: slug, producer: producer, actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(SellersAnswer(point: slug, producers: try await store.producers(at: slug)))
+        try await changeSeller(context) { store, point, producer, actor in
+            try await store.grant(point: point, producer: producer, actor: actor, at: clock.now())
+        }
     }
 
     @Sendable func revokeSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await changeSeller(context) { store, point, producer, actor in
+            try await store.revoke(point: point, producer: producer, actor: actor, at: clock.now())
+        }
+    }
+
+    /// Grants or withdraws as the point's staff (or the office), then answers the point's sellers.
+    private func changeSeller(
+        _ context: AppRequestContext,
+        _ change: (PointSellerStore, _ point: String, _ producer: String, _ actor: String) async throws -> Void
+    ) async throws -> Response {
         let slug = try context.pathValue("slug")
         let producer = try context.pathValue("producer")
         let identity = try context.requirePointScope(slug)
         let store = PointSellerStore(database: database)
-        try await store.revoke(point: slug, producer: producer, actor: identity.actor, at: clock.now())
+        try await change(store, slug, producer, identity.actor)
         return try ResponseJSON.response(SellersAnswer(point: slug, producers: try await store.producers(at: slug)))
     }
 

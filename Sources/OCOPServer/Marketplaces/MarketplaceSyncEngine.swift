@@ -154,8 +154,10 @@ public struct MarketplaceSyncEngine: Sendable {
                 ])
             switch error.kind {
             case .throttled(let seconds):
+                // A platform's wait is its own number: held between a second and an hour.
+                let wait = seconds.map { Int64(max(1, min($0, OutboundResponse.longestRetryAfterSeconds))) }
                 return .retry(
-                    error: error.description, afterSeconds: Int64(seconds ?? Int(Self.backoffSeconds(attempt: task.attempt))),
+                    error: error.description, afterSeconds: wait ?? Self.backoffSeconds(attempt: task.attempt),
                     countsAsAttempt: false)
             case .transient:
                 return retry(task, error.description)
