@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import OCOPDomain
 import OCOPStorage
+import Synchronization
 import Testing
 import TestSupport
 
@@ -20,6 +21,7 @@ import TestSupport
             let restored = harness.stack.directory.path("restored.sqlite").path
 
             // Sales keep coming while the copy is taken.
+            let acknowledged = SaleCounter()
             let report = try await withThrowingTaskGroup(of: BackupReport?.self) { group in
                 for worker in 0..<4 {
                     group.addTask {
@@ -28,12 +30,14 @@ import TestSupport
                                 .post, "/v1/points/\(StockScene.hanoi)/sales", token: stock.hanoiStaff,
                                 json: #"{"payment_method":"cash","lines":[{"sku":"CAM-5KG","quantity":1}]}"#)
                             #expect(response.status == .created, "sale \(worker)-\(sale)")
+                            acknowledged.count.add(1, ordering: .relaxed)
                         }
                         return nil
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(150))
+                    // Once some sales are in, while the rest are still coming.
+                    while acknowledged.count.load(ordering: .relaxed) < 10 { try await Task.sleep(for: .milliseconds(5)) }
                     return try await offTheCooperativePool { try SQLiteBackup.backup(from: path, to: backup) }
                 }
                 var made: BackupReport?
