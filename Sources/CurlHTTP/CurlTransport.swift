@@ -120,6 +120,8 @@ public final class CurlTransport: HTTPTransport {
                     if request.publicAddressesOnly {
                         ocop_curl_only_public_addresses(handle, transfer.refusedAddress)
                         ocop_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)  // never a cached connection
+                        // No proxy from the environment: the address checked must be the destination's.
+                        ocop_curl_setopt_pointer(handle, CURLOPT_PROXY, "")
                     }
                     if request.method == "HEAD" { ocop_curl_setopt_long(handle, CURLOPT_NOBODY, 1) }
                     if !bytes.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {

@@ -69,6 +69,13 @@ import Glibc
             #expect(await slow.readUntilClosed() == "")
             #expect(ContinuousClock.now - started < .seconds(3))
 
+            // A body that stops coming is held to the same timeout.
+            let stalled = try RawConnection(port: port)
+            stalled.send("POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user")
+            let stalledAt = ContinuousClock.now
+            _ = await stalled.readUntilClosed()
+            #expect(ContinuousClock.now - stalledAt < .seconds(3))
+
             // A keep-alive client that finished its request is closed once idle, after its answer.
             let idle = try RawConnection(port: port)
             idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -55,9 +55,15 @@ final class ConnectionRegistry: Sendable {
         let evicted: (any Channel)? = entries.withLock { entries in
             entries[key] = Entry(channel: channel, idleSince: stamp)
             guard entries.count > limits.maxConnections else { return nil }
-            let oldest = entries.filter { $0.key != key && $0.value.idleSince != nil }
-                .min { $0.value.idleSince! < $1.value.idleSince! }
-            let victim = oldest?.key ?? key
+            // One pass, no copy: this runs under the lock every connection takes.
+            var victim = key
+            var oldest = UInt64.max
+            for (candidate, entry) in entries where candidate != key {
+                if let idle = entry.idleSince, idle < oldest {
+                    oldest = idle
+                    victim = candidate
+                }
+            }
             return entries.removeValue(forKey: victim)?.channel
         }
         // On its own event loop, after what runs there now: never in the middle of a pipeline event.
@@ -117,14 +123,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         timer = nil
     }
 
+    /// Whether a request's body is still arriving: a client that sends a head and then stalls its
+    /// body is held to the same timeout as one that stalls its head.
+    private var receiving = false
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) {
+        switch unwrapInboundIn(data) {
+        case .head:
             inFlight += 1
-            if inFlight == 1 {
-                timer?.cancel()
-                timer = nil
-                registry.setIdle(context.channel, false)
-            }
+            receiving = true
+            registry.setIdle(context.channel, false)
+            armTimer(context)
+        case .body:
+            armTimer(context)  // still coming: the timeout counts from the last part
+        case .end:
+            receiving = false
+            // The server answers now; its own time is not the client's idleness.
+            timer?.cancel()
+            timer = nil
         }
         context.fireChannelRead(data)
     }
@@ -139,6 +155,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
+            return
+        }
+        // An answer to an earlier request is still being written: a second one would interleave with it.
+        guard inFlight == 0 || (inFlight == 1 && receiving) else {
+            context.close(promise: nil)
             return
         }
         let problem =
@@ -172,7 +193,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: .nanoseconds(nanoseconds)) {
             [weak self] in
-            guard let self, self.inFlight == 0 else { return }
+            guard let self, self.inFlight == 0 || self.receiving else { return }
             self.channel?.close(promise: nil)
         }
     }

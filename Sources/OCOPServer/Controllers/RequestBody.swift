@@ -42,7 +42,8 @@ enum RequestBody {
     private static func misfitNumber<T: Decodable>(in bytes: [UInt8], decoding: T.Type, with decoder: JSONDecoder)
         -> String?
     {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) else { return nil }
+        // Bounded: each candidate costs a decode, and the body is the client's.
+        guard bytes.count <= 64 * 1024, let root = try? JSONSerialization.jsonObject(with: Data(bytes)) else { return nil }
         var candidates: [(path: String, replace: (Any) -> Any)] = []
         func visit(_ value: Any, _ path: String, _ rebuild: @escaping (Any) -> Any) {
             if let object = value as? [String: Any] {
@@ -67,7 +68,7 @@ enum RequestBody {
             }
         }
         visit(root, "") { $0 }
-        for candidate in candidates.prefix(50) {
+        for candidate in candidates.prefix(8) {
             guard let cured = try? JSONSerialization.data(withJSONObject: candidate.replace(0)) else { continue }
             do {
                 _ = try decoder.decode(T.self, from: cured)

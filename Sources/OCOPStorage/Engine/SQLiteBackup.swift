@@ -35,7 +35,9 @@ public enum SQLiteBackup {
             defer { to.close() }
             try from.run("BEGIN", [], { _ in })
             do {
-                counts = try tables.map { ($0, try count($0, from)) }
+                var present: Set<String> = []
+                try from.run("SELECT name FROM sqlite_master WHERE type = 'table'", []) { present.insert($0.text(0)) }
+                counts = try tables.filter(present.contains).map { ($0, try count($0, from)) }
                 try from.backup(into: to)
                 try from.run("COMMIT", [], { _ in })
             } catch {
@@ -82,7 +84,10 @@ public enum SQLiteBackup {
             throw DomainError(.conflict, "integrity check failed: \(integrity.prefix(5).joined(separator: "; "))")
         }
         var report = BackupReport()
-        for table in tables {
+        var present: Set<String> = []
+        try handle.run("SELECT name FROM sqlite_master WHERE type = 'table'", []) { present.insert($0.text(0)) }
+        // A backup taken before a later migration lacks its tables; the migration adds them on open.
+        for table in tables where present.contains(table) {
             let rows = try count(table, handle)
             if let expected, let wanted = expected.first(where: { $0.0 == table })?.1, wanted != rows {
                 throw DomainError(.conflict, "verification failed: \(table) has \(rows) rows, the source had \(wanted)")

@@ -64,8 +64,9 @@ public struct PointSellerStore: Sendable {
             if granted != nil { return true }
             let stall = try await sql.raw(
                 """
-                SELECT 1 AS found FROM fair_stalls WHERE point_slug = \(bind: point) AND closed_at IS NULL
-                    AND producer_slug IN (\(list))
+                SELECT 1 AS found FROM fair_stalls s JOIN fairs f ON f.slug = s.fair_slug
+                WHERE s.point_slug = \(bind: point) AND s.closed_at IS NULL AND f.closed_at IS NULL
+                    AND s.producer_slug IN (\(list))
                 """
             ).first()
             return stall != nil
