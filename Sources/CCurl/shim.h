@@ -46,7 +46,8 @@ static inline int ocop_is_public_ipv4(uint32_t a) {
     if (b0 == 192 && b1 == 168) return 0;
     if (b0 == 100 && (b1 & 0xc0) == 64) return 0;
     if (b0 == 198 && (b1 & 0xfe) == 18) return 0;
-    if (b0 == 192 && b1 == 0 && (b2 == 0 || b2 == 2)) return 0;
+    if (b0 == 192 && b1 == 0 && (b2 == 0 || b2 == 2)) return 0;                    // IETF, TEST-NET-1
+    if ((b0 == 198 && b1 == 51 && b2 == 100) || (b0 == 203 && b1 == 0 && b2 == 113)) return 0;  // TEST-NET-2, -3
     return 1;
 }
 
@@ -59,6 +60,7 @@ static inline int ocop_is_public_ipv6(const unsigned char *b) {
         return ocop_is_public_ipv4(((uint32_t)b[12] << 24) | ((uint32_t)b[13] << 16) | ((uint32_t)b[14] << 8) | b[15]);
     if ((b[0] & 0xfe) == 0xfc) return 0;                                            // fc00::/7 unique local
     if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return 0;                            // fe80::/10 link-local
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return 0;                            // fec0::/10 site-local
     if (b[0] == 0xff) return 0;                                                     // multicast
     if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return 0;     // documentation
     return 1;

@@ -133,6 +133,7 @@ import TestSupport
                 "http://169.254.169.254/latest/meta-data", "http://10.1.2.3/hook", "http://192.168.1.1/hook",
                 "http://localhost:9/hook", "http://[::1]/hook", "http://2130706433/hook", "http://0x7f.1/hook",
                 "http://metadata.google.internal/", "http://[fd00:ec2::254]/", "http://user:pw@example.com/",
+                "http://[fec0::1]/", "http://198.51.100.7/", "http://[::ffff:10.0.0.1]/",
             ] {
                 let response = try await client.send(
                     .post, "/v1/webhooks", token: admin,
