@@ -36,11 +36,12 @@ struct ServerHarness {
         ServerConfiguration(
             host: "127.0.0.1", port: 0, mediaDirectory: stack.fixture.media,
             outbound: OutboundPolicy(extraHosts: ["127.0.0.1"]))
+            .withTestConnections()
     }
 
     /// Starts the server on a free port of 127.0.0.1 and runs `body` with a client for it.
     static func run(
-        _ engine: TestEngine = .sqlite, auth: AuthSettings = .testing, connections: ConnectionLimits = .init(),
+        _ engine: TestEngine = .sqlite, auth: AuthSettings = .testing, connections: ConnectionLimits = .testing,
         _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         let harness = try await make(engine)
@@ -94,5 +95,19 @@ extension TestClientProtocol {
             cursor = next
         }
         throw DomainError(.invalid, "pagination never ended")
+    }
+}
+
+extension ConnectionLimits {
+    /// The test client keeps one connection and never reconnects; on a loaded machine a test can
+    /// leave it quiet for longer than the production idle timeout, so tests wait ten minutes.
+    static var testing: ConnectionLimits { ConnectionLimits(idleTimeout: .seconds(600)) }
+}
+
+extension ServerConfiguration {
+    func withTestConnections() -> ServerConfiguration {
+        var configuration = self
+        configuration.connections = .testing
+        return configuration
     }
 }
