@@ -85,10 +85,11 @@ public func buildApplication(
         server: .http1(catalog: catalogRoutes, limits: configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         logger: logger)
+    // Every read model follows the commits of this node from here on, and other nodes' through the feed.
+    let follower = ReadModelFollower(dependencies: dependencies, logger: logger)
+    follower.subscribe(to: dependencies.database.changes)
     app.addServices(
-        ChangeFeedService(
-            database: dependencies.database, readModel: dependencies.readModel,
-            stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
+        ChangeFeedService(database: dependencies.database, follower: follower, clock: dependencies.clock, logger: logger))
     app.addServices(FairRefreshService(model: dependencies.fairReadModel, logger: logger))
     app.addServices(
         CertificateNoticeService(
@@ -96,7 +97,7 @@ public func buildApplication(
     app.addServices(
         LivestreamHoldSweeper(
             store: LivestreamStore(database: dependencies.database), livestreams: dependencies.livestreamReadModel,
-            stockReadModel: dependencies.stockReadModel, clock: dependencies.clock, logger: logger))
+            clock: dependencies.clock, logger: logger))
     app.addServices(
         JobWorkerService(
             queue: JobQueue(database: dependencies.database),
@@ -123,6 +124,7 @@ public func buildRouter(
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
 
     let v1 = router.group("v1")
+    let pipeline = WritePipeline(database: dependencies.database, clock: dependencies.clock)
     productsController(dependencies).addRoutes(to: v1)
     ProducersController(readModel: dependencies.readModel).addRoutes(to: v1)
     AuthController(database: dependencies.database, clock: dependencies.clock, settings: configuration.auth)
@@ -131,8 +133,7 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         stockReadModel: dependencies.stockReadModel
     ).addRoutes(to: v1)
-    StockController(database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel)
-        .addRoutes(to: v1)
+    StockController(pipeline: pipeline).addRoutes(to: v1)
     StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     WebhooksController(database: dependencies.database, clock: dependencies.clock, outbound: configuration.outbound)
         .addRoutes(to: v1)
@@ -142,26 +143,18 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         publicBaseURL: configuration.publicBaseURL
     ).addRoutes(to: router, v1: v1)
-    TransfersController(
-        database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
-    ).addRoutes(to: v1)
+    TransfersController(pipeline: pipeline).addRoutes(to: v1)
     MarketplaceAccountsController(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
         readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound
     ).addRoutes(to: v1)
-    MarketplaceListingsController(
-        database: dependencies.database, clock: dependencies.clock, view: dependencies.marketplaceListings
-    ).addRoutes(to: v1)
+    MarketplaceListingsController(pipeline: pipeline).addRoutes(to: v1)
     FairsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         fairReadModel: dependencies.fairReadModel
     ).addRoutes(to: v1)
-    FairApplicationsController(
-        database: dependencies.database, clock: dependencies.clock, fairReadModel: dependencies.fairReadModel
-    ).addRoutes(to: v1)
-    FairStallsController(
-        database: dependencies.database, clock: dependencies.clock, fairReadModel: dependencies.fairReadModel
-    ).addRoutes(to: v1)
+    FairApplicationsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    FairStallsController(pipeline: pipeline).addRoutes(to: v1)
     FairReportsController(database: dependencies.database).addRoutes(to: v1)
     AuditController(database: dependencies.database).addRoutes(to: v1)
     ReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
@@ -169,9 +162,7 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         livestreams: dependencies.livestreamReadModel
     ).addRoutes(to: v1)
-    LiveOrdersController(
-        database: dependencies.database, clock: dependencies.clock, stockReadModel: dependencies.stockReadModel
-    ).addRoutes(to: v1)
+    LiveOrdersController(pipeline: pipeline).addRoutes(to: v1)
     MediaController(library: MediaLibrary(directory: configuration.mediaDirectory)).addRoutes(to: router)
     SystemController(
         readiness: dependencies.readiness, database: dependencies.database, registry: dependencies.registry

@@ -209,7 +209,7 @@ struct CatalogFastRoutes: Sendable {
             // Revalidations (If-None-Match) are answered afresh: they are cheap and rare.
             guard ifNoneMatch == nil else { return try? products.listAnswer(view()) }
             // The versions first: an answer computed after reading them is at least that new.
-            let snapshot = ObjectIdentifier(products.readModel.snapshot())
+            let snapshot = products.readModel.snapshot().serial
             let stockVersion = products.stockReadModel.version
             let key = head.uri + "\u{1F}" + (acceptLanguage ?? "")
             if let cached = listAnswers.answer(key, snapshot: snapshot, stockVersion: stockVersion) { return cached }

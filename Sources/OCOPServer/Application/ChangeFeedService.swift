@@ -3,19 +3,22 @@ import OCOPDomain
 import OCOPStorage
 import ServiceLifecycle
 
-/// Keeps this node's read models current without a restart:
+/// Brings what other processes commit to this node's read models (this node's own commits reach
+/// them through the database's change bus at commit):
 /// - PostgreSQL: listens for the notices other nodes (and `ocop import`) send on commit, and
 ///   reconnects with backoff if the listening connection drops; a slow poll of the catalog
 ///   revision covers notices lost while reconnecting.
 /// - SQLite: polls the one-row catalog revision each second (an `ocop import` beside the server).
-/// Either way it rebuilds the snapshot at each midnight in Vietnam, when certificates start and
-/// expire. (Reads also check the day, so nothing stale is ever served.)
+/// Each poll also catches up a read model whose refresh failed, builds tomorrow's catalog snapshot
+/// in the last minutes of the day, and swaps it in at midnight in Vietnam, when certificates start
+/// and expire, so no request waits for that rebuild.
 struct ChangeFeedService: Service {
     let database: Database
-    let readModel: CatalogReadModel
-    let stockReadModel: StockReadModel
+    let follower: ReadModelFollower
     let clock: any WallClock
     let logger: Logger
+    /// How long before midnight tomorrow's snapshot is built.
+    static let buildAhead: Int64 = 120
 
     func run() async throws {
         if database.hasChangeFeed {
@@ -35,49 +38,42 @@ struct ChangeFeedService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await database.listenForChanges { notice in await apply(notice) }
+                    try await database.listenForChanges { notice in await follower.apply([notice]) }
                 }
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning("change feed dropped; reconnecting", metadata: ["error": "\(error)"])
             }
             // Something may have changed while no one listened.
-            await apply(.catalog)
+            await follower.apply([.catalog, .fairs, .livestreams, .listings])
+            do { try await follower.stock.reload() } catch {
+                logger.warning("stock reload after reconnecting failed", metadata: ["error": "\(error)"])
+            }
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(5))
         }
     }
 
     private func poll(every interval: Duration) async {
-        var midnight = readModel.nextMidnight()
+        var midnight = follower.catalog.nextMidnight()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }
-            await apply(.catalog)
-            if clock.now() >= midnight {
-                midnight = readModel.nextMidnight()
-                logger.info("catalog rebuilt for a new day", metadata: ["published": "\(readModel.publishedProductCount)"])
-            }
-        }
-    }
-
-    private func apply(_ notice: ChangeNotice) async {
-        do {
-            switch notice {
-            case .catalog:
-                if try await readModel.reloadIfChanged() {
-                    logger.info("catalog reloaded after a change", metadata: ["published": "\(readModel.publishedProductCount)"])
+            await follower.catchUp()
+            await follower.apply([.catalog])
+            let now = clock.now()
+            if now >= midnight {
+                // Swaps in the snapshot built ahead (or builds it, here rather than in a request).
+                midnight = follower.catalog.nextMidnight()
+                logger.info("catalog rebuilt for a new day", metadata: ["published": "\(follower.catalog.publishedProductCount)"])
+            } else if now.adding(seconds: Self.buildAhead) >= midnight {
+                do { try await follower.catalog.prepareNextDay() } catch {
+                    logger.warning("could not build tomorrow's catalog ahead", metadata: ["error": "\(error)"])
                 }
-            case .points:
-                try await stockReadModel.refreshPoints()
-            case .stock(let point):
-                try await stockReadModel.refresh(points: [point])
             }
-        } catch {
-            logger.warning("refresh failed; serving the previous state", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -57,7 +57,6 @@ struct CertificatesController: Sendable {
         }
         try await requireProduct(product)
         try await store.add(try body.certificate(), kind: kind, to: product, actor: identity.actor, at: clock.now())
-        try await readModel.reload()
         return try await historyResponse(product, status: .created)
     }
 
@@ -80,7 +79,6 @@ struct CertificatesController: Sendable {
         try await store.revoke(
             product: product, number: body.number, on: date, reason: body.reason, decisionNumber: body.decisionNumber,
             actor: identity.actor, at: clock.now())
-        try await readModel.reload()
         return try await historyResponse(product, status: .ok)
     }
 
@@ -89,7 +87,6 @@ struct CertificatesController: Sendable {
         let product = try context.pathValue("slug")
         let (body, _) = try await RequestBody.decode(CertificateBody.self, from: request)
         try await store.correct(try body.certificate(), of: product, actor: identity.actor, at: clock.now())
-        try await readModel.reload()
         return try await historyResponse(product, status: .ok)
     }
 

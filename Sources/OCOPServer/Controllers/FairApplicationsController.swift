@@ -7,7 +7,6 @@ import OCOPStorage
 struct FairApplicationsController: Sendable {
     let database: Database
     let clock: any WallClock
-    let fairReadModel: FairReadModel
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("fairs/:slug/applications", use: apply)
@@ -67,7 +66,6 @@ struct FairApplicationsController: Sendable {
                 throw Problem(.forbidden, "\(identity.username) may not cancel application \(application.id)")
             }
         }
-        try await fairReadModel.reload()
         return try ResponseJSON.response(CancelAnswer(application: cancelled, nextWaiting: next))
     }
 

@@ -1,22 +1,13 @@
 import Hummingbird
 import OCOPDomain
 import OCOPStorage
-import SQLKit
 
 /// Stock at a fair stall: receipts from its producer, transfers in from points, counter sales
 /// while the fair is open, and the closing count. The fair's managers may do all of it; the
 /// stall's producer may bring goods, sell and read its stock. Movements accept `Idempotency-Key`.
 struct FairStallsController: Sendable {
-    let database: Database
-    let clock: any WallClock
-    let fairReadModel: FairReadModel
+    let pipeline: WritePipeline
     private let stalls = FairStallStock()
-
-    init(database: Database, clock: any WallClock, fairReadModel: FairReadModel) {
-        self.database = database
-        self.clock = clock
-        self.fairReadModel = fairReadModel
-    }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("fairs/:slug/stalls/:code/receipts", use: receipt)
@@ -27,50 +18,46 @@ struct FairStallsController: Sendable {
     }
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, ReceiptRequest.self, producerMay: true) { body, fair, code, identity, now in
-            let lines = try body.validated()
-            return { sql in
-                try await stalls.receive(
-                    sql, fair: fair, code: code, lines: lines, reference: body.reference, actor: identity.actor, at: now)
-            }
+        let (fair, code) = try stallPath(context)
+        return try await pipeline.run(
+            request, ReceiptRequest.self, authorise: { try await authorise(context, fair, code, producerMay: true) }
+        ) { body, identity, now in
+            stalls.receipt(
+                fair: fair, code: code, lines: try body.validated(), reference: body.reference, actor: identity.actor, at: now)
         }
     }
 
     @Sendable func sale(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, SaleRequest.self, producerMay: true) { body, fair, code, identity, now in
+        let (fair, code) = try stallPath(context)
+        return try await pipeline.run(
+            request, SaleRequest.self, authorise: { try await authorise(context, fair, code, producerMay: true) }
+        ) { body, identity, now in
             let (lines, payment) = try body.validated()
-            return { sql in
-                try await stalls.sell(
-                    sql, fair: fair, code: code, lines: lines, payment: payment, actor: identity.actor, at: now)
-            }
+            return stalls.sale(fair: fair, code: code, lines: lines, payment: payment, actor: identity.actor, at: now)
         }
     }
 
     @Sendable func receiveTransfer(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (fair, code) = try stallPath(context)
         let text = try context.pathValue("id")
         guard let id = Int(text), id > 0 else { throw Problem.notFound("no transfer '\(text)'") }
-        return try await movement(
-            request, context, TransferReceiptRequest.self, producerMay: false, allowEmpty: true, status: .ok
-        ) { body, fair, code, identity, now in
-            let lines = try body.validated()
-            return { sql in
-                try await stalls.receiveTransfer(
-                    sql, fair: fair, code: code, transfer: id, received: lines, actor: identity.actor, at: now)
-            }
+        return try await pipeline.run(
+            request, TransferReceiptRequest.self, allowEmpty: true, status: .ok,
+            authorise: { try await authorise(context, fair, code, producerMay: false) }
+        ) { body, identity, now in
+            stalls.transferReceipt(
+                fair: fair, code: code, transfer: id, received: try body.validated(), actor: identity.actor, at: now)
         }
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let response = try await movement(
-            request, context, StallCloseRequest.self, producerMay: false, status: .ok
-        ) { body, fair, code, identity, now in
-            let lines = try body.validated()
-            return { sql in
-                try await stalls.close(sql, fair: fair, code: code, counted: lines, actor: identity.actor, at: now)
-            }
+        let (fair, code) = try stallPath(context)
+        return try await pipeline.run(
+            request, StallCloseRequest.self, status: .ok,
+            authorise: { try await authorise(context, fair, code, producerMay: false) }
+        ) { body, identity, now in
+            stalls.closing(fair: fair, code: code, counted: try body.validated(), actor: identity.actor, at: now)
         }
-        try await fairReadModel.reload()
-        return response
     }
 
     struct LevelsAnswer: Encodable {
@@ -81,29 +68,20 @@ struct FairStallsController: Sendable {
     }
 
     @Sendable func levels(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fair = try context.pathValue("slug")
-        let code = try context.pathValue("code")
-        let (stall, batches) = try await FairStore(database: database).stallLevels(fair: fair, code: code)
+        let (fair, code) = try stallPath(context)
+        let (stall, batches) = try await FairStore(database: pipeline.database).stallLevels(fair: fair, code: code)
         try authorise(context, stall, producerMay: true)
         return try ResponseJSON.response(LevelsAnswer(fair: fair, stall: code, status: stall.status, batches: batches))
     }
 
-    /// The shape every stall movement shares: scope, body, validation before any transaction, then
-    /// the idempotent write.
-    private func movement<Body: Decodable>(
-        _ request: Request, _ context: AppRequestContext, _ type: Body.Type, producerMay: Bool,
-        allowEmpty: Bool = false, status: HTTPResponse.Status = .created,
-        _ prepare: (Body, String, String, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
-    ) async throws -> Response {
-        let fair = try context.pathValue("slug")
-        let code = try context.pathValue("code")
-        let stall = try await database.read { sql in try await FairStallStock().stall(fair: fair, code: code, sql) }
-        let identity = try authorise(context, stall, producerMay: producerMay)
-        let (body, bytes) = try await RequestBody.decode(Body.self, from: request, allowEmpty: allowEmpty)
-        let now = clock.now()
-        let write = try prepare(body, fair, code, identity, now)
-        return try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: bytes, status: status, write)
+    private func stallPath(_ context: AppRequestContext) throws -> (fair: String, code: String) {
+        (try context.pathValue("slug"), try context.pathValue("code"))
+    }
+
+    private func authorise(
+        _ context: AppRequestContext, _ fair: String, _ code: String, producerMay: Bool
+    ) async throws -> StaffIdentity {
+        try authorise(context, try await stalls.stall(fair: fair, code: code, in: pipeline.database), producerMay: producerMay)
     }
 
     /// The fair's managers, or (where `producerMay`) the producer the stall is allocated to.

@@ -29,7 +29,6 @@ struct FairsController: Sendable {
         let (body, _) = try await RequestBody.decode(FairRequest.self, from: request)
         let fair = try body.validated(localities: readModel.snapshot().localities)
         try await store.create(fair, actor: identity.actor, at: clock.now())
-        try await fairReadModel.reload()
         return try detail(fair.slug, request: request, status: .created)
     }
 
@@ -37,7 +36,6 @@ struct FairsController: Sendable {
         let slug = try context.pathValue("slug")
         let identity = try context.requireFairScope(slug)
         _ = try await store.close(fair: slug, actor: identity.actor, at: clock.now())
-        try await fairReadModel.reload()
         return try detail(slug, request: request, status: .ok)
     }
 
@@ -46,7 +44,6 @@ struct FairsController: Sendable {
         let identity = try context.requireFairScope(slug)
         let (body, _) = try await RequestBody.decode(StallsRequest.self, from: request)
         let stalls = try await store.addStalls(fair: slug, try body.validated(), actor: identity.actor, at: clock.now())
-        try await fairReadModel.reload()
         return try ResponseJSON.response(StallsAnswer(fair: slug, stalls: stalls), status: .created)
     }
 
@@ -64,19 +61,15 @@ struct FairsController: Sendable {
         let (body, bytes) = try await RequestBody.decode(AllocationRequest.self, from: request)
         let snapshot = readModel.snapshot()
         let now = clock.now()
-        let response = try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: bytes, status: .ok
-        ) { sql in
-            try await store.allocate(
-                sql, fair: slug, stall: code, application: body.applicationId, actor: identity.actor, at: now
-            ) { producer in
-                snapshot.producer(slug: producer) == nil
-                    ? "producer '\(producer)' has no publishable product today (a valid certificate of 3★ or more)"
-                    : nil
-            }
+        let allocation = store.allocation(
+            fair: slug, stall: code, application: body.applicationId, actor: identity.actor, at: now
+        ) { producer in
+            snapshot.producer(slug: producer) == nil
+                ? "producer '\(producer)' has no publishable product today (a valid certificate of 3★ or more)"
+                : nil
         }
-        try await fairReadModel.reload()
-        return response
+        return try await WritePipeline(database: database, clock: clock).perform(
+            request, identity: identity, body: bytes, status: .ok, allocation)
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -84,7 +77,6 @@ struct FairsController: Sendable {
         let code = try context.pathValue("code")
         let identity = try context.requireFairScope(slug)
         let stall = try await store.release(fair: slug, stall: code, actor: identity.actor, at: clock.now())
-        try await fairReadModel.reload()
         return try ResponseJSON.response(stall)
     }
 

@@ -1,17 +1,15 @@
 import Hummingbird
 import OCOPDomain
 import OCOPStorage
-import SQLKit
 
 /// A session's orders: read from comments, entered by staff, confirmed ("chốt đơn") or cancelled,
 /// and the session report. Staff of the session's point or a featured producer only: buyer names,
 /// phones and addresses never leave these routes.
 struct LiveOrdersController: Sendable {
-    let database: Database
-    let clock: any WallClock
-    let stockReadModel: StockReadModel
+    let pipeline: WritePipeline
 
-    var store: LivestreamStore { LivestreamStore(database: database) }
+    var store: LivestreamStore { LivestreamStore(database: pipeline.database) }
+    private var clock: any WallClock { pipeline.clock }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("livestreams/:slug/comments", use: comments)
@@ -25,19 +23,16 @@ struct LiveOrdersController: Sendable {
 
     @Sendable func comments(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await write(request, context, CommentBatchRequest.self, status: .ok) { slug, body, identity, now in
-            let comments = try body.validated()
-            return { sql in try await store.readComments(sql, slug, comments: comments, actor: identity.actor, at: now) }
+            store.commentBatch(slug, comments: try body.validated(), actor: identity.actor, at: now)
         }
     }
 
     @Sendable func createOrder(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await write(request, context, LiveOrderRequest.self) { slug, body, identity, now in
             let (phone, lines) = try body.validated()
-            return { sql in
-                try await store.createOrder(
-                    sql, slug, buyerName: body.buyerName, phone: phone, address: body.address, lines: lines,
-                    actor: identity.actor, at: now)
-            }
+            return store.newOrder(
+                slug, buyerName: body.buyerName, phone: phone, address: body.address, lines: lines, actor: identity.actor,
+                at: now)
         }
     }
 
@@ -45,19 +40,16 @@ struct LiveOrdersController: Sendable {
         let id = try orderID(context)
         return try await write(request, context, LiveOrderConfirmRequest.self, status: .ok, allowEmpty: true) {
             slug, body, identity, now in
-            let payment = try body.validated()
-            return { sql in
-                try await store.confirm(
-                    sql, slug, order: id, buyerName: body.buyerName, address: body.address, payment: payment,
-                    actor: identity.actor, at: now)
-            }
+            store.confirmation(
+                slug, order: id, buyerName: body.buyerName, address: body.address, payment: try body.validated(),
+                actor: identity.actor, at: now)
         }
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try orderID(context)
         return try await write(request, context, Empty.self, status: .ok, allowEmpty: true) { slug, _, identity, now in
-            { sql in try await store.cancel(sql, slug, order: id, actor: identity.actor, at: now) }
+            store.cancellation(slug, order: id, actor: identity.actor, at: now)
         }
     }
 
@@ -109,20 +101,15 @@ struct LiveOrdersController: Sendable {
         return id
     }
 
-    /// Scope, body, validation (before any transaction), the idempotent write, then the stock
-    /// views of the session's point, since holds change what is free there.
-    private func write<Body: Decodable>(
+    /// The session's staff or featured producers, then the pipeline.
+    private func write<Body: Decodable, Answer: Encodable & Sendable>(
         _ request: Request, _ context: AppRequestContext, _ type: Body.Type, status: HTTPResponse.Status = .created,
-        allowEmpty: Bool = false,
-        _ prepare: (String, Body, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
+        allowEmpty: Bool = false, _ prepare: (String, Body, StaffIdentity, Moment) throws -> StoreOperation<Answer>
     ) async throws -> Response {
         let slug = try context.pathValue("slug")
-        let identity = try await LivestreamScope.require(context, slug, store)
-        let (body, bytes) = try await RequestBody.decode(Body.self, from: request, allowEmpty: allowEmpty)
-        let write = try prepare(slug, body, identity, clock.now())
-        let response = try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: bytes, status: status, write)
-        if let point = try await store.record(slug)?.point { try await stockReadModel.refresh(points: [point]) }
-        return response
+        return try await pipeline.run(
+            request, Body.self, allowEmpty: allowEmpty, status: status,
+            authorise: { try await LivestreamScope.require(context, slug, store) }
+        ) { body, identity, now in try prepare(slug, body, identity, now) }
     }
 }

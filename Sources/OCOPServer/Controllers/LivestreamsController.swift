@@ -64,7 +64,6 @@ struct LivestreamsController: Sendable {
         }
         try await SellerScope(database: database).require(identity, sellFrom: session.point, for: Set(session.producers))
         let record = try await store.create(session, actor: identity.actor, at: clock.now())
-        try await livestreams.reload()
         return try ResponseJSON.response(record, status: .created)
     }
 
@@ -73,7 +72,6 @@ struct LivestreamsController: Sendable {
         let identity = try await LivestreamScope.require(context, slug, store)
         let (body, _) = try await RequestBody.decode(LivestreamStatusRequest.self, from: request)
         let record = try await store.setStatus(slug, to: try body.validated(), actor: identity.actor, at: clock.now())
-        try await livestreams.reload()
         return try ResponseJSON.response(record)
     }
 }

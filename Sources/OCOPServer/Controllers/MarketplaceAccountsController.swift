@@ -70,12 +70,10 @@ struct MarketplaceAccountsController: Sendable {
         // The account pushes the point's stock to the platform: only a point the owner may sell from.
         try await SellerScope(database: database).require(
             identity, sellFrom: account.point, for: owner == "admin" ? [] : [owner])
-        return try await IdempotentWrite(database: database, clock: clock).run(request, identity: identity, body: bytes) {
-            sql in
-            try await MarketplaceAccountStore(database: database, box: box).create(
-                account, actor: identity.actor, at: clock.now(), in: sql
-            ).answer
-        }
+        let creation = MarketplaceAccountStore(database: database, box: box)
+            .creation(account, actor: identity.actor, at: clock.now()).map { $0.answer }
+        return try await WritePipeline(database: database, clock: clock).perform(
+            request, identity: identity, body: bytes, creation)
     }
 
     /// Who owns the new account: a producer owns its own; an admin may name a producer, else "admin".

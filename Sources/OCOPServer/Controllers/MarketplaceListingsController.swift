@@ -5,9 +5,9 @@ import OCOPStorage
 /// Listings of catalog products on marketplace accounts: create, read, re-sync, delist. The push
 /// itself happens in the sync worker; these routes only commit the change with its outbox row.
 struct MarketplaceListingsController: Sendable {
-    let database: Database
-    let clock: any WallClock
-    let view: MarketplaceListingsView
+    let pipeline: WritePipeline
+    private var database: Database { pipeline.database }
+    private var clock: any WallClock { pipeline.clock }
 
     static let defaultLimit = 50
     static let maxLimit = 200
@@ -39,13 +39,8 @@ struct MarketplaceListingsController: Sendable {
         let new = NewListing(
             account: body.account, product: body.product, sku: body.sku, categoryID: body.categoryId,
             attributes: body.attributes ?? [:])
-        let response = try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: bytes
-        ) { sql in
-            try await store.create(new, by: identity, at: clock.now(), in: sql)
-        }
-        try? await view.refresh(from: store)
-        return response
+        return try await pipeline.perform(
+            request, identity: identity, body: bytes, store.creation(new, by: identity, at: clock.now()))
     }
 
     struct ListAnswer: Encodable {
@@ -100,24 +95,16 @@ struct MarketplaceListingsController: Sendable {
     @Sendable func sync(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try listingID(context)
-        return try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: [], status: .accepted
-        ) { sql in
-            try await store.requestSync(id, by: identity, at: clock.now(), in: sql)
-        }
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .accepted, store.syncRequest(id, by: identity, at: clock.now()))
     }
 
     /// Takes the listing off sale (202: the worker tells the platform).
     @Sendable func delist(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try listingID(context)
-        let response = try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: [], status: .accepted
-        ) { sql in
-            try await store.delist(id, by: identity, at: clock.now(), in: sql)
-        }
-        try? await view.refresh(from: store)
-        return response
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .accepted, store.delisting(id, by: identity, at: clock.now()))
     }
 
     private func listingID(_ context: AppRequestContext) throws -> Int {

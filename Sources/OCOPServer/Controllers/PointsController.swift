@@ -29,7 +29,6 @@ struct PointsController: Sendable {
         let (body, _) = try await RequestBody.decode(PointRequest.self, from: request)
         let point = try body.validated(slug: nil, localities: readModel.snapshot().localities)
         try await store.create(point, actor: identity.actor, at: clock.now())
-        try await stockReadModel.refreshPoints()
         return try answer(for: point, status: .created)
     }
 
@@ -39,7 +38,6 @@ struct PointsController: Sendable {
         let (body, _) = try await RequestBody.decode(PointRequest.self, from: request)
         let point = try body.validated(slug: slug, localities: readModel.snapshot().localities)
         try await store.update(point, actor: identity.actor, at: clock.now())
-        try await stockReadModel.refreshPoints()
         return try answer(for: point, status: .ok)
     }
 

@@ -1,22 +1,14 @@
 import Hummingbird
 import OCOPDomain
 import OCOPStorage
-import SQLKit
 
 /// Stock movements at a point: receipts, counter sales, adjustments and counts. Each takes an
-/// `Idempotency-Key`, checks the caller's scope on the point, and refreshes availability once
-/// committed.
+/// `Idempotency-Key` and checks the caller's scope on the point; the stock views follow the commit.
 struct StockController: Sendable {
-    let database: Database
-    let clock: any WallClock
-    let stockReadModel: StockReadModel
+    let pipeline: WritePipeline
     private let stock = StockStore()
 
-    init(database: Database, clock: any WallClock, stockReadModel: StockReadModel) {
-        self.database = database
-        self.clock = clock
-        self.stockReadModel = stockReadModel
-    }
+    init(pipeline: WritePipeline) { self.pipeline = pipeline }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("points/:slug/receipts", use: receipt)
@@ -26,55 +18,37 @@ struct StockController: Sendable {
     }
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, ReceiptRequest.self) { body, point, identity, now in
-            let lines = try body.validated()
+        let point = try context.pathValue("slug")
+        return try await pipeline.run(request, ReceiptRequest.self, authorise: { try context.requirePointScope(point) }) {
+            body, identity, now in
             let reference = body.reference.map { "receipt:\(point):\($0)" } ?? "receipt:\(point):\(now.unixMilliseconds)"
-            return { sql in
-                try await stock.receive(sql, point: point, lines: lines, reference: reference, actor: identity.actor, at: now)
-            }
+            return stock.receipt(point: point, lines: try body.validated(), reference: reference, actor: identity.actor, at: now)
         }
     }
 
     @Sendable func sale(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, SaleRequest.self) { body, point, identity, now in
+        let point = try context.pathValue("slug")
+        return try await pipeline.run(request, SaleRequest.self, authorise: { try context.requirePointScope(point) }) {
+            body, identity, now in
             let (lines, payment) = try body.validated()
-            return { sql in
-                try await stock.sell(sql, point: point, lines: lines, payment: payment, actor: identity.actor, at: now)
-            }
+            return stock.sale(point: point, lines: lines, payment: payment, actor: identity.actor, at: now)
         }
     }
 
     @Sendable func adjustment(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, AdjustmentRequest.self) { body, point, identity, now in
+        let point = try context.pathValue("slug")
+        return try await pipeline.run(request, AdjustmentRequest.self, authorise: { try context.requirePointScope(point) }) {
+            body, identity, now in
             let (reason, lines) = try body.validated()
-            return { sql in
-                try await stock.adjust(
-                    sql, point: point, reason: reason, note: body.note, lines: lines, actor: identity.actor, at: now)
-            }
+            return stock.adjustment(point: point, reason: reason, note: body.note, lines: lines, actor: identity.actor, at: now)
         }
     }
 
     @Sendable func count(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await movement(request, context, CountRequest.self) { body, point, identity, now in
-            let lines = try body.validated()
-            return { sql in try await stock.count(sql, point: point, lines: lines, actor: identity.actor, at: now) }
-        }
-    }
-
-    /// The shape every movement shares: scope check, body, validation (before any transaction),
-    /// the idempotent write, then the availability refresh (of the products moved) once committed.
-    private func movement<Body: StockLinesRequest>(
-        _ request: Request, _ context: AppRequestContext, _ type: Body.Type,
-        _ prepare: (Body, String, StaffIdentity, Moment) throws -> (any SQLDatabase) async throws -> any Encodable & Sendable
-    ) async throws -> Response {
         let point = try context.pathValue("slug")
-        let identity = try context.requirePointScope(point)
-        let (body, bytes) = try await RequestBody.decode(Body.self, from: request)
-        let now = clock.now()
-        let write = try prepare(body, point, identity, now)
-        let response = try await IdempotentWrite(database: database, clock: clock).run(
-            request, identity: identity, body: bytes, write)
-        try await stockReadModel.refresh(point: point, skus: body.skus)
-        return response
+        return try await pipeline.run(request, CountRequest.self, authorise: { try context.requirePointScope(point) }) {
+            body, identity, now in
+            stock.stockCount(point: point, lines: try body.validated(), actor: identity.actor, at: now)
+        }
     }
 }

@@ -4,12 +4,11 @@ import OCOPStorage
 import ServiceLifecycle
 
 /// Every few seconds: marks livestream orders whose hold ran out `expired` (readers already ignore
-/// them; this is for the reports and the stock views), refreshes the stock view of the points whose
-/// free stock grew, and reloads the livestream view (which also brings other nodes' writes).
+/// them; this is for the reports and the stock views, which follow the commit), and reloads the
+/// livestream view, since sessions end as time passes.
 struct LivestreamHoldSweeper: Service {
     let store: LivestreamStore
     let livestreams: LivestreamReadModel
-    let stockReadModel: StockReadModel
     let clock: any WallClock
     let logger: Logger
     var interval: Duration = .seconds(5)
@@ -27,8 +26,7 @@ struct LivestreamHoldSweeper: Service {
 
     func sweep() async {
         do {
-            let points = try await store.sweepExpired(at: clock.now())
-            if !points.isEmpty { try await stockReadModel.refresh(points: points) }
+            _ = try await store.sweepExpired(at: clock.now())
             try await livestreams.reload()
         } catch {
             logger.warning("livestream sweep failed; will retry", metadata: ["error": "\(error)"])

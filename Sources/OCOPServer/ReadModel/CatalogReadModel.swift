@@ -9,6 +9,11 @@ public final class CatalogReadModel: Sendable {
     private let loadedRevision = Mutex<Int>(-1)
     /// Held while the snapshot is rebuilt for a new day, so it is rebuilt once.
     private let dayRebuild = Mutex<Void>(())
+    /// Tomorrow's snapshot, built ahead off the event loops from the snapshot whose serial it
+    /// names, so the first request after midnight swaps it in instead of rebuilding.
+    private let tomorrow = Mutex<(snapshot: CatalogSnapshot, basis: UInt64)?>(nil)
+    /// Reloads after commits, coalesced: a burst of catalog writes rebuilds once or twice.
+    private let followRun = CoalescedRun()
     private let store: CatalogStore
     private let clock: any WallClock
     private let classification: ClassificationTree
@@ -37,6 +42,12 @@ public final class CatalogReadModel: Sendable {
         loadedRevision.withLock { $0 = revision }
     }
 
+    /// Reloads after a committed catalog change, sharing a reload with the writes committed
+    /// while one runs (`CoalescedRun`).
+    func follow() async throws {
+        try await followRun.run { _ = try await self.reloadIfChanged() }
+    }
+
     /// Reloads when another process (an `ocop import`, another node) committed a catalog change.
     /// Returns whether it reloaded.
     @discardableResult
@@ -59,7 +70,11 @@ public final class CatalogReadModel: Sendable {
         return dayRebuild.withLock { _ in
             let latest = current.withLock { $0 }
             if latest.day == today { return latest }  // another request rebuilt it meanwhile
-            let rebuilt = CatalogSnapshot(
+            let ahead = tomorrow.withLock { ahead in
+                defer { ahead = nil }
+                return ahead.flatMap { $0.basis == latest.serial && $0.snapshot.day == today ? $0.snapshot : nil }
+            }
+            let rebuilt = ahead ?? CatalogSnapshot(
                 contents: latest.contents, day: today, classification: classification, localities: localities)
             return current.withLock { current in
                 if current === latest {
@@ -72,6 +87,20 @@ public final class CatalogReadModel: Sendable {
                 return current
             }
         }
+    }
+
+    /// Builds tomorrow's snapshot from the current one, off the event loops, for the first request
+    /// after midnight to swap in. A reload before midnight makes it stale (its basis no longer
+    /// matches) and that request rebuilds as before.
+    func prepareNextDay() async throws {
+        let basis = current.withLock { $0 }
+        let day = basis.day.adding(days: 1)
+        if tomorrow.withLock({ $0?.basis == basis.serial }) { return }
+        let (classification, localities) = (classification, localities)
+        let snapshot = try await offTheEventLoops {
+            CatalogSnapshot(contents: basis.contents, day: day, classification: classification, localities: localities)
+        }
+        tomorrow.withLock { $0 = (snapshot, basis.serial) }
     }
 
     /// The next midnight in Vietnam, when certificates start and expire.

@@ -1,6 +1,7 @@
 import Crypto
 import OCOPDomain
 import OCOPStorage
+import Synchronization
 
 /// The public catalog as of one day: immutable, built once after each committed change and swapped
 /// in whole, so reads never touch the database and never see half of a change.
@@ -18,6 +19,10 @@ final class CatalogSnapshot: Sendable {
     let nextChange: CalendarDate?
     /// A digest of the published content: the same catalog gives the same version on every node.
     let version: String
+    /// This snapshot among all built by this process, in order: what caches key on. (An object's
+    /// address is not an identity: a later snapshot may be allocated where a freed one was.)
+    let serial: UInt64 = CatalogSnapshot.nextSerial.add(1, ordering: .relaxed).newValue
+    private static let nextSerial = Atomic<UInt64>(0)
     let classification: ClassificationTree
     let localities: Localities
     /// Per sort (relevance excluded): the product indices in that order, and each product's position in it.

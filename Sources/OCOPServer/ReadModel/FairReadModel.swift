@@ -16,6 +16,7 @@ public final class FairReadModel: Sendable {
 
     private let state = Mutex(State())
     private let store: FairStore
+    private let followRun = CoalescedRun()
 
     public init(database: Database) {
         store = FairStore(database: database)
@@ -46,6 +47,9 @@ public final class FairReadModel: Sendable {
             state.version = revision  // moves only when fairs change, not on every reload
         }
     }
+
+    /// Reloads after a committed fair change, sharing a reload with writes committed meanwhile.
+    func follow() async throws { try await followRun.run { try await self.reload() } }
 
     /// Reloads when the stored revision moved (a write on another node). Returns whether it did.
     @discardableResult

@@ -2,39 +2,12 @@ import OCOPDomain
 import PostgresNIO
 public import SQLKit
 
-/// What changed, as told to every node: the catalog, the list of points, or one point's stock.
-public enum ChangeNotice: Sendable, Hashable {
-    case catalog
-    case points
-    case stock(point: String)
-
-    /// The channel every node listens on (PostgreSQL LISTEN/NOTIFY).
-    static let channel = "ocop_changes"
-
-    var payload: String {
-        switch self {
-        case .catalog: "catalog"
-        case .points: "points"
-        case .stock(let point): "stock:" + point
-        }
-    }
-
-    init?(payload: String) {
-        switch payload {
-        case "catalog": self = .catalog
-        case "points": self = .points
-        default:
-            guard payload.hasPrefix("stock:") else { return nil }
-            self = .stock(point: String(payload.dropFirst("stock:".count)))
-        }
-    }
-}
-
 extension Database {
-    /// Tells the other nodes about a change, delivered when the caller's transaction commits
-    /// (PostgreSQL folds repeats of one notice within a transaction). SQLite runs one node: no-op.
-    public func announce(_ notice: ChangeNotice, in sql: any SQLDatabase) async throws {
-        try await sql.announce(notice)
+    /// Records a change made by the running transaction. After it commits, this node's read models
+    /// are told (`changes`) and, on PostgreSQL, every other node (NOTIFY, sent just before COMMIT so
+    /// it is delivered with it). A transaction that rolls back tells no one.
+    public func announce(_ notice: ChangeNotice, in sql: any SQLDatabase) {
+        sql.announce(notice)
     }
 
     /// Whether other processes can push change notices (PostgreSQL); otherwise callers poll.
@@ -49,7 +22,11 @@ extension Database {
         try await client.withConnection { connection in
             try await connection.listen(on: ChangeNotice.channel) { notifications in
                 for try await notification in notifications {
-                    if let notice = ChangeNotice(payload: notification.payload) { await handle(notice) }
+                    // This node's own notices were published at commit; apply each change once.
+                    guard let envelope = NoticeEnvelope(payload: notification.payload), envelope.node != node else {
+                        continue
+                    }
+                    await handle(envelope.notice)
                 }
             }
         }
@@ -58,8 +35,7 @@ extension Database {
 
 extension SQLDatabase {
     /// `Database.announce` for code that holds only the transaction's connection.
-    func announce(_ notice: ChangeNotice) async throws {
-        guard dialect.name == "postgresql" else { return }
-        try await raw("SELECT pg_notify(\(bind: ChangeNotice.channel), \(bind: notice.payload))").run()
+    func announce(_ notice: ChangeNotice) {
+        PendingNotices.current?.add(notice)
     }
 }

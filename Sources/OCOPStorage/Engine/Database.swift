@@ -27,10 +27,15 @@ public final class Database: Sendable {
     public let engine: Engine
     let backend: Backend
     let logger: Logger
+    /// Where this node's read models hear of committed changes.
+    public let changes: ChangeBus
+    /// This process among the nodes sharing a PostgreSQL database, so it skips its own NOTIFYs.
+    let node = UUID().uuidString
 
     private init(backend: Backend, logger: Logger) {
         self.backend = backend
         self.logger = logger
+        changes = ChangeBus(logger: logger)
         switch backend {
         case .sqlite: engine = .sqlite
         case .postgres: engine = .postgres
@@ -84,28 +89,42 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
+    /// The changes it announced are published (`changes`) once it has committed, before this
+    /// returns; a subscriber's failure never turns a committed write into an error.
     public func transaction<T: Sendable>(
         isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        switch backend {
-        case .sqlite(let sql, let lock):
-            return try await lock.withLock(isolation: isolation) {
-                try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", logger: logger, body)
-            }
-        case .postgres(let client, _):
-            return try await client.withConnection(isolation: isolation) { connection in
-                try await Self.inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", logger: logger, body)
+        let pending = PendingNotices()
+        let result = try await PendingNotices.$current.withValue(pending) { () async throws -> T in
+            switch backend {
+            case .sqlite(let sql, let lock):
+                return try await lock.withLock(isolation: isolation) {
+                    try await inTransaction(sql, begin: "BEGIN IMMEDIATE", pending: pending, body)
+                }
+            case .postgres(let client, _):
+                return try await client.withConnection(isolation: isolation) { connection in
+                    try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", pending: pending, body)
+                }
             }
         }
+        await changes.publish(pending.all)
+        return result
     }
 
-    private static func inTransaction<T: Sendable>(
-        isolation: isolated (any Actor)? = #isolation, _ sql: any SQLDatabase, begin: SQLQueryString, logger: Logger,
-        _ body: (any SQLDatabase) async throws -> T
+    private func inTransaction<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ sql: any SQLDatabase, begin: SQLQueryString,
+        pending: PendingNotices, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await sql.raw(begin).run()
         do {
             let result = try await body(sql)
+            if engine == .postgres {
+                // Sent inside the transaction, so the other nodes hear of it exactly when it commits.
+                for notice in pending.all {
+                    let payload = NoticeEnvelope(node: node, notice: notice).payload
+                    try await sql.raw("SELECT pg_notify(\(bind: ChangeNotice.channel), \(bind: payload))").run()
+                }
+            }
             try await sql.raw("COMMIT").run()
             return result
         } catch {

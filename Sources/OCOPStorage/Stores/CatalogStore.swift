@@ -63,7 +63,7 @@ public struct CatalogStore: Sendable {
         let revision = try await sql.raw(
             "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision"
         ).first()?.decode(column: "revision", as: Int.self) ?? 0
-        try await sql.announce(.catalog)
+        sql.announce(.catalog)
         let data = #"{"revision":\#(revision),"# + summary.dropFirst()
         try await WebhookStore.enqueue(event: "catalog.changed", data: data, in: sql, at: now)
     }

@@ -10,6 +10,10 @@ public struct FairStallStock: Sendable {
     public init() {}
 
     /// The stall, which must exist.
+    public func stall(fair: String, code: String, in database: Database) async throws -> FairStall {
+        try await database.read { sql in try await stall(fair: fair, code: code, sql) }
+    }
+
     public func stall(fair: String, code: String, _ sql: any SQLDatabase) async throws -> FairStall {
         guard let stall = try await FairStore.stall(fair: fair, code: code, sql) else {
             throw DomainError(.notFound, "fair '\(fair)' has no stall \(code)")

@@ -163,6 +163,7 @@ public struct FairStore: Sendable {
         try await AuditLog.append(
             sql, actor: actor, action: action, entity: entity, entityID: id, before: before, after: after, at: timestamp)
         try await sql.raw("UPDATE fairs_revision SET revision = revision + 1 WHERE id = 1").run()
+        sql.announce(.fairs)
     }
 }
 

@@ -65,6 +65,7 @@ public struct LivestreamStore: Sendable {
                 ).run()
             }
             let record = try await Self.record(session.slug, sql)!
+            sql.announce(.livestreams)
             try await AuditLog.append(
                 sql, actor: actor, action: "create", entity: "livestream", entityID: session.slug, before: nil,
                 after: try CanonicalJSON.encode(record), at: timestamp)
@@ -95,6 +96,7 @@ public struct LivestreamStore: Sendable {
             ).run()
             if status == .cancelled { try await releaseOpenOrders(slug, point: before.point, actor: actor, at: timestamp, sql) }
             let after = try await Self.record(slug, sql)!
+            sql.announce(.livestreams)
             try await AuditLog.append(
                 sql, actor: actor, action: "status", entity: "livestream", entityID: slug,
                 before: try CanonicalJSON.encode(before), after: try CanonicalJSON.encode(after), at: timestamp)

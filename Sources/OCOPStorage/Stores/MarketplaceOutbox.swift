@@ -92,6 +92,7 @@ public enum MarketplaceOutbox {
     /// waiting are dropped (a running one finishes, and the worker then skips what it would redo).
     static func requestDelist(_ ids: [Int], reason: String, in sql: any SQLDatabase, at now: Moment) async throws {
         guard !ids.isEmpty else { return }
+        sql.announce(.listings)
         let timestamp = ISOTimestamp.string(now)
         let list = SQLList(ids.map { SQLBind($0) })
         try await sql.raw(

@@ -108,6 +108,8 @@ public struct MarketplaceSyncQueue: Sendable {
     }
 
     private func record(_ outcome: SyncOutcome, of task: SyncTask, in sql: any SQLDatabase, at timestamp: String) async throws {
+        // The product page's links change when a listing goes up or comes down, not on stock pushes.
+        if task.kind != .stock { sql.announce(.listings) }
         switch outcome {
         case .pushed(let externalID, let externalURL, let price, let stock):
             let status = task.kind == .delist ? "delisted" : "published"

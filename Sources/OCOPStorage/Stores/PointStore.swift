@@ -27,7 +27,7 @@ public struct PointStore: Sendable {
                     \(bind: json), \(bind: timestamp), \(bind: timestamp))
                 """
             ).run()
-            try await database.announce(.points, in: sql)
+            database.announce(.points, in: sql)
             try await AuditLog.append(
                 sql, actor: actor, action: "create", entity: "point", entityID: point.slug, before: nil, after: json,
                 at: timestamp)
@@ -57,7 +57,7 @@ public struct PointStore: Sendable {
                 WHERE slug = \(bind: point.slug)
                 """
             ).run()
-            try await database.announce(.points, in: sql)
+            database.announce(.points, in: sql)
             try await AuditLog.append(
                 sql, actor: actor, action: "update", entity: "point", entityID: point.slug, before: before, after: json,
                 at: timestamp)

@@ -103,8 +103,8 @@ public enum StockHolds {
             ).run()
             // Held units leave the marketplaces' offer at once, like sold ones.
             try await MarketplaceOutbox.stockMoved(point: point, sku: line.sku, in: sql, at: timestamp)
+            sql.announce(.stockOfSKU(point: point, sku: line.sku))
         }
-        try await sql.announce(.stock(point: point))
     }
 
     /// Ends the active holds of `reference` with `status` (confirmed, released); returns how many.
@@ -119,12 +119,11 @@ public enum StockHolds {
             RETURNING sku
             """
         ).all()
-        if !rows.isEmpty { try await sql.announce(.stock(point: point)) }
-        if status == released {
+        let skus = Set(try rows.map { try $0.decode(column: "sku", as: String.self) })
+        for sku in skus {
+            sql.announce(.stockOfSKU(point: point, sku: sku))
             // Released units are offered again; confirmed ones leave through the sale's own movement.
-            for sku in Set(try rows.map { try $0.decode(column: "sku", as: String.self) }) {
-                try await MarketplaceOutbox.stockMoved(point: point, sku: sku, in: sql, at: timestamp)
-            }
+            if status == released { try await MarketplaceOutbox.stockMoved(point: point, sku: sku, in: sql, at: timestamp) }
         }
         return rows.count
     }
@@ -135,11 +134,15 @@ public enum StockHolds {
             """
             UPDATE stock_holds SET status = 'expired'
             WHERE status = 'held' AND expires_at <= \(bind: ISOTimestamp.string(now))
-            RETURNING point_slug
+            RETURNING point_slug, sku
             """
         ).all()
-        let points = Set(try rows.map { try $0.decode(column: "point_slug", as: String.self) })
-        for point in points { try await sql.announce(.stock(point: point)) }
+        var points: Set<String> = []
+        for row in rows {
+            let point = try row.decode(column: "point_slug", as: String.self)
+            sql.announce(.stockOfSKU(point: point, sku: try row.decode(column: "sku", as: String.self)))
+            points.insert(point)
+        }
         return points
     }
 

@@ -127,6 +127,10 @@ extension StockStore {
     }
 
     /// One transfer with its lines.
+    public func transfer(_ id: Int, in database: Database) async throws -> TransferRecord? {
+        try await database.read { sql in try await transfer(id, sql) }
+    }
+
     public func transfer(_ id: Int, _ sql: any SQLDatabase) async throws -> TransferRecord? {
         guard let row = try await sql.raw("SELECT * FROM transfers WHERE id = \(bind: id)").first() else { return nil }
         let lines = try await sql.raw(

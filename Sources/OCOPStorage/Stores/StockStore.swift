@@ -53,7 +53,7 @@ public struct StockStore: Sendable {
                     .conflict, "not enough stock of \(sku)\(batch.isEmpty ? "" : " batch \(batch)") at \(point)")
             }
         }
-        try await sql.announce(.stock(point: point))
+        sql.announce(.stockOfSKU(point: point, sku: sku))
         try await MarketplaceOutbox.stockMoved(point: point, sku: sku, in: sql, at: timestamp)
         let row = try await sql.raw(
             """
