@@ -9,6 +9,8 @@ public struct TestCatalogStack: Sendable {
     public let directory: TemporaryDirectory
     public let fixture: CatalogFixture
     public let database: Database
+    /// Where `database` is, to open it again as a second node.
+    public let url: DatabaseURL
     public let store: CatalogStore
     public let clock: ManualWallClock
 
@@ -16,11 +18,11 @@ public struct TestCatalogStack: Sendable {
         let directory = try TemporaryDirectory()
         let fixture = try CatalogFixture(in: directory)
         let logger = Logger(label: "test")
-        let database = try await Database.open(
-            try await engine.freshDatabaseURL(in: directory), logger: logger, maxConnections: 8)
+        let url = try await engine.freshDatabaseURL(in: directory)
+        let database = try await Database.open(url, logger: logger, maxConnections: 8)
         try await Migrator(database: database, logger: logger).migrate()
         let stack = TestCatalogStack(
-            directory: directory, fixture: fixture, database: database, store: CatalogStore(database: database),
+            directory: directory, fixture: fixture, database: database, url: url, store: CatalogStore(database: database),
             clock: ManualWallClock(CatalogFixture.noonToday))
         if importFixture {
             guard case .imported = try await stack.importCatalog() else {

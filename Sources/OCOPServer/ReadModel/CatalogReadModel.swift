@@ -92,15 +92,17 @@ public final class CatalogReadModel: Sendable {
     /// Builds tomorrow's snapshot from the current one, off the event loops, for the first request
     /// after midnight to swap in. A reload before midnight makes it stale (its basis no longer
     /// matches) and that request rebuilds as before.
-    func prepareNextDay() async throws {
+    @discardableResult
+    func prepareNextDay() async throws -> CatalogSnapshot {
         let basis = current.withLock { $0 }
         let day = basis.day.adding(days: 1)
-        if tomorrow.withLock({ $0?.basis == basis.serial }) { return }
+        if let ready = tomorrow.withLock({ $0?.basis == basis.serial ? $0?.snapshot : nil }) { return ready }
         let (classification, localities) = (classification, localities)
         let snapshot = try await offTheEventLoops {
             CatalogSnapshot(contents: basis.contents, day: day, classification: classification, localities: localities)
         }
         tomorrow.withLock { $0 = (snapshot, basis.serial) }
+        return snapshot
     }
 
     /// The next midnight in Vietnam, when certificates start and expire.
