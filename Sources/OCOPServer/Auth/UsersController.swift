@@ -4,7 +4,6 @@ import OCOPStorage
 
 /// The programme office's account management under `/v1/users`; every route requires an admin.
 struct UsersController: Sendable {
-    static let maxLimit = 100
     let store: UserStore
     let clock: any WallClock
 
@@ -83,21 +82,13 @@ struct UsersController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let parameters = try HTTPHelpers.parameters(request)
-        if let unknown = parameters.keys.sorted().first(where: { !["limit", "cursor"].contains($0) }) {
-            throw Problem.badParameter(unknown, "unknown parameter")
-        }
-        var limit = Self.maxLimit
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
-                throw Problem.badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
-            }
-            limit = value
-        }
-        // The cursor is the last username of the previous page.
-        let accounts = try await store.list(after: parameters["cursor"], limit: limit + 1)
+        let parameters = try QueryParameters(request, known: ["limit", "cursor"])
+        let limit = try parameters.limit(.records)
+        // The cursor holds the last username of the previous page.
+        let after = try parameters.cursor(order: "username")?.name
+        let accounts = try await store.list(after: after, limit: limit + 1)
         let page = accounts.prefix(limit)
-        let next = accounts.count > limit ? page.last?.username : nil
+        let next = accounts.count > limit ? page.last.map { PageCursor(username: $0.username).encoded } : nil
         return try ResponseJSON.response(Page(items: page.map(AccountAnswer.init), nextCursor: next))
     }
 

@@ -14,14 +14,10 @@ struct AuditController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let parameters = try HTTPHelpers.parameters(request)
-        let known: Set = ["actor", "entity", "entity_id", "from", "to", "limit", "cursor"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Problem.badParameter(unknown, "unknown parameter")
-        }
+        let parameters = try QueryParameters(request, known: ["actor", "entity", "entity_id", "from", "to", "limit", "cursor"])
         var query = AuditQuery(
             actor: parameters["actor"], entity: parameters["entity"], entityID: parameters["entity_id"],
-            limit: ProductQuery.defaultLimit)
+            limit: try parameters.limit(.records))
         for name in ["from", "to"] {
             guard let text = parameters[name] else { continue }
             guard let moment = ISOTimestamp.moment(text) else {
@@ -29,16 +25,7 @@ struct AuditController: Sendable {
             }
             if name == "from" { query.from = ISOTimestamp.string(moment) } else { query.to = ISOTimestamp.string(moment) }
         }
-        if let text = parameters["limit"] {
-            guard let limit = Int(text), (1...ProductQuery.maxLimit).contains(limit) else {
-                throw Problem.badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
-            }
-            query.limit = limit
-        }
-        if let text = parameters["cursor"] {
-            guard let id = Int(text), id > 0 else { throw Problem.badParameter("cursor", "use next_cursor as given") }
-            query.beforeID = id
-        }
+        query.beforeID = try parameters.idCursor()
         let entries = try await AuditLog.read(query, database)
         var json = JSONWriter(capacity: 4096)
         json.beginObject()
@@ -67,7 +54,7 @@ struct AuditController: Sendable {
         }
         json.endArray()
         json.key("next_cursor")
-        json.string(entries.count == query.limit ? entries.last.map { String($0.id) } : nil)
+        json.string(entries.count == query.limit ? entries.last.map { PageCursor(id: $0.id).encoded } : nil)
         json.endObject()
         return ResponseJSON.response(json.bytes)
     }

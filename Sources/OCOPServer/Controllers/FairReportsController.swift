@@ -23,10 +23,7 @@ struct FairReportsController: Sendable {
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         _ = try context.requireFairScope(slug)
-        let parameters = try HTTPHelpers.parameters(request)
-        if let unknown = parameters.keys.sorted().first(where: { !["format", "table"].contains($0) }) {
-            throw Problem.badParameter(unknown, "unknown parameter")
-        }
+        let parameters = try QueryParameters(request, known: ["format", "table"])
         let csv = try CSVTable.wanted(request, format: parameters["format"])
         var table = Table.stock
         if let text = parameters["table"] {

@@ -98,11 +98,8 @@ struct LivestreamQuery {
     var product: String?
     var page: PageRequest
 
-    init(parameters: [String: String]) throws(Problem) {
-        let known: Set = ["platform", "status", "producer", "product", "limit", "cursor", "lang"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .badParameter(unknown, "unknown parameter")
-        }
+    init(parameters values: [String: String]) throws(Problem) {
+        let parameters = try QueryParameters(values, known: ["platform", "status", "producer", "product", "limit", "cursor", "lang"])
         if let text = parameters["platform"] {
             guard let value = LivestreamPlatform(rawValue: text) else {
                 throw .badParameter("platform", LivestreamPlatform.allCases.map(\.rawValue).joined(separator: ", "))

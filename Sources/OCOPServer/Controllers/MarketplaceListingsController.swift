@@ -9,9 +9,6 @@ struct MarketplaceListingsController: Sendable {
     private var database: Database { pipeline.database }
     private var clock: any WallClock { pipeline.clock }
 
-    static let defaultLimit = 50
-    static let maxLimit = 200
-
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("listings", use: create)
         group.get("listings", use: list)
@@ -53,7 +50,7 @@ struct MarketplaceListingsController: Sendable {
         guard identity.isAdmin || identity.role == .producer else {
             throw Problem(.forbidden, "only the programme office or a producer may see listings")
         }
-        let parameters = try HTTPHelpers.parameters(request)
+        let parameters = try QueryParameters(request, known: ["product", "account", "status", "limit", "cursor"])
         var status: ListingStatus?
         if let text = parameters["status"] {
             guard let parsed = ListingStatus(rawValue: text) else {
@@ -67,22 +64,12 @@ struct MarketplaceListingsController: Sendable {
             guard let id = Int(text) else { throw Problem.badParameter("account", "an account id") }
             account = id
         }
-        var afterID = 0
-        if let text = parameters["cursor"] {
-            guard let id = Int(text), id >= 0 else { throw Problem.badParameter("cursor", "a next_cursor from a previous page") }
-            afterID = id
-        }
-        var limit = Self.defaultLimit
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...Self.maxLimit).contains(value) else {
-                throw Problem.badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
-            }
-            limit = value
-        }
+        let afterID = try parameters.idCursor() ?? 0
+        let limit = try parameters.limit(.records)
         let items = try await store.list(
             ListingQuery(product: parameters["product"], account: account, status: status, afterID: afterID, limit: limit),
             by: identity)
-        let next = items.count == limit ? items.last.map { String($0.id) } : nil
+        let next = items.count == limit ? items.last.map { PageCursor(id: $0.id).encoded } : nil
         return try ResponseJSON.response(ListAnswer(items: items, nextCursor: next))
     }
 

@@ -13,11 +13,7 @@ struct ProducersController<Context: RequestContext>: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let snapshot = readModel.snapshot()
         let language = try HTTPHelpers.language(request)
-        let parameters = try HTTPHelpers.parameters(request)
-        let known: Set = ["province", "type", "limit", "cursor", "lang"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Problem.badParameter(unknown, "unknown parameter")
-        }
+        let parameters = try QueryParameters(request, known: ["province", "type", "limit", "cursor", "lang"])
         var provinceCode: String?
         if let province = parameters["province"] {
             guard let found = snapshot.localities.province(codeOrName: province) else {
@@ -33,27 +29,15 @@ struct ProducersController<Context: RequestContext>: Sendable {
             }
             type = parsed
         }
-        var limit = ProductQuery.defaultLimit
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
-                throw Problem.badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
-            }
-            limit = value
-        }
-        var after: SortKey?
-        if let text = parameters["cursor"] {
-            guard let cursor = CatalogCursor(encoded: text), cursor.sort == .name else {
-                throw Problem.badParameter("cursor", "not a cursor from this API; use next_cursor as given")
-            }
-            after = cursor.key
-        }
+        let limit = try parameters.limit(.catalog)
+        let after = try parameters.cursor(order: "name")
 
         let matches = snapshot.producers.filter {
             (provinceCode == nil || $0.province.code == provinceCode) && (type == nil || $0.producer.type == type)
         }
         let start = after.map { key in matches.firstIndex { Self.key($0) > key } ?? matches.count } ?? 0
         let page = matches[start..<min(start + limit, matches.count)]
-        let next = start + limit < matches.count ? page.last.map { CatalogCursor(sort: .name, key: Self.key($0)) } : nil
+        let next = start + limit < matches.count ? page.last.map { PageCursor(order: "name", key: Self.key($0)) } : nil
 
         var json = JSONWriter(capacity: 512 * page.count + 128)
         json.beginObject()

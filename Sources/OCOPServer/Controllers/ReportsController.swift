@@ -17,7 +17,7 @@ struct ReportsController: Sendable {
 
     @Sendable func monthly(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let parameters = try known(request, ["month", "format", "table"])
+        let parameters = try QueryParameters(request, known: ["month", "format", "table"])
         guard let month = parameters["month"] else { throw Problem.badParameter("month", "required, as YYYY-MM") }
         let csv = try CSVTable.wanted(request, format: parameters["format"])
         var table = ReportCSV.MonthlyTable.provinces
@@ -34,7 +34,7 @@ struct ReportsController: Sendable {
 
     @Sendable func national(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let parameters = try known(request, ["format"])
+        let parameters = try QueryParameters(request, known: ["format"])
         let today = clock.todayInVietnam()
         let rows = try await reports.nationalExport(today: today)
         guard try CSVTable.wanted(request, format: parameters["format"]) else {
@@ -46,13 +46,5 @@ struct ReportsController: Sendable {
 
     struct Items: Encodable {
         var items: [NationalExportRow]
-    }
-
-    private func known(_ request: Request, _ names: Set<String>) throws -> [String: String] {
-        let parameters = try HTTPHelpers.parameters(request)
-        if let unknown = parameters.keys.sorted().first(where: { !names.contains($0) }) {
-            throw Problem.badParameter(unknown, "unknown parameter")
-        }
-        return parameters
     }
 }

@@ -65,16 +65,11 @@ struct StockReportsController: Sendable {
 
     @Sendable func ledger(_ request: Request, context: AppRequestContext) async throws -> Response {
         let point = try pointInScope(context)
-        let parameters = try HTTPHelpers.parameters(request)
-        let limit = try Self.limit(parameters["limit"])
-        var before: Int?
-        if let cursor = parameters["cursor"] {
-            guard let id = Int(cursor), id > 0 else { throw Problem.badParameter("cursor", "use next_cursor as given") }
-            before = id
-        }
-        let items = try await stock.ledger(point: point, beforeID: before, limit: limit + 1, database)
+        let parameters = try QueryParameters(request, known: ["limit", "cursor"])
+        let limit = try parameters.limit(.ledger)
+        let items = try await stock.ledger(point: point, beforeID: try parameters.idCursor(), limit: limit + 1, database)
         let page = Array(items.prefix(limit))
-        let next = items.count > limit ? page.last.map { String($0.id) } : nil
+        let next = items.count > limit ? page.last.map { PageCursor(id: $0.id).encoded } : nil
         return try ResponseJSON.response(LedgerAnswer(items: page, nextCursor: next))
     }
 
@@ -101,7 +96,7 @@ struct StockReportsController: Sendable {
 
     @Sendable func alerts(_ request: Request, context: AppRequestContext) async throws -> Response {
         let point = try pointInScope(context)
-        let parameters = try HTTPHelpers.parameters(request)
+        let parameters = try QueryParameters(request, known: ["days"])
         var days = 30
         if let text = parameters["days"] {
             guard let value = Int(text), (0...3650).contains(value) else {
@@ -139,7 +134,7 @@ struct StockReportsController: Sendable {
     /// `from` and `to` are days in Vietnam, both included; the default is today.
     @Sendable func sales(_ request: Request, context: AppRequestContext) async throws -> Response {
         let point = try pointInScope(context)
-        let parameters = try HTTPHelpers.parameters(request)
+        let parameters = try QueryParameters(request, known: ["from", "to"])
         let today = clock.todayInVietnam()
         func day(_ name: String) throws -> CalendarDate {
             guard let text = parameters[name] else { return today }
@@ -158,13 +153,5 @@ struct StockReportsController: Sendable {
         let point = try context.pathValue("slug")
         _ = try context.requirePointScope(point)
         return point
-    }
-
-    static func limit(_ text: String?) throws -> Int {
-        guard let text else { return 50 }
-        guard let value = Int(text), (1...500).contains(value) else {
-            throw Problem.badParameter("limit", "a whole number from 1 to 500")
-        }
-        return value
     }
 }

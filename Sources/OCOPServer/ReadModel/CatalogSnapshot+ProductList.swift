@@ -3,7 +3,7 @@ import OCOPDomain
 /// One page of `GET /v1/products`, with the total and facets over every match.
 struct ProductPage: Sendable {
     let items: [Int]
-    let nextCursor: CatalogCursor?
+    let nextCursor: PageCursor?
     let total: Int
     let starFacet: [Int: Int]
     let groupFacet: [String: Int]
@@ -35,8 +35,8 @@ extension CatalogSnapshot {
             }
             keyed.sort { ($0.primary, $0.rank) < ($1.primary, $1.rank) }
             total = keyed.count
-            if let cursor = query.cursor {
-                start = firstAfter(cursor.key, count: keyed.count) { position in
+            if let after = query.after {
+                start = firstAfter(after, count: keyed.count) { position in
                     let entry = keyed[position]
                     return Self.sortKey(products[Int(entry.index)], query.sort, relevance: entry.primary)
                 }
@@ -59,15 +59,15 @@ extension CatalogSnapshot {
                 matches.reserveCapacity(total)
                 filter.forEach { matches.append(Int32($0)) }
                 matches.sort { ranks[Int($0)] < ranks[Int($1)] }
-                if let cursor = query.cursor {
-                    start = firstAfter(cursor.key, count: matches.count) {
+                if let after = query.after {
+                    start = firstAfter(after, count: matches.count) {
                         Self.sortKey(products[Int(matches[$0])], query.sort)
                     }
                 }
                 ordered = matches[start..<min(start + query.limit + 1, matches.count)].map { ($0, 0) }
             } else {
-                if let cursor = query.cursor {
-                    start = firstAfter(cursor.key, count: order.count) { Self.sortKey(products[Int(order[$0])], query.sort) }
+                if let after = query.after {
+                    start = firstAfter(after, count: order.count) { Self.sortKey(products[Int(order[$0])], query.sort) }
                 }
                 var page: [Int32] = []
                 var position = start
@@ -83,7 +83,7 @@ extension CatalogSnapshot {
         // One item past the page was taken when there is one: that is how the next cursor is known.
         let page = ordered.prefix(query.limit)
         let next = ordered.count > query.limit ? page.last.map { last in
-            CatalogCursor(
+            PageCursor(
                 sort: query.sort, key: Self.sortKey(products[Int(last.index)], query.sort, relevance: last.primary))
         } : nil
         let facets = filters.facets(counter)

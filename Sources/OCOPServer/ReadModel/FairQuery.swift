@@ -8,11 +8,8 @@ struct FairQuery {
     var date: CalendarDate?
     var paging: PageRequest
 
-    init(parameters: [String: String], localities: Localities) throws(Problem) {
-        let known: Set = ["province", "date", "limit", "cursor", "lang"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .badParameter(unknown, "unknown parameter")
-        }
+    init(parameters values: [String: String], localities: Localities) throws(Problem) {
+        let parameters = try QueryParameters(values, known: ["province", "date", "limit", "cursor", "lang"])
         if let province = parameters["province"] {
             guard let found = localities.province(codeOrName: province) else {
                 throw .badParameter("province", "unknown province '\(province)'")

@@ -6,14 +6,11 @@ struct PointQuery {
     var type: PointLocationType?
     var near: GeoPoint?
     var radiusMetres: Double?
-    var limit = ProductQuery.defaultLimit
+    var limit: Int
     var after: SortKey?
 
-    init(parameters: [String: String], localities: Localities) throws(Problem) {
-        let known: Set = ["province", "type", "near", "radius_km", "limit", "cursor", "lang"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .badParameter(unknown, "unknown parameter")
-        }
+    init(parameters values: [String: String], localities: Localities) throws(Problem) {
+        let parameters = try QueryParameters(values, known: ["province", "type", "near", "radius_km", "limit", "cursor", "lang"])
         if let province = parameters["province"] {
             guard let found = localities.province(codeOrName: province) else {
                 throw .badParameter("province", "unknown province '\(province)'")
@@ -40,22 +37,12 @@ struct PointQuery {
             }
             radiusMetres = km * 1000
         }
-        if let text = parameters["limit"] {
-            guard let value = Int(text), (1...ProductQuery.maxLimit).contains(value) else {
-                throw .badParameter("limit", "a whole number from 1 to \(ProductQuery.maxLimit)")
-            }
-            limit = value
-        }
-        if let text = parameters["cursor"] {
-            guard let cursor = CatalogCursor(encoded: text), cursor.sort == cursorSort else {
-                throw .badParameter("cursor", "not a cursor from this list; use next_cursor as given")
-            }
-            after = cursor.key
-        }
+        limit = try parameters.limit(.catalog)
+        after = try parameters.cursor(order: cursorOrder)
     }
 
     /// Points are ordered by distance when `near` is given, else by name; the cursor records which.
-    private var cursorSort: ProductSort { near == nil ? .name : .relevance }
+    private var cursorOrder: String { near == nil ? "name" : "distance" }
 
     struct Page {
         var items: [(point: SalePoint, distanceMetres: Double?)]
@@ -82,7 +69,7 @@ struct PointQuery {
         let start = after.map { key in matches.firstIndex { $0.key > key } ?? matches.count } ?? 0
         let end = min(start + limit, matches.count)
         let slice = matches[start..<end]
-        let next = end < matches.count ? slice.last.map { CatalogCursor(sort: cursorSort, key: $0.key).encoded } : nil
+        let next = end < matches.count ? slice.last.map { PageCursor(order: cursorOrder, key: $0.key).encoded } : nil
         return Page(items: slice.map { ($0.point, $0.distance) }, nextCursor: next, total: matches.count)
     }
 }

@@ -12,19 +12,15 @@ struct ProductQuery: Sendable {
     var point: String?
     var sort: ProductSort
     var limit: Int
-    var cursor: CatalogCursor?
-
-    static let defaultLimit = 24
-    static let maxLimit = 100
+    /// The key the page starts after, in `sort`.
+    var after: SortKey?
 
     /// Reads the parameters; the first unusable one is named in the thrown problem.
     init(
-        parameters: [String: String], classification: ClassificationTree, localities: Localities
+        parameters values: [String: String], classification: ClassificationTree, localities: Localities
     ) throws(Problem) {
-        let known: Set = ["q", "group", "stars", "min_stars", "province", "producer", "point", "sort", "limit", "cursor", "lang"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw .badParameter(unknown, "unknown parameter")
-        }
+        let parameters = try QueryParameters(
+            values, known: ["q", "group", "stars", "min_stars", "province", "producer", "point", "sort", "limit", "cursor", "lang"])
         let text = parameters["q"]?.trimmingWhitespace
         if let text, text.utf8.count > 200 { throw .badParameter("q", "at most 200 bytes") }
         self.text = (text?.isEmpty ?? true) ? nil : text
@@ -58,23 +54,8 @@ struct ProductQuery: Sendable {
         } else {
             sort = self.text == nil ? .name : .relevance
         }
-        if let limitText = parameters["limit"] {
-            guard let limit = Int(limitText), (1...Self.maxLimit).contains(limit) else {
-                throw .badParameter("limit", "a whole number from 1 to \(Self.maxLimit)")
-            }
-            self.limit = limit
-        } else {
-            limit = Self.defaultLimit
-        }
-        if let cursorText = parameters["cursor"] {
-            guard let cursor = CatalogCursor(encoded: cursorText) else {
-                throw .badParameter("cursor", "not a cursor from this API; use next_cursor as given")
-            }
-            guard cursor.sort == sort else {
-                throw .badParameter("cursor", "belongs to sort '\(cursor.sort.rawValue)', not '\(sort.rawValue)'")
-            }
-            self.cursor = cursor
-        }
+        limit = try parameters.limit(.catalog)
+        after = try parameters.cursor(order: sort.rawValue)
     }
 
     private static func starValue(_ text: String?, _ name: String) throws(Problem) -> Int? {

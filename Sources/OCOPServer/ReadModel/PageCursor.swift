@@ -1,15 +1,15 @@
 import Foundation
 
-/// The position after the last item of a page: the sort it belongs to and that item's sort key.
-/// Keyset positions (not offsets) keep "every item exactly once" even when the catalog changes
-/// between pages.
-struct CatalogCursor: Sendable, Equatable {
-    let sort: ProductSort
+/// The position after the last item of a page, the one cursor scheme of every list: the order it
+/// belongs to (a product sort, "name", "id", "username"…) and that item's key in it. Keyset
+/// positions (not offsets) keep "every item exactly once" even when the list changes between pages.
+struct PageCursor: Sendable, Equatable {
+    let order: String
     let key: SortKey
 
     /// Opaque text for clients: base64url of the fields, with a check so edited cursors are refused.
     var encoded: String {
-        let body = ["c1", sort.rawValue, String(key.primary), key.name, key.slug].joined(separator: "\u{1F}")
+        let body = ["c1", order, String(key.primary), key.name, key.slug].joined(separator: "\u{1F}")
         let text = body + "\u{1F}" + Self.check(body)
         return Data(text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -23,17 +23,26 @@ struct CatalogCursor: Sendable, Equatable {
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[0] == "c1", let sort = ProductSort(rawValue: parts[1]),
-            let primary = Int64(parts[2]), Self.check(parts[0..<5].joined(separator: "\u{1F}")) == parts[5]
+        guard parts.count == 6, parts[0] == "c1", let primary = Int64(parts[2]),
+            Self.check(parts[0..<5].joined(separator: "\u{1F}")) == parts[5]
         else { return nil }
-        self.sort = sort
-        self.key = SortKey(primary: primary, name: parts[3], slug: parts[4])
+        order = parts[1]
+        key = SortKey(primary: primary, name: parts[3], slug: parts[4])
     }
 
-    init(sort: ProductSort, key: SortKey) {
-        self.sort = sort
+    init(order: String, key: SortKey) {
+        self.order = order
         self.key = key
     }
+
+    /// A product list's position in `sort`.
+    init(sort: ProductSort, key: SortKey) { self.init(order: sort.rawValue, key: key) }
+
+    /// The position after a database row, for lists ordered by row id.
+    init(id: Int) { self.init(order: "id", key: SortKey(primary: Int64(id), name: "", slug: "")) }
+
+    /// The position after an account, for the user list (ordered by username).
+    init(username: String) { self.init(order: "username", key: SortKey(primary: 0, name: username, slug: "")) }
 
     /// FNV-1a over the body: not a secret, only a guard against hand-edited or truncated cursors.
     private static func check(_ body: String) -> String {
