@@ -58,3 +58,31 @@ import Testing
         #expect(VietnameseMobileNumber("+84 912 345 678") == VietnameseMobileNumber("0912-345-678"))
     }
 }
+
+/// The one phone rule: producers' and points' numbers may be landlines or hotlines; buyers' must be mobiles.
+@Suite struct VietnamesePhoneNumberTests {
+    @Test(arguments: [
+        ("0912345678", "0912345678", VietnamesePhoneNumber.Kind.mobile),
+        ("+84 912 345 678", "0912345678", .mobile),
+        ("0207.3822.123", "02073822123", .landline),
+        ("+84 24 3825 1234", "02438251234", .landline),
+        ("1900 1234", "19001234", .hotline),
+        ("1800.588.888", "1800588888", .hotline),
+    ])
+    func aNumberIsReadInItsNationalForm(text: String, digits: String, kind: VietnamesePhoneNumber.Kind) {
+        let number = VietnamesePhoneNumber(text)
+        #expect(number?.digits == digits)
+        #expect(number?.kind == kind)
+    }
+
+    @Test(arguments: ["0112345678", "091234567", "02438251", "+1 202 555 0100", "0912 345 678 9", "1900", "19001234x", "0912..345678"])
+    func otherTextIsNotAPhoneNumber(text: String) {
+        #expect(VietnamesePhoneNumber(text) == nil)
+    }
+
+    @Test func onlyMobilesAreBuyersNumbers() {
+        #expect(VietnameseMobileNumber("0912345678") != nil)
+        #expect(VietnameseMobileNumber("02073822123") == nil)
+        #expect(VietnameseMobileNumber("19001234") == nil)
+    }
+}

@@ -142,7 +142,7 @@ public struct LiveCommentParser: Sendable {
                     // "sđt0912345678" may glue a number to a word, but then it is one unbroken run;
                     // groups joined across gaps start on their own, so "cs01 2" never feeds a number.
                     let gap = runs[j - 1].upperBound..<runs[j].lowerBound
-                    guard !afterLetter, VietnameseMobileNumber.isGroupGap(text[gap]) else { break }
+                    guard !afterLetter, VietnamesePhoneNumber.isGroupGap(text[gap]) else { break }
                 }
                 digits.unicodeScalars.append(contentsOf: text[runs[j]])
                 if digits.utf8.count > 13 { break }

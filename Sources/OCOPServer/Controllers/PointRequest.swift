@@ -47,7 +47,10 @@ struct PointRequest: Decodable {
             checks.require(location != nil, "latitude", "latitude −90…90 and longitude −180…180")
         default: checks.require(false, latitude == nil ? "latitude" : "longitude", "give both latitude and longitude")
         }
-        if let phone { checks.require(phone.filter(\.isNumber).count >= 9, "phone", "a phone number") }
+        if let phone {
+            checks.require(
+                VietnamesePhoneNumber(phone) != nil, "phone", "a Vietnamese phone number (mobile, 02… landline or 1800/1900)")
+        }
         if let email { checks.require(email.contains("@") && !email.contains(" "), "email", "an e-mail address") }
         var criteria: [PointCriterion] = []
         var seen: Set<String> = []

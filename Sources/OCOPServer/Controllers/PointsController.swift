@@ -51,7 +51,7 @@ struct PointsController: Sendable {
             throw Problem.badParameter("minimum", "a whole number from 0 to \(StockRules.maxLineQuantity)")
         }
         try await store.setMinimum(point: slug, sku: sku, minimum: body.minimum, actor: identity.actor, at: clock.now())
-        return ResponseJSON.response(Array(#"{"minimum":\#(body.minimum),"sku":"\#(sku)"}"#.utf8))
+        return try ResponseJSON.response(StockMinimum(sku: sku, minimum: body.minimum))
     }
 
     // MARK: - Producers selling from a point

@@ -11,7 +11,7 @@ struct SystemController<Context: RequestContext>: Sendable {
     let registry: PrometheusCollectorRegistry
 
     func addRoutes(to router: Router<Context>) {
-        router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get("healthz") { _, _ in try Self.status("ok") }
         router.get("readyz", use: ready)
         router.get("metrics", use: metrics)
         router.get("openapi.json") { request, _ in
@@ -22,15 +22,15 @@ struct SystemController<Context: RequestContext>: Sendable {
 
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
         guard readiness.isReady else {
-            return Self.json(#"{"status":"starting"}"#, status: .serviceUnavailable)
+            return try Self.status("starting", .serviceUnavailable)
         }
         do {
             try await database.ping()
         } catch {
             context.logger.warning("readiness: database does not answer", metadata: ["error": "\(error)"])
-            return Self.json(#"{"status":"database unavailable"}"#, status: .serviceUnavailable)
+            return try Self.status("database unavailable", .serviceUnavailable)
         }
-        return Self.json(#"{"status":"ready"}"#)
+        return try Self.status("ready")
     }
 
     @Sendable func metrics(_ request: Request, context: Context) async throws -> Response {
@@ -42,9 +42,12 @@ struct SystemController<Context: RequestContext>: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
 
-    private static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+    struct Status: Encodable {
+        var status: String
+    }
+
+    /// `{"status": …}`, never cached (`ResponseJSON` says no-store): a probe must see the state of now.
+    private static func status(_ text: String, _ code: HTTPResponse.Status = .ok) throws -> Response {
+        try ResponseJSON.response(Status(status: text), status: code)
     }
 }

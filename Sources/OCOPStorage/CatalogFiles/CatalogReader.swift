@@ -167,7 +167,7 @@ public struct CatalogReader: Sendable {
                 "unknown producer type (one of \(ProducerType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let phone = fields.string("phone")
-        if let phone, !Self.isVietnamesePhone(phone) {
+        if let phone, VietnamesePhoneNumber(phone) == nil {
             reader.report(fields.node("phone"), "phone", "'\(phone)' is not a Vietnamese phone number")
         }
         let locality = readLocality(fields, reader)
@@ -184,12 +184,6 @@ public struct CatalogReader: Sendable {
     }
 
     /// Landlines and mobiles: 10 or 11 digits starting with 0 once spaces, dots and dashes are gone.
-    static func isVietnamesePhone(_ text: String) -> Bool {
-        let digits = text.filter { !" .-".contains($0) }
-        return (10...11).contains(digits.count) && digits.first == "0" && digits.allSatisfy(\.isASCII)
-            && digits.allSatisfy(\.isNumber)
-    }
-
     private func readLocality(_ fields: YAMLFields, _ reader: YAMLFieldReader) -> (province: String, commune: String?)? {
         guard let province = fields.string("province") else { return nil }
         let commune = fields.string("commune")

@@ -109,7 +109,9 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     private func error(_ status: Int32, _ db: OpaquePointer) -> SQLiteStatementError {
-        SQLiteStatementError(code: status, message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+        // The extended code tells a UNIQUE violation (2067) from other constraints (`EngineError`).
+        SQLiteStatementError(
+            code: sqlite_nio_sqlite3_extended_errcode(db), message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -166,8 +168,8 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 }
 
-/// A failed SQLite call, with SQLite's own message ("UNIQUE constraint failed: …"), which callers
-/// match on as they did with sqlite-nio's errors.
+/// A failed SQLite call: SQLite's extended result code, which `EngineError` reads, and its message
+/// ("UNIQUE constraint failed: …") for the log.
 struct SQLiteStatementError: Error, CustomStringConvertible {
     let code: Int32
     let message: String

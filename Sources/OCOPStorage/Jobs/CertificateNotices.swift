@@ -83,14 +83,13 @@ public struct CertificateNotices: Sendable {
                 }
                 guard claimed else { continue }
                 let daysLeft = CalendarDate(iso: expiresOn).map { $0.daysSince1970 - day.daysSince1970 } ?? 0
-                let data = try CanonicalJSON.encode(
-                    NoticeData(
-                        product: product, certificateNumber: number, expiresOn: expiresOn, daysLeft: daysLeft,
-                        producer: producer))
+                let data = NoticeData(
+                    product: product, certificateNumber: number, expiresOn: expiresOn, daysLeft: daysLeft,
+                    producer: producer)
                 for subscription in subscribers {
-                    let payload =
-                        #"{"subscription":\#(subscription),"event":"\#(Self.event)","data":\#(data),"at":"\#(timestamp)"}"#
-                    try await JobQueue.enqueue(kind: WebhookStore.jobKind, payload: payload, in: sql, at: now)
+                    let payload = WebhookPayload(subscription: subscription, event: Self.event, data: data, at: now)
+                    try await JobQueue.enqueue(
+                        kind: WebhookStore.jobKind, payload: try CanonicalJSON.encode(payload), in: sql, at: now)
                 }
                 issued.append(
                     CertificateNotice(

@@ -60,7 +60,7 @@ public struct WebhookStore: Sendable {
             ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.append(
                 sql, actor: actor, action: "create", entity: "webhook", entityID: String(id), before: nil,
-                after: #"{"event":"\#(event)","url":\#(try CanonicalJSON.encode(url))}"#, at: timestamp)
+                after: try CanonicalJSON.encode(["event": event, "url": url]), at: timestamp)
             return WebhookSubscription(
                 id: id, event: event, url: url, producer: producer, createdAt: timestamp, createdBy: actor)
         }
@@ -101,12 +101,12 @@ public struct WebhookStore: Sendable {
     }
 
     /// Queues one delivery of `event` per subscriber, inside the caller's transaction.
-    static func enqueue(event: String, data: String, in sql: any SQLDatabase, at now: Moment) async throws {
+    static func enqueue(event: String, data: some Encodable, in sql: any SQLDatabase, at now: Moment) async throws {
         let subscribers = try await sql.raw("SELECT id FROM webhook_subscriptions WHERE event = \(bind: event)").all()
         for row in subscribers {
-            let id = try row.decode(column: "id", as: Int.self)
-            let payload = #"{"subscription":\#(id),"event":"\#(event)","data":\#(data),"at":"\#(ISOTimestamp.string(now))"}"#
-            try await JobQueue.enqueue(kind: jobKind, payload: payload, in: sql, at: now)
+            let payload = WebhookPayload(
+                subscription: try row.decode(column: "id", as: Int.self), event: event, data: data, at: now)
+            try await JobQueue.enqueue(kind: jobKind, payload: try CanonicalJSON.encode(payload), in: sql, at: now)
         }
     }
 

@@ -95,7 +95,7 @@ public struct CatalogImportWriter: Sendable {
     /// Marks the catalog changed, once, after the import's writes.
     public func markChanged(productsSaved: Int, productsWithdrawn: Int) async throws {
         try await CatalogStore.markChanged(
-            sql, summary: #"{"products_saved":\#(productsSaved),"products_withdrawn":\#(productsWithdrawn)}"#, at: now)
+            sql, CatalogChange(revision: 0, productsSaved: productsSaved, productsWithdrawn: productsWithdrawn), at: now)
     }
 
     private func insert(_ producer: Producer, document: String) async throws {

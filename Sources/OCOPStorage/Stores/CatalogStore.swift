@@ -58,14 +58,15 @@ public struct CatalogStore: Sendable {
     // MARK: - Writes
 
     /// After any committed catalog change: bump the revision (every node reloads), notify the
-    /// other nodes, and queue `catalog.changed` for webhook subscribers. `summary` is a JSON object.
-    static func markChanged(_ sql: any SQLDatabase, summary: String, at now: Moment) async throws {
-        let revision = try await sql.raw(
+    /// other nodes, and queue `catalog.changed` for webhook subscribers with what `change` says
+    /// (its revision is filled in here).
+    static func markChanged(_ sql: any SQLDatabase, _ change: CatalogChange, at now: Moment) async throws {
+        var change = change
+        change.revision = try await sql.raw(
             "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision"
         ).first()?.decode(column: "revision", as: Int.self) ?? 0
         sql.announce(.catalog)
-        let data = #"{"revision":\#(revision),"# + summary.dropFirst()
-        try await WebhookStore.enqueue(event: "catalog.changed", data: data, in: sql, at: now)
+        try await WebhookStore.enqueue(event: "catalog.changed", data: change, in: sql, at: now)
     }
 
     /// The stored documents of every producer and product, or only of the slugs given.

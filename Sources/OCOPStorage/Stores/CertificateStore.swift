@@ -172,6 +172,6 @@ public struct CertificateStore: Sendable {
         try await AuditLog.append(
             sql, actor: actor, action: action, entity: "certificate", entityID: product, before: before, after: after,
             at: ISOTimestamp.string(now))
-        try await CatalogStore.markChanged(sql, summary: #"{"certificates_of":"\#(product)"}"#, at: now)
+        try await CatalogStore.markChanged(sql, CatalogChange(revision: 0, certificatesOf: product), at: now)
     }
 }

@@ -174,7 +174,7 @@ extension FairStore {
                     \(bind: actor))
                 """
             ).run()
-        } catch let error where "\(error)".lowercased().contains("unique") {
+        } catch let error where EngineError.isUniqueViolation(error) {
             throw DomainError(.conflict, "stall \(code) of fair '\(slug)' is already allocated")
         }
         try await sql.raw(

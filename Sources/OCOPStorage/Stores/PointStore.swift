@@ -90,7 +90,7 @@ public struct PointStore: Sendable {
             ).run()
             try await AuditLog.append(
                 sql, actor: actor, action: "set_minimum", entity: "point", entityID: point, before: nil,
-                after: #"{"sku":"\#(sku)","minimum":\#(minimum)}"#, at: ISOTimestamp.string(now))
+                after: try CanonicalJSON.encode(StockMinimum(sku: sku, minimum: minimum)), at: ISOTimestamp.string(now))
         }
     }
 

@@ -57,7 +57,7 @@ public struct StampStore: Sendable {
             }
             try await AuditLog.append(
                 sql, actor: actor, action: "issue_stamps", entity: "stamp_run", entityID: String(id), before: nil,
-                after: #"{"product":"\#(product)","count":\#(count)}"#, at: timestamp)
+                after: try CanonicalJSON.encode(StampRunSummary(product: product, count: count)), at: timestamp)
             return StampRun(id: id, product: product, batch: batch, codes: codes)
         }
     }
@@ -103,4 +103,10 @@ public struct StampStore: Sendable {
                 batch: try stamp.decode(column: "batch", as: String?.self), totalScans: total, provinces: provinces)
         }
     }
+}
+
+/// The audit record of a stamp run.
+private struct StampRunSummary: Encodable {
+    var product: String
+    var count: Int
 }

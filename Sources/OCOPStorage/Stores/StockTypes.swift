@@ -130,3 +130,14 @@ public struct MovementResult: Sendable, Hashable, Codable {
     public var reference: String
     public var entries: [LedgerEntry]
 }
+
+/// The level below which a SKU at a point raises an alert.
+public struct StockMinimum: Sendable, Hashable, Codable {
+    public var sku: String
+    public var minimum: Int
+
+    public init(sku: String, minimum: Int) {
+        self.sku = sku
+        self.minimum = minimum
+    }
+}
