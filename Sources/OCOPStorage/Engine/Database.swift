@@ -61,8 +61,7 @@ public final class Database: Sendable {
             var configuration = try PostgresURL.configuration(text)
             configuration.options.maximumConnections = maxConnections
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            // The pool needs its run loop; the task is owned here and cancelled by `close()`.
-            let runner = Task { await client.run() }
+            let runner = await startRunning(client)
             let database = Database(backend: .postgres(client, runner), logger: logger)
             do {
                 try await database.ping()
@@ -72,6 +71,21 @@ public final class Database: Sendable {
             }
             return database
         }
+    }
+
+    /// Starts the pool's run loop in a task owned by the database (cancelled by `close()`) and
+    /// returns once that task is under way: its next step is `run()`'s first, which marks the pool
+    /// running, so the first query does not lease from a pool that has not started. Not a `Service`
+    /// of the server's group: the server migrates, imports and loads its catalog before that group
+    /// starts, and the command-line tools have none (docs/decisions.md).
+    private static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
     }
 
     private static func openSQLite(path: String, logger: Logger, cacheMegabytes: Int) async throws -> Database {
