@@ -90,8 +90,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -120,7 +118,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["OCOPDomain", "OCOPStorage", "OCOPServer"],
+            dependencies: ["OCOPDomain", "OCOPStorage"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -133,6 +131,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/MarketplaceFakes",
             swiftSettings: swiftSettings
@@ -140,6 +139,15 @@ let package = Package(
         .testTarget(
             name: "OCOPMarketplacesTests",
             dependencies: ["OCOPMarketplaces", "MarketplaceFakes", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: [
+                "CurlHTTP", "MarketplaceFakes",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

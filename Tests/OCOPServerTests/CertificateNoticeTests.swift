@@ -8,6 +8,7 @@ import OCOPServer
 import OCOPStorage
 import Testing
 import TestSupport
+import MarketplaceFakes
 
 @Suite struct CertificateNoticeTests {
     /// "Miến dong sắp hết hạn" (HTX Đồng Xanh) expires tomorrow for the fixture: inside the 30 days.

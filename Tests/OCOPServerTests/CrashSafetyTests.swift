@@ -6,6 +6,7 @@ import SQLKit
 import Synchronization
 import Testing
 import TestSupport
+import MarketplaceFakes
 
 /// The server killed with SIGKILL mid-work (issue 17, item 18): what it acknowledged is kept, what it
 /// did not is not half-applied, the books balance, the file is intact, an import is all or nothing,

@@ -65,9 +65,9 @@ import TestSupport
 
     @Test(arguments: TestEngine.all) func theOpenAPIDocumentDescribesEveryRoute(engine: TestEngine) async throws {
         let harness = try await ServerHarness.make(engine)
-        defer { Task { try await harness.stack.tearDown() } }
         let routes = buildRouter(configuration: harness.configuration, dependencies: harness.dependencies).routes
             .map { (path: $0.path.description, method: $0.method.rawValue) }
+        try await harness.stack.tearDown()
         try await ServerHarness.run(engine) { _, client in
             let document = try await client.get("/openapi.json").json
             #expect(document["openapi"] as? String == "3.1.0")

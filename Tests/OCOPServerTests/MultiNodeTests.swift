@@ -7,6 +7,7 @@ import SQLKit
 import Synchronization
 import Testing
 import TestSupport
+import MarketplaceFakes
 
 /// Two `ocop serve` processes on one PostgreSQL, driven at once, as behind a load balancer.
 @Suite(.serialized, .enabled(if: TestEngine.all.contains(.postgres), "needs the PostgreSQL test cluster"))
@@ -65,18 +66,19 @@ struct MultiNodeTests {
             }
         }
         let database = try await cluster.database()
-        defer { Task { try await database.close() } }
-        let stock = StockStore()
-        let left = try await stock.levels(point: "diem-hai", database).reduce(0) { $0 + $1.quantity }
-        let salesRows = try await database.read { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM sales WHERE point_slug = 'diem-hai'").first()?
-                .decode(column: "n", as: Int.self) ?? -1
+        try await database.closing { database in
+            let stock = StockStore()
+            let left = try await stock.levels(point: "diem-hai", database).reduce(0) { $0 + $1.quantity }
+            let salesRows = try await database.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM sales WHERE point_slug = 'diem-hai'").first()?
+                    .decode(column: "n", as: Int.self) ?? -1
+            }
+            // Nothing oversold, nothing lost: every committed sale is a row, the books balance.
+            #expect(left >= 0)
+            #expect(salesRows == 25 - left)
+            #expect(salesRows >= sold.count.load(ordering: .relaxed))
+            #expect(try await stock.ledgerMismatches(database).isEmpty)
         }
-        // Nothing oversold, nothing lost: every committed sale is a row, the books balance.
-        #expect(left >= 0)
-        #expect(salesRows == 25 - left)
-        #expect(salesRows >= sold.count.load(ordering: .relaxed))
-        #expect(try await stock.ledgerMismatches(database).isEmpty)
         // Node B carries on alone.
         #expect(try await cluster.http.json("GET", b + "/readyz").status == 200)
     }

@@ -9,6 +9,7 @@ import OCOPServer
 import OCOPStorage
 import Testing
 import TestSupport
+import MarketplaceFakes
 
 @Suite struct WebhookTests {
     @Test(arguments: TestEngine.all)

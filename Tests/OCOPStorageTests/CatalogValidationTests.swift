@@ -8,23 +8,23 @@ import TestSupport
 @Suite struct CatalogValidationTests {
     /// Replaces `old` with `new` in one fixture file, imports, and returns the problems reported.
     private func problems(in file: String, replacing old: String, with new: String) async throws -> [CatalogIssue] {
-        let stack = try await TestCatalogStack.make()
-        defer { Task { try await stack.tearDown() } }
-        let url = stack.fixture.catalog.appendingPathComponent(file)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        #expect(text.contains(old), "the fixture no longer holds '\(old)'")
-        try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
-        let revision = try await stack.store.revision()
-        let before = try await stack.store.storedDocuments()
+        return try await TestCatalogStack.with { stack in
+            let url = stack.fixture.catalog.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains(old), "the fixture no longer holds '\(old)'")
+            try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
+            let revision = try await stack.store.revision()
+            let before = try await stack.store.storedDocuments()
 
-        guard case .rejected(let issues) = try await stack.importCatalog() else {
-            Issue.record("a broken catalog was imported")
-            return []
+            guard case .rejected(let issues) = try await stack.importCatalog() else {
+                Issue.record("a broken catalog was imported")
+                return []
+            }
+            // Nothing changed in the database.
+            #expect(try await stack.store.revision() == revision)
+            #expect(try await stack.store.storedDocuments().products == before.products)
+            return issues
         }
-        // Nothing changed in the database.
-        #expect(try await stack.store.revision() == revision)
-        #expect(try await stack.store.storedDocuments().products == before.products)
-        return issues
     }
 
     @Test func aWrongGTINCheckDigitIsNamedWithItsLine() async throws {

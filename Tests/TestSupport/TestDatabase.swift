@@ -52,3 +52,34 @@ public struct TestCatalogStack: Sendable {
         directory.remove()
     }
 }
+
+extension TestCatalogStack {
+    /// Runs `body` on a fresh stack and tears it down afterwards, awaited, whether `body` threw or not.
+    public static func with<T: Sendable>(
+        _ engine: TestEngine = .sqlite, importFixture: Bool = true, _ body: (TestCatalogStack) async throws -> T
+    ) async throws -> T {
+        let stack = try await make(engine, importFixture: importFixture)
+        do {
+            let result = try await body(stack)
+            try await stack.tearDown()
+            return result
+        } catch {
+            try? await stack.tearDown()
+            throw error
+        }
+    }
+}
+
+extension Database {
+    /// Runs `body` with the database and closes it afterwards, awaited, whether `body` threw or not.
+    public func closing<T: Sendable>(_ body: (Database) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            try await close()
+            return result
+        } catch {
+            try? await close()
+            throw error
+        }
+    }
+}

@@ -4,29 +4,31 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
+public import Synchronization
 
 /// A small HTTP server on 127.0.0.1 that records what it receives and answers as told: the far
 /// end of webhooks and of the curl transport in tests.
-final class FakeReceiver: Sendable {
-    struct Received: Sendable {
-        let method: String
-        let path: String
-        let headers: [String: String]
-        let body: [UInt8]
+public final class FakeReceiver: Sendable {
+    public struct Received: Sendable {
+        public let method: String
+        public let path: String
+        public let headers: [String: String]
+        public let body: [UInt8]
     }
+
+    public init() {}
 
     private let received = Mutex<[Received]>([])
     /// The status to answer with, per path; 200 when not set.
-    let statusByPath = Mutex<[String: Int]>([:])
+    public let statusByPath = Mutex<[String: Int]>([:])
     private let port = Mutex<Int?>(nil)
 
-    var requests: [Received] { received.withLock { $0 } }
+    public var requests: [Received] { received.withLock { $0 } }
 
-    var baseURL: String { "http://127.0.0.1:\(port.withLock { $0 } ?? 0)" }
+    public var baseURL: String { "http://127.0.0.1:\(port.withLock { $0 } ?? 0)" }
 
     /// Runs the receiver for the duration of `body`.
-    func run(_ body: @Sendable (FakeReceiver) async throws -> Void) async throws {
+    public func run(_ body: @Sendable (FakeReceiver) async throws -> Void) async throws {
         let router = Router()
         router.on("**", method: .get, use: record)
         router.on("**", method: .post, use: record)
@@ -49,7 +51,7 @@ final class FakeReceiver: Sendable {
     }
 
     /// Waits until `count` requests arrived, at most `timeout`.
-    func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Received] {
+    public func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
         while requests.count < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         return requests

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import MarketplaceFakes
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -68,7 +69,7 @@ import Testing
     /// on the shared pool the job would wait for the transfers to end (3 s), here it ends before any does.
     @Test func hangingRemotesDoNotStallTheSharedThreadPool() async throws {
         try await FakeReceiver().run { receiver in
-            let finished = SaleCounter()
+            let finished = Counter()
             let hanging = System.coreCount + 4
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<hanging {
@@ -95,4 +96,9 @@ import Testing
             #expect(error.isTransient)
         }
     }
+}
+
+/// Counts finished transfers across tasks.
+private final class Counter: Sendable {
+    let count = Atomic<Int>(0)
 }
