@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOEmbedded
+import NIOHTTPTypesHTTP1
 import OCOPDomain
 import OCOPStorage
 import Testing
@@ -143,5 +145,26 @@ import TestSupport
         #expect(afterMidnight !== staleAhead)
         #expect(afterMidnight.day == today.adding(days: 2))
         try await stack.tearDown()
+    }
+
+    /// If Hummingbird lays its pipeline out differently one day, the fast path stands aside and the
+    /// connection keeps Hummingbird's own pipeline, instead of every connection failing.
+    @Test func theFastPathInstallsBeforeHummingbirdsCodecOrStandsAside() async throws {
+        let harness = try await ServerHarness.make()
+        let routes = CatalogFastRoutes(
+            products: productsController(harness.dependencies), serverName: "ocop", metrics: RequestMetricsCache())
+        let connections = ConnectionRegistry(limits: .testing)
+
+        let bare = EmbeddedChannel()
+        #expect(!CatalogHTTP1Channel.install(on: bare.pipeline.syncOperations, routes: routes, connections: connections))
+        #expect((try? bare.pipeline.syncOperations.handler(type: CatalogFastPath.self)) == nil)
+
+        let usual = EmbeddedChannel(handler: HTTP1ToHTTPServerCodec(secure: false))
+        #expect(CatalogHTTP1Channel.install(on: usual.pipeline.syncOperations, routes: routes, connections: connections))
+        #expect((try? usual.pipeline.syncOperations.handler(type: CatalogFastPath.self)) != nil)
+        #expect((try? usual.pipeline.syncOperations.handler(type: ConnectionGuard.self)) != nil)
+        _ = try? bare.finish()
+        _ = try? usual.finish()
+        try await harness.stack.tearDown()
     }
 }

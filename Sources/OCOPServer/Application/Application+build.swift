@@ -54,6 +54,8 @@ public struct ServerDependencies: Sendable {
     public var marketplaceSync = MarketplaceSyncSettings()
     /// The product page's `listings` section, shared by the listing routes and the sync worker.
     public var marketplaceListings = MarketplaceListingsView()
+    /// Request counters and timers, shared by the router and the catalog fast path.
+    var requestMetrics = RequestMetricsCache()
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
@@ -79,7 +81,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     let serverName = "ocop"
-    let catalogRoutes = CatalogFastRoutes(products: productsController(dependencies), serverName: serverName)
+    let catalogRoutes = CatalogFastRoutes(
+        products: productsController(dependencies), serverName: serverName, metrics: dependencies.requestMetrics)
     var app = Application(
         router: router,
         server: .http1(catalog: catalogRoutes, limits: configuration.connections),
@@ -118,7 +121,7 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     // Metrics outside the problem middleware: they count the status the client got (a domain error's
     // 404 or 422), not the 500 an error not yet turned into a problem would read as.
-    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(cache: dependencies.requestMetrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import Synchronization
 
 /// Answers the public catalog's hottest reads (`GET /v1/products` and `GET /v1/products/{slug}`)
 /// inside the connection's channel pipeline, before Hummingbird's per-request task machinery.
@@ -145,13 +146,29 @@ struct CatalogHTTP1Channel: ServerChildChannel {
     let connections: ConnectionRegistry
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let operations = channel.pipeline.syncOperations
-            let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
-            // decoder → guard (idle and slow clients, the connection ceiling) → fast path → codec → …
+        http1.setup(channel: channel, logger: logger).map { value in
+            if !Self.install(on: channel.pipeline.syncOperations, routes: routes, connections: connections) {
+                FastPathFallback.warnOnce(logger)
+            }
+            return value
+        }
+    }
+
+    /// Puts the guard and the fast path right before Hummingbird's HTTP/1 → HTTPTypes codec:
+    /// decoder → guard (idle and slow clients, the connection ceiling) → fast path → codec → …
+    /// Returns false, with the pipeline left as Hummingbird built it, when the codec is not there
+    /// (a Hummingbird release that lays its pipeline out differently): every request then takes the
+    /// ordinary path, slower but whole, instead of every connection failing.
+    static func install(
+        on operations: ChannelPipeline.SynchronousOperations, routes: CatalogFastRoutes, connections: ConnectionRegistry
+    ) -> Bool {
+        guard let codec = try? operations.handler(type: HTTP1ToHTTPServerCodec.self) else { return false }
+        do {
             try operations.addHandler(ConnectionGuard(registry: connections), position: .before(codec))
             try operations.addHandler(CatalogFastPath(routes: routes), position: .before(codec))
-            return value
+            return true
+        } catch {
+            return false
         }
     }
 
@@ -160,9 +177,20 @@ struct CatalogHTTP1Channel: ServerChildChannel {
     }
 }
 
+/// Says once per process that the fast path is off, rather than once per connection.
+enum FastPathFallback {
+    private static let warned = Atomic<Bool>(false)
+
+    static func warnOnce(_ logger: Logger) {
+        guard !warned.exchange(true, ordering: .relaxed) else { return }
+        logger.warning("the catalog fast path could not be installed; every request takes Hummingbird's ordinary path")
+    }
+}
+
 extension HTTPServerBuilder {
     /// HTTP/1 with the catalog's fast path.
     static func http1(catalog routes: CatalogFastRoutes, limits: ConnectionLimits) -> HTTPServerBuilder {
+        // The guard is part of the fast path's install: without the codec, it cannot sit before it.
         let connections = ConnectionRegistry(limits: limits)
         return HTTPServerBuilder { responder in
             CatalogHTTP1Channel(http1: HTTP1Channel(responder: responder), routes: routes, connections: connections)
@@ -175,12 +203,14 @@ struct CatalogFastRoutes: Sendable {
     let products: ProductsController<AppRequestContext>
     let serverName: String
     let dates = HTTPDateText()
-    private let metrics = RequestMetricsCache.shared
+    /// The router's metric objects, so both paths count a request the same way.
+    private let metrics: RequestMetricsCache
     private let listAnswers = ListAnswerCache()
 
-    init(products: ProductsController<AppRequestContext>, serverName: String) {
+    init(products: ProductsController<AppRequestContext>, serverName: String, metrics: RequestMetricsCache) {
         self.products = products
         self.serverName = serverName
+        self.metrics = metrics
     }
 
     private static let listPath = "/v1/products"

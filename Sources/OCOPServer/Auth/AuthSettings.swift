@@ -1,4 +1,4 @@
-public import OCOPStorage
+public import OCOPDomain
 
 /// How staff authentication behaves; the defaults suit production, tests lower the bcrypt cost.
 public struct AuthSettings: Sendable {

@@ -112,17 +112,10 @@ public final class MediaLibrary: Sendable {
     }
 
     private static func etag(_ bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes).prefix(16).map { String($0, radix: 16).leftPadded(to: 2) }
-        return "\"" + digest.joined() + "\""
+        "\"" + HexDigits.string(SHA256.hash(data: bytes).prefix(16)) + "\""
     }
 
     private static func textualType(_ path: String) -> String? {
         path.hasSuffix(".svg") ? "image/svg+xml" : nil
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -11,10 +11,6 @@ struct StampsController: Sendable {
     /// Where printed URLs point, e.g. "https://ocop.tuyenquang.gov.vn"; empty for relative URLs.
     let publicBaseURL: String
 
-    /// A single item is rarely scanned more than this; beyond it, or in two provinces, the code is
-    /// probably printed on more than one item.
-    static let copiedScanThreshold = 20
-
     func addRoutes(to router: Router<AppRequestContext>, v1: RouterGroup<AppRequestContext>) {
         v1.post("products/:slug/stamps", use: issue)
         v1.get("stamp-runs/:id/codes.csv", use: codes)
@@ -67,13 +63,7 @@ struct StampsController: Sendable {
             .variants.compactMap(\.gtin).first
         var csv = "code,url\r\n"
         for code in run.codes {
-            let path: String
-            switch (gtin, run.batch) {
-            case let (gtin?, batch?): path = "/01/\(gtin.gtin14)/10/\(batch.addingPathEscapes)/21/\(code.symbols)"
-            case let (gtin?, nil): path = "/01/\(gtin.gtin14)/21/\(code.symbols)"
-            default: path = "/v/\(code.symbols)"
-            }
-            csv += "\(code),\(publicBaseURL)\(path)\r\n"
+            csv += "\(code),\(publicBaseURL)\(StampLink.path(code: code.symbols, gtin: gtin, batch: run.batch))\r\n"
         }
         return Response(
             status: .ok,
@@ -106,21 +96,18 @@ struct StampsController: Sendable {
         let snapshot = readModel.snapshot()
         let product = snapshot.contents.products.first { $0.slug == scan.product }
         let producer = snapshot.contents.producers.first { $0.slug == product?.producerSlug }
-        let current = product.flatMap { PublicationRule.currentCertificate(among: $0.certificates, on: snapshot.day) }
-        let latest = current ?? product?.certificates.max { $0.issuedOn < $1.issuedOn }
-        let copied = scan.totalScans > Self.copiedScanThreshold || scan.provinces.count > 1
-        let status: String =
-            if copied { "possibly_copied" } else if current != nil { "valid_ocop" } else {
-                latest.map { $0.stars.value < 3 ? "not_certified" : $0.status(on: snapshot.day).rawValue } ?? "not_certified"
-            }
+        let verdict = StampVerdict(
+            certificates: product?.certificates ?? [], totalScans: scan.totalScans, provinces: scan.provinces.count,
+            on: snapshot.day)
+        let (current, latest) = (verdict.current, verdict.shown)
         json.key("genuine")
         json.bool(true)
         json.key("verdict")
-        json.string(status)
+        json.string(verdict.status.rawValue)
         json.key("valid_ocop_today")
-        json.bool(current != nil)
+        json.bool(verdict.isValidToday)
         json.key("possibly_copied")
-        json.bool(copied)
+        json.bool(verdict.possiblyCopied)
         json.key("scans")
         json.int(scan.totalScans)
         json.key("batch")
@@ -169,22 +156,4 @@ struct StampsController: Sendable {
             throw Problem(.forbidden, "\(identity.username) may not issue stamps for '\(product)'")
         }
     }
-}
-
-extension String {
-    /// Percent-escapes what may not stand in a path segment.
-    fileprivate var addingPathEscapes: String {
-        var result = ""
-        for byte in utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar)) {
-                result.unicodeScalars.append(scalar)
-            } else {
-                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded
-            }
-        }
-        return result
-    }
-
-    fileprivate var leftPadded: String { count < 2 ? "0" + self : self }
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// writes). This one records when the handler returns the response, so durations exclude the time
 /// spent sending it; the body is left as the handler built it.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let cache = RequestMetricsCache.shared
+    let cache: RequestMetricsCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -38,10 +38,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// The metric objects per label set, created once: a metrics factory lookup per request costs more
-/// than the request. One for the process, shared with `CatalogFastPath`.
+/// than the request. One per application, given to the router's middleware and to `CatalogFastPath`.
 final class RequestMetricsCache: Sendable {
-    static let shared = RequestMetricsCache()
-
     struct Endpoint: Sendable {
         let requests: Counter
         let duration: Metrics.Timer

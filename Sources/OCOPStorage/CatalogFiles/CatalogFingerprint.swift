@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OCOPDomain
 
 /// A digest of everything an import reads: every YAML file's path and content, and every media
 /// file's path, size and modification time. Equal digests mean the import would find what the last
@@ -37,6 +38,6 @@ enum CatalogFingerprint {
             }
         }
         for line in media.sorted() { outer.update(data: Array(line.utf8)) }
-        return outer.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+        return HexDigits.string(outer.finalize())
     }
 }

@@ -68,21 +68,6 @@ public struct FairListing: Sendable, Hashable {
     public var productsByApplication: [Int: [String]]
 }
 
-/// A stall's new fields for bulk creation.
-public struct StallSpec: Sendable, Hashable {
-    public var code: String
-    public var zone: String
-    public var size: StallSize
-    public var feeVnd: Int
-
-    public init(code: String, zone: String, size: StallSize, feeVnd: Int) {
-        self.code = code
-        self.zone = zone
-        self.size = size
-        self.feeVnd = feeVnd
-    }
-}
-
 /// A stall closed: the count's discrepancies and where the remainder went.
 public struct StallClosing: Sendable, Hashable, Codable {
     public struct Return: Sendable, Hashable, Codable {

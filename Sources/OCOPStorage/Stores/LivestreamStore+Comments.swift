@@ -170,6 +170,6 @@ extension LivestreamStore {
     /// What identifies a comment across replays: the viewer, the time and the text.
     static func commentKey(_ comment: LiveComment) -> String {
         let text = "\(comment.viewerID)\u{1F}\(comment.postedAt.unixMilliseconds)\u{1F}\(comment.text)"
-        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16).leftPadded(2) }.joined()
+        return HexDigits.string(SHA256.hash(data: Array(text.utf8)))
     }
 }

@@ -45,12 +45,15 @@ extension StockStore {
         let sequence = try pointRow.decode(column: "receipt_sequence", as: Int.self)
         let variants = try await Self.requireVariants(lines.map(\.sku), sql)
         func unitPrice(_ line: SaleLine) -> Int { line.unitPrice ?? variants[line.sku]!.price }
-        for (index, line) in lines.enumerated() where line.discount > unitPrice(line) * line.quantity {
-            throw DomainError.invalid(field: "lines[\(index)].discount", "exceeds the line's price")
+        var amounts: [Int] = []
+        for (index, line) in lines.enumerated() {
+            guard let amount = line.amount(unitPrice: unitPrice(line)) else {
+                throw DomainError.invalid(field: "lines[\(index)].discount", "exceeds the line's price")
+            }
+            amounts.append(amount)
         }
         let timestamp = ISOTimestamp.string(now)
-        let day = CalendarDate(inVietnamAt: now).description.replacing("-", with: "")
-        let receiptNumber = "\(day)-\(String(sequence).leftPadded(6))"
+        let receiptNumber = ReceiptNumber.make(on: CalendarDate(inVietnamAt: now), sequence: sequence)
         let reference = "sale:\(point):\(receiptNumber)"
 
         var saleLines: [SaleRecord.Line] = []
@@ -75,7 +78,7 @@ extension StockStore {
             saleLines.append(
                 SaleRecord.Line(
                     sku: line.sku, product: variant.product, quantity: line.quantity, unitPrice: price,
-                    discount: line.discount, amount: price * line.quantity - line.discount, batches: allocation))
+                    discount: line.discount, amount: amounts[index], batches: allocation))
         }
         let total = saleLines.reduce(0) { $0 + $1.amount }
         let saleID = try await sql.raw(
@@ -147,11 +150,5 @@ extension StockStore {
                     at: timestamp))
         }
         return MovementResult(point: point, reference: reference, entries: entries)
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

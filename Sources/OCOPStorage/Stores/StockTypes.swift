@@ -1,56 +1,5 @@
 public import OCOPDomain
 
-// MARK: - What clients send
-
-/// Goods in from a producer: one SKU, batch and quantity.
-public struct ReceiptLine: Sendable, Hashable {
-    public var sku: String
-    public var batch: String
-    public var bestBefore: CalendarDate?
-    public var quantity: Int
-    /// Whole VND per unit, when the producer invoiced one.
-    public var unitCost: Int?
-
-    public init(sku: String, batch: String, bestBefore: CalendarDate?, quantity: Int, unitCost: Int?) {
-        self.sku = sku
-        self.batch = batch
-        self.bestBefore = bestBefore
-        self.quantity = quantity
-        self.unitCost = unitCost
-    }
-}
-
-/// One line of a counter sale; batches are chosen first-expiring-first-out.
-public struct SaleLine: Sendable, Hashable {
-    public var sku: String
-    public var quantity: Int
-    /// Whole VND off the line's total, 0 for none.
-    public var discount: Int
-    /// The unit price agreed elsewhere (a livestream's live price); nil for the catalog price.
-    public var unitPrice: Int?
-
-    public init(sku: String, quantity: Int, discount: Int, unitPrice: Int? = nil) {
-        self.sku = sku
-        self.quantity = quantity
-        self.discount = discount
-        self.unitPrice = unitPrice
-    }
-}
-
-/// A quantity of one SKU and batch: adjustments and transfers.
-public struct BatchLine: Sendable, Hashable {
-    public var sku: String
-    /// nil lets a transfer choose batches first-expiring-first-out.
-    public var batch: String?
-    public var quantity: Int
-
-    public init(sku: String, batch: String?, quantity: Int) {
-        self.sku = sku
-        self.batch = batch
-        self.quantity = quantity
-    }
-}
-
 // MARK: - What the store answers
 
 /// One ledger row as written.
@@ -131,13 +80,3 @@ public struct MovementResult: Sendable, Hashable, Codable {
     public var entries: [LedgerEntry]
 }
 
-/// The level below which a SKU at a point raises an alert.
-public struct StockMinimum: Sendable, Hashable, Codable {
-    public var sku: String
-    public var minimum: Int
-
-    public init(sku: String, minimum: Int) {
-        self.sku = sku
-        self.minimum = minimum
-    }
-}

@@ -1,20 +1,18 @@
-import OCOPDomain
-
 /// What a username, a password and a role's scopes must look like.
-enum UserRules {
-    static let usernameLength = 3...40
-    static let minimumPasswordLength = 10
+public enum UserRules {
+    public static let usernameLength = 3...40
+    public static let minimumPasswordLength = 10
     // Bcrypt reads at most 72 bytes; a longer password would be silently cut, so it is refused.
-    static let maximumPasswordBytes = 72
+    public static let maximumPasswordBytes = 72
 
     /// The problems of a new account, each naming its field; empty when it is acceptable.
-    static func issues(username: String, password: String, role: StaffRole, scopes: [String]) -> [DomainError
+    public static func issues(username: String, password: String, role: StaffRole, scopes: [String]) -> [DomainError
         .FieldIssue]
     {
         [usernameIssue(username), passwordIssue(password), scopesIssue(scopes, role: role)].compactMap { $0 }
     }
 
-    static func usernameIssue(_ username: String) -> DomainError.FieldIssue? {
+    public static func usernameIssue(_ username: String) -> DomainError.FieldIssue? {
         let allowed = username.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-"
         }
@@ -24,7 +22,7 @@ enum UserRules {
         return nil
     }
 
-    static func passwordIssue(_ password: String) -> DomainError.FieldIssue? {
+    public static func passwordIssue(_ password: String) -> DomainError.FieldIssue? {
         if password.count < minimumPasswordLength {
             return .init(field: "password", reason: "at least \(minimumPasswordLength) characters")
         }
@@ -37,7 +35,7 @@ enum UserRules {
         return nil
     }
 
-    static func scopesIssue(_ scopes: [String], role: StaffRole) -> DomainError.FieldIssue? {
+    public static func scopesIssue(_ scopes: [String], role: StaffRole) -> DomainError.FieldIssue? {
         if let bad = scopes.first(where: { !VietnameseText.isSlug($0) }) {
             return .init(field: "scopes", reason: "'\(bad)' is not a slug (a-z, 0-9 and single hyphens)")
         }

@@ -1,0 +1,57 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+
+extension HTTPHelpers {
+    /// A JSON answer with an ETag; `304 Not Modified` when the client already holds it.
+    static func cachedJSON(
+        _ bytes: [UInt8], etag: String, request: Request, cacheControl: String = "public, max-age=60"
+    ) -> Response {
+        cachedAnswer(bytes, etag: etag, request: RequestView(request), cacheControl: cacheControl).response
+    }
+
+    static func cachedAnswer(
+        _ bytes: [UInt8], etag: String, request: RequestView, cacheControl: String = "public, max-age=60"
+    ) -> CachedAnswer {
+        cachedAnswer(ByteBuffer(bytes: bytes), etag: etag, request: request, cacheControl: cacheControl)
+    }
+
+    static func cachedAnswer(
+        _ body: ByteBuffer, etag: String, request: RequestView, cacheControl: String = "public, max-age=60"
+    ) -> CachedAnswer {
+        if let asked = request.ifNoneMatch, matches(asked, etag) {
+            return CachedAnswer(status: .notModified, etag: etag, cacheControl: cacheControl, body: nil)
+        }
+        return CachedAnswer(status: .ok, etag: etag, cacheControl: cacheControl, body: body)
+    }
+}
+
+/// A complete answer with a JSON body (or none, for 304), as a `Response` or written directly.
+struct CachedAnswer {
+    let status: HTTPResponse.Status
+    let etag: String
+    let cacheControl: String
+    let body: ByteBuffer?
+
+    static let contentType = "application/json; charset=utf-8"
+
+    /// The headers in the order both paths send them (`CatalogFastPath` writes them as bytes).
+    func forEachHeader(_ write: (_ name: String, _ value: String) -> Void) {
+        write("etag", etag)
+        write("cache-control", cacheControl)
+        write("vary", "Accept-Language")
+        if let body {
+            write("content-type", Self.contentType)
+            write("content-length", String(body.readableBytes))
+        }
+    }
+
+    var response: Response {
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language"]
+        if let body {
+            headers[.contentType] = Self.contentType
+            headers[.contentLength] = String(body.readableBytes)
+        }
+        return Response(status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+    }
+}
