@@ -68,6 +68,9 @@ import Testing
         ("+84 24 3825 1234", "02438251234", .landline),
         ("1900 1234", "19001234", .hotline),
         ("1800.588.888", "1800588888", .hotline),
+        ("(0207) 3822 123", "02073822123", .landline),
+        ("+84 (24) 3825 1234", "02438251234", .landline),
+        ("0168 345 6789", "01683456789", .beforeRenumbering),
     ])
     func aNumberIsReadInItsNationalForm(text: String, digits: String, kind: VietnamesePhoneNumber.Kind) {
         let number = VietnamesePhoneNumber(text)
@@ -75,7 +78,7 @@ import Testing
         #expect(number?.kind == kind)
     }
 
-    @Test(arguments: ["0112345678", "091234567", "02438251", "+1 202 555 0100", "0912 345 678 9", "1900", "19001234x", "0912..345678"])
+    @Test(arguments: ["0112345678", "091234567", "(0207 3822 123", "(02073822123456) 1", "02438251", "+1 202 555 0100", "0912 345 678 9", "1900", "19001234x", "0912..345678"])
     func otherTextIsNotAPhoneNumber(text: String) {
         #expect(VietnamesePhoneNumber(text) == nil)
     }
@@ -84,5 +87,6 @@ import Testing
         #expect(VietnameseMobileNumber("0912345678") != nil)
         #expect(VietnameseMobileNumber("02073822123") == nil)
         #expect(VietnameseMobileNumber("19001234") == nil)
+        #expect(VietnameseMobileNumber("01683456789") == nil)  // renumbered in 2018: no SMS reaches it
     }
 }

@@ -1,8 +1,11 @@
+import Foundation
+
 /// A Vietnamese phone number in its national form, the one phone rule of the service: a mobile
-/// (ten digits, 03/05/07/08/09…), a landline (eleven digits, 02 and a province's area code), or a
-/// business hotline (1800/1900 and four or six digits).
+/// (ten digits, 03/05/07/08/09…), a landline (eleven digits, 02 and a province's area code), a
+/// business hotline (1800/1900 and four or six digits), or a mobile number from before the 2018
+/// renumbering (eleven digits, 012/016/018/019…), still printed in older producer records.
 public struct VietnamesePhoneNumber: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case mobile, landline, hotline }
+    public enum Kind: Sendable { case mobile, landline, hotline, beforeRenumbering }
 
     /// The national digits, e.g. "0912345678", "02073822123", "19001234".
     public let digits: String
@@ -13,7 +16,8 @@ public struct VietnamesePhoneNumber: Hashable, Sendable, CustomStringConvertible
     /// wrong lengths.
     public init?(_ text: String) {
         let scalars = Array(
-            text.unicodeScalars.drop(while: Self.isBlank).reversed().drop(while: Self.isBlank).reversed())
+            Self.withoutAreaCodeParentheses(text).unicodeScalars.drop(while: Self.isBlank).reversed()
+                .drop(while: Self.isBlank).reversed())
         guard let first = scalars.first, scalars.count <= 40 else { return nil }
         let plus = first == "+"
         var written: [UInt8] = []
@@ -52,7 +56,21 @@ public struct VietnamesePhoneNumber: Hashable, Sendable, CustomStringConvertible
         guard body.first == 0, body.count >= 2 else { return nil }
         if body.count == 10, mobileNetworkDigits.contains(body[1]) { return (body, .mobile) }
         if body.count == 11, body[1] == 2 { return (body, .landline) }
+        if body.count == 11, body[1] == 1 { return (body, .beforeRenumbering) }
         return nil
+    }
+
+    /// "(0207) 3822 123" and "+84 (24) 3825 1234": one group of digits in parentheses, the way
+    /// landlines are usually written, read as if the parentheses were spaces.
+    private static func withoutAreaCodeParentheses(_ text: String) -> String {
+        guard let open = text.firstIndex(of: "("), let close = text.firstIndex(of: ")"), open < close,
+            text.filter({ $0 == "(" || $0 == ")" }).count == 2
+        else { return text }
+        let inside = text[text.index(after: open)..<close]
+        guard (1...5).contains(inside.count), inside.allSatisfy({ $0.isASCII && $0.isNumber }) else { return text }
+        let before = text[..<open].trimmingCharacters(in: .whitespaces)
+        let after = text[text.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        return [before, String(inside), after].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private static func digit(_ scalar: Unicode.Scalar) -> UInt8? {

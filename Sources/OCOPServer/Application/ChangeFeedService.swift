@@ -38,7 +38,7 @@ struct ChangeFeedService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await database.listenForChanges { notice in await follower.apply([notice]) }
+                    try await database.listenForChanges { notices in await follower.apply(notices) }
                 }
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }

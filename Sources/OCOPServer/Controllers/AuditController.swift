@@ -25,7 +25,7 @@ struct AuditController: Sendable {
             }
             if name == "from" { query.from = ISOTimestamp.string(moment) } else { query.to = ISOTimestamp.string(moment) }
         }
-        query.beforeID = try parameters.idCursor()
+        query.beforeID = try parameters.idCursor(of: "audit")
         let entries = try await AuditLog.read(query, database)
         var json = JSONWriter(capacity: 4096)
         json.beginObject()
@@ -54,7 +54,7 @@ struct AuditController: Sendable {
         }
         json.endArray()
         json.key("next_cursor")
-        json.string(entries.count == query.limit ? entries.last.map { PageCursor(id: $0.id).encoded } : nil)
+        json.string(entries.count == query.limit ? entries.last.map { PageCursor(id: $0.id, of: "audit").encoded } : nil)
         json.endObject()
         return ResponseJSON.response(json.bytes)
     }

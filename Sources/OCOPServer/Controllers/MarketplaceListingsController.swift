@@ -64,12 +64,12 @@ struct MarketplaceListingsController: Sendable {
             guard let id = Int(text) else { throw Problem.badParameter("account", "an account id") }
             account = id
         }
-        let afterID = try parameters.idCursor() ?? 0
+        let afterID = try parameters.idCursor(of: "listings") ?? 0
         let limit = try parameters.limit(.records)
         let items = try await store.list(
             ListingQuery(product: parameters["product"], account: account, status: status, afterID: afterID, limit: limit),
             by: identity)
-        let next = items.count == limit ? items.last.map { PageCursor(id: $0.id).encoded } : nil
+        let next = items.count == limit ? items.last.map { PageCursor(id: $0.id, of: "listings").encoded } : nil
         return try ResponseJSON.response(ListAnswer(items: items, nextCursor: next))
     }
 

@@ -67,9 +67,9 @@ struct StockReportsController: Sendable {
         let point = try pointInScope(context)
         let parameters = try QueryParameters(request, known: ["limit", "cursor"])
         let limit = try parameters.limit(.ledger)
-        let items = try await stock.ledger(point: point, beforeID: try parameters.idCursor(), limit: limit + 1, database)
+        let items = try await stock.ledger(point: point, beforeID: try parameters.idCursor(of: "ledger"), limit: limit + 1, database)
         let page = Array(items.prefix(limit))
-        let next = items.count > limit ? page.last.map { PageCursor(id: $0.id).encoded } : nil
+        let next = items.count > limit ? page.last.map { PageCursor(id: $0.id, of: "ledger").encoded } : nil
         return try ResponseJSON.response(LedgerAnswer(items: page, nextCursor: next))
     }
 

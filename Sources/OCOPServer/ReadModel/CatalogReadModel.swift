@@ -40,6 +40,7 @@ public final class CatalogReadModel: Sendable {
         }
         current.withLock { $0 = snapshot }
         loadedRevision.withLock { $0 = revision }
+        tomorrow.withLock { $0 = nil }  // built from the catalog just replaced
     }
 
     /// Reloads after a committed catalog change, sharing a reload with the writes committed
@@ -101,7 +102,10 @@ public final class CatalogReadModel: Sendable {
         let snapshot = try await offTheEventLoops {
             CatalogSnapshot(contents: basis.contents, day: day, classification: classification, localities: localities)
         }
-        tomorrow.withLock { $0 = (snapshot, basis.serial) }
+        // Kept only while it can still be used: its basis is current and its day still ahead.
+        if current.withLock({ $0.serial }) == basis.serial, clock.todayInVietnam() < day {
+            tomorrow.withLock { $0 = (snapshot, basis.serial) }
+        }
         return snapshot
     }
 

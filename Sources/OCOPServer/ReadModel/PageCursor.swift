@@ -38,8 +38,9 @@ struct PageCursor: Sendable, Equatable {
     /// A product list's position in `sort`.
     init(sort: ProductSort, key: SortKey) { self.init(order: sort.rawValue, key: key) }
 
-    /// The position after a database row, for lists ordered by row id.
-    init(id: Int) { self.init(order: "id", key: SortKey(primary: Int64(id), name: "", slug: "")) }
+    /// The position after a database row, for the list `order` names ("audit", "ledger",
+    /// "listings": each its own, since they run in different directions).
+    init(id: Int, of order: String) { self.init(order: order, key: SortKey(primary: Int64(id), name: "", slug: "")) }
 
     /// The position after an account, for the user list (ordered by username).
     init(username: String) { self.init(order: "username", key: SortKey(primary: 0, name: username, slug: "")) }

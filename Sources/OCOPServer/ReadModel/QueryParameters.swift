@@ -53,9 +53,9 @@ struct QueryParameters {
         return cursor.key
     }
 
-    /// The row id a page of a database list starts after.
-    func idCursor() throws(Problem) -> Int? {
-        guard let key = try cursor(order: "id") else { return nil }
+    /// The row id a page of the database list `order` starts after (`PageCursor(id:of:)`).
+    func idCursor(of order: String) throws(Problem) -> Int? {
+        guard let key = try cursor(order: order) else { return nil }
         guard key.primary > 0, key.primary <= Int64(Int32.max) * 1024 else {
             throw .badParameter("cursor", "not a cursor from this API; use next_cursor as given")
         }

@@ -18,6 +18,8 @@ public final class StockReadModel: Sendable {
     }
 
     private let state = Mutex(State())
+    private let pending = Mutex(Pending())
+    private let refreshRun = CoalescedRun()
     private let database: Database
     private let points: PointStore
     private let stock = StockStore()
@@ -44,23 +46,45 @@ public final class StockReadModel: Sendable {
 
     /// Reloads the availability of the points a committed movement touched.
     func refresh(points slugs: Set<String>) async throws {
-        var fresh: [String: [String: Int]] = [:]
-        for slug in slugs {
-            fresh[slug] = [:]
-            for row in try await stock.availability(point: slug, database) { fresh[slug]![row.product] = row.units }
-        }
-        state.withLock { state in
-            for (slug, units) in fresh { state.setUnits(units, atPoint: slug) }
-            state.version += 1
-        }
+        pending.withLock { $0.wholePoints.formUnion(slugs) }
+        try await refreshRun.run { try await self.refreshPending() }
     }
 
     /// Reloads the availability at one point of the products holding `skus`, after a movement of
     /// them committed: a sale reads a product or two, not everything the point holds.
     func refresh(point slug: String, skus: [String]) async throws {
-        let units = try await stock.availability(point: slug, ofProductsWithSKUs: skus, database)
+        pending.withLock { $0.skusByPoint[slug, default: []].formUnion(skus) }
+        try await refreshRun.run { try await self.refreshPending() }
+    }
+
+    /// What commits asked to re-read and no refresh has taken yet.
+    private struct Pending {
+        var wholePoints: Set<String> = []
+        var skusByPoint: [String: Set<String>] = [:]
+    }
+
+    /// Refreshes run one at a time (`CoalescedRun`), each taking everything asked for so far: a
+    /// refresh that read before a commit can never be applied after one that read after it, and
+    /// under load one read serves many sales.
+    private func refreshPending() async throws {
+        let asked = pending.withLock { pending in
+            defer { pending = Pending() }
+            return pending
+        }
+        var fresh: [String: [String: Int]] = [:]
+        for slug in asked.wholePoints {
+            fresh[slug] = [:]
+            for row in try await stock.availability(point: slug, database) { fresh[slug]![row.product] = row.units }
+        }
+        var partial: [String: [String: Int]] = [:]
+        for (slug, skus) in asked.skusByPoint where !asked.wholePoints.contains(slug) {
+            partial[slug] = try await stock.availability(point: slug, ofProductsWithSKUs: skus.sorted(), database)
+        }
         state.withLock { state in
-            for (product, count) in units { state.setUnits(count, ofProduct: product, atPoint: slug) }
+            for (slug, units) in fresh { state.setUnits(units, atPoint: slug) }
+            for (slug, units) in partial {
+                for (product, count) in units { state.setUnits(count, ofProduct: product, atPoint: slug) }
+            }
             state.version += 1
         }
     }

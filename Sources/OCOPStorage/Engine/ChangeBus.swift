@@ -43,10 +43,17 @@ public final class ChangeBus: Sendable {
 /// The notices announced inside the running transaction, kept until it commits.
 final class PendingNotices: Sendable {
     private let notices = Mutex<Set<ChangeNotice>>([])
+    private let committing = Atomic<Bool>(false)
 
     func add(_ notice: ChangeNotice) { _ = notices.withLock { $0.insert(notice) } }
 
     var all: Set<ChangeNotice> { notices.withLock { $0 } }
+
+    /// Set once COMMIT has been sent: from then on the change may be in the database.
+    var commitSent: Bool {
+        get { committing.load(ordering: .relaxed) }
+        set { committing.store(newValue, ordering: .relaxed) }
+    }
 
     /// The transaction's collector, reached by `announce` through the task rather than through
     /// every store's parameters.

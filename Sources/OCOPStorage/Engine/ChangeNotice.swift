@@ -48,24 +48,50 @@ public enum ChangeNotice: Sendable, Hashable {
     }
 }
 
-/// A batch of notices with the node that committed them: the NOTIFY payload is
-/// `<node>|<notice>`, so a node skips its own notices (it applied them at commit already).
+/// One commit's notices with the node that committed them, as a NOTIFY payload:
+/// `<node>|<notice>\u{1E}<notice>…`. A node skips its own (it applied them at commit already). A
+/// payload without a node is an older release's single notice ("catalog", "points", "stock:<slug>"),
+/// still understood so that nodes can be upgraded one at a time.
 struct NoticeEnvelope: Equatable {
-    let node: String
-    let notice: ChangeNotice
+    let node: String?
+    let notices: [ChangeNotice]
 
-    var payload: String { node + "|" + notice.payload }
+    /// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
+    static let maxPayloadBytes = 7900
+    private static let separator: Character = "\u{1E}"
 
-    init(node: String, notice: ChangeNotice) {
-        self.node = node
-        self.notice = notice
+    /// The payloads that carry `notices`: one, unless they do not fit in one.
+    static func payloads(node: String, notices: Set<ChangeNotice>) -> [String] {
+        var payloads: [String] = []
+        var current = ""
+        for notice in notices.map(\.payload).sorted() {
+            if !current.isEmpty, node.utf8.count + 1 + current.utf8.count + 1 + notice.utf8.count > maxPayloadBytes {
+                payloads.append(node + "|" + current)
+                current = ""
+            }
+            current += current.isEmpty ? notice : String(separator) + notice
+        }
+        if !current.isEmpty { payloads.append(node + "|" + current) }
+        return payloads
     }
 
     init?(payload: String) {
-        guard let bar = payload.firstIndex(of: "|"),
-            let notice = ChangeNotice(payload: payload[payload.index(after: bar)...])
-        else { return nil }
+        guard let bar = payload.firstIndex(of: "|") else {
+            guard let legacy = Self.legacy(payload) else { return nil }
+            node = nil
+            notices = [legacy]
+            return
+        }
         node = String(payload[..<bar])
-        self.notice = notice
+        notices = payload[payload.index(after: bar)...].split(separator: Self.separator).compactMap(ChangeNotice.init(payload:))
+        if notices.isEmpty { return nil }
+    }
+
+    private static func legacy(_ payload: String) -> ChangeNotice? {
+        switch payload {
+        case "catalog": .catalog
+        case "points": .points
+        default: payload.hasPrefix("stock:") ? .stock(point: String(payload.dropFirst("stock:".count))) : nil
+        }
     }
 }

@@ -13,9 +13,9 @@ extension Database {
     /// Whether other processes can push change notices (PostgreSQL); otherwise callers poll.
     public var hasChangeFeed: Bool { engine == .postgres }
 
-    /// Holds one connection listening for change notices and hands each to `handle`, until the
+    /// Holds one connection listening for change notices and hands each commit's batch to `handle`, until the
     /// task is cancelled or the connection drops (then it throws, and the caller reconnects).
-    public func listenForChanges(_ handle: @Sendable (ChangeNotice) async -> Void) async throws {
+    public func listenForChanges(_ handle: @Sendable (Set<ChangeNotice>) async -> Void) async throws {
         guard let client = postgresClient else {
             throw DomainError(.invalid, "only PostgreSQL pushes change notices")
         }
@@ -26,7 +26,7 @@ extension Database {
                     guard let envelope = NoticeEnvelope(payload: notification.payload), envelope.node != node else {
                         continue
                     }
-                    await handle(envelope.notice)
+                    await handle(Set(envelope.notices))
                 }
             }
         }

@@ -5,6 +5,7 @@ import PostgresKit
 import PostgresNIO
 public import SQLKit
 import NIOPosix
+import Synchronization
 
 /// The one door to the database: every store runs its SQL through `transaction` or `read`, on
 /// SQLite (the embedded default) or PostgreSQL (several nodes), with the same SQL.
@@ -31,10 +32,14 @@ public final class Database: Sendable {
     public let changes: ChangeBus
     /// This process among the nodes sharing a PostgreSQL database, so it skips its own NOTIFYs.
     let node = UUID().uuidString
+    /// The SQLite file, for the background checkpointer; nil on PostgreSQL and in memory.
+    private let sqlitePath: String?
+    private let checkpointer = Mutex<SQLiteCheckpointer?>(nil)
 
-    private init(backend: Backend, logger: Logger) {
+    private init(backend: Backend, logger: Logger, sqlitePath: String? = nil) {
         self.backend = backend
         self.logger = logger
+        self.sqlitePath = sqlitePath
         changes = ChangeBus(logger: logger)
         switch backend {
         case .sqlite: engine = .sqlite
@@ -99,7 +104,19 @@ public final class Database: Sendable {
         try await sql.raw("PRAGMA busy_timeout = 5000").run()
         // The default is 2 MB; the server's 8 MB keeps the index pages a sale walks in memory.
         try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-1024 * max(2, cacheMegabytes)))").run()
-        return Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger)
+        return Database(backend: .sqlite(sql, AsyncSerialLock()), logger: logger, sqlitePath: path == ":memory:" ? nil : path)
+    }
+
+    /// Copies SQLite's write-ahead log into the database file from a background connection every
+    /// `interval`, instead of inside the commit that fills it (`SQLiteCheckpointer`). For the
+    /// server: a second connection keeps an import from leaving WAL mode. No-op on PostgreSQL.
+    public func checkpointInBackground(every interval: Duration = .milliseconds(500)) async throws {
+        guard case .sqlite(let sql, let lock) = backend, let sqlitePath else { return }
+        try await lock.withLock {
+            try await sql.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(SQLiteCheckpointer.backstopPages))").run()
+        }
+        let started = try SQLiteCheckpointer(path: sqlitePath, every: max(interval, .milliseconds(10)), logger: logger)
+        checkpointer.withLock { $0 = started }
     }
 
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
@@ -109,17 +126,25 @@ public final class Database: Sendable {
         isolation: isolated (any Actor)? = #isolation, _ body: (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let pending = PendingNotices()
-        let result = try await PendingNotices.$current.withValue(pending) { () async throws -> T in
-            switch backend {
-            case .sqlite(let sql, let lock):
-                return try await lock.withLock(isolation: isolation) {
-                    try await inTransaction(sql, begin: "BEGIN IMMEDIATE", pending: pending, body)
-                }
-            case .postgres(let client, _):
-                return try await client.withConnection(isolation: isolation) { connection in
-                    try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", pending: pending, body)
+        let result: T
+        do {
+            result = try await PendingNotices.$current.withValue(pending) { () async throws -> T in
+                switch backend {
+                case .sqlite(let sql, let lock):
+                    return try await lock.withLock(isolation: isolation) {
+                        try await inTransaction(sql, begin: "BEGIN IMMEDIATE", pending: pending, body)
+                    }
+                case .postgres(let client, _):
+                    return try await client.withConnection(isolation: isolation) { connection in
+                        try await inTransaction(connection.sql(queryLogLevel: nil), begin: "BEGIN", pending: pending, body)
+                    }
                 }
             }
+        } catch {
+            // COMMIT was sent but its answer was lost: the change may have committed, and a retry
+            // (an idempotent replay) publishes nothing. Subscribers only re-read, so tell them anyway.
+            if pending.commitSent { await changes.publish(pending.all) }
+            throw error
         }
         await changes.publish(pending.all)
         return result
@@ -133,12 +158,13 @@ public final class Database: Sendable {
         do {
             let result = try await body(sql)
             if engine == .postgres {
-                // Sent inside the transaction, so the other nodes hear of it exactly when it commits.
-                for notice in pending.all {
-                    let payload = NoticeEnvelope(node: node, notice: notice).payload
+                // Sent inside the transaction, so the other nodes hear of it exactly when it commits:
+                // one NOTIFY for the whole batch (more only past PostgreSQL's 8000-byte payload limit).
+                for payload in NoticeEnvelope.payloads(node: node, notices: pending.all) {
                     try await sql.raw("SELECT pg_notify(\(bind: ChangeNotice.channel), \(bind: payload))").run()
                 }
             }
+            pending.commitSent = true
             try await sql.raw("COMMIT").run()
             return result
         } catch {
@@ -167,6 +193,7 @@ public final class Database: Sendable {
 
     /// Closes the connection(s); the database must not be used afterwards.
     public func close() async throws {
+        checkpointer.withLock { $0 }?.stop()
         switch backend {
         case .sqlite(let sql, let lock):
             await lock.withLock { sql.handle.close() }

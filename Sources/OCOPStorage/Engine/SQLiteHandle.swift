@@ -44,6 +44,18 @@ final class SQLiteHandle: @unchecked Sendable {
         db = nil
     }
 
+    /// Copies what the write-ahead log holds into the database file, without waiting for or
+    /// blocking writers (SQLite's PASSIVE checkpoint); returns the log's frames and those copied.
+    @discardableResult
+    func checkpointPassively() throws -> (logFrames: Int, copied: Int) {
+        guard let db else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed") }
+        var logFrames: Int32 = 0
+        var copied: Int32 = 0
+        let status = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
+        guard status == SQLITE_OK else { throw error(status, db) }
+        return (Int(logFrames), Int(copied))
+    }
+
     /// Copies this whole database into `target` with SQLite's online backup API, in one step: inside
     /// an open read transaction on this handle the copy is of that transaction's snapshot, while
     /// other connections go on writing (WAL).

@@ -78,6 +78,7 @@ struct Serve: AsyncParsableCommand {
         }
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
+        try await database.checkpointInBackground()
         do {
             try await serve(configuration, database: database, registry: registry, clock: clock, logger: logger)
         } catch {

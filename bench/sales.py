@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Counter sales on each engine, side by side, from one binary: SQLite (the embedded default), one
+PostgreSQL node, and two PostgreSQL nodes on one database. Each run starts the service(s) on a fresh
+database with the demo catalog, creates the points and receipts over HTTP (20 points, 10 deep SKUs
+and 2 scarce ones each, as bench/harness.py does), sells with wrk for --duration seconds at
+--connections connections (split across the nodes), and checks the books afterwards: levels equal
+ledger sums, nothing negative, one sale row per 201, the scarce SKUs sold at most to their stock.
+
+Run by `bench/sales` (which builds the release binary and starts a throwaway PostgreSQL); prints a
+table and writes bench/results/<date>-sales.json and .md. Everything talks to 127.0.0.1 only.
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402  (the shared helpers: HTTP, wrk, points, logins)
+
+BENCH, ROOT = harness.BENCH, harness.ROOT
+TARGET_P99_MS = 50.0
+TARGET_SALES_PER_S = 1500.0
+
+
+def sql_rows(url, query):
+    """Rows of a query, as lists of text, on either engine (the sqlite3 and psql command lines)."""
+    if url.startswith("sqlite:"):
+        cmd = ["sqlite3", "-readonly", "-separator", "\t", url[len("sqlite:"):], query]
+    else:
+        cmd = ["psql", url.split("?")[0], "-At", "-F", "\t", "-c", query]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+
+def sql_value(url, query):
+    return int(sql_rows(url, query)[0][0])
+
+
+class Node:
+    """One `ocop serve` on a database URL."""
+
+    def __init__(self, binary, url, port, run_dir, name):
+        self.binary, self.url, self.port, self.name = binary, url, port, name
+        self.log_path = os.path.join(run_dir, f"{name}.log")
+        self.run_dir = run_dir
+        self.proc = None
+
+    def start(self, timeout=300):
+        logf = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--database", self.url, "--catalog-dir", os.path.join(ROOT, "Catalog"),
+             "--media-dir", os.path.join(ROOT, "Media"), "--port", str(self.port), "--host", "127.0.0.1",
+             "--log-level", "warning"],
+            stdout=logf, stderr=subprocess.STDOUT, cwd=self.run_dir)
+        logf.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if harness.request(self.port, "GET", "/readyz", timeout=2)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.name} was not ready within {timeout} s; see {self.log_path}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def add_admin(binary, url, password, run_dir):
+    out = subprocess.run([binary, "user", "add", harness.ADMIN, "--role", "admin", "--database", url,
+                          "--log-level", "warning"], input=password + "\n", capture_output=True, text=True, cwd=run_dir)
+    if out.returncode != 0:
+        raise RuntimeError(f"ocop user add failed: {out.stdout}{out.stderr}")
+
+
+def receipts(port, token, points, url, rng):
+    """10 deep SKUs in two batches of 50,000 and 2 scarce SKUs of 5 units at each point."""
+    skus = [row[0] for row in sql_rows(url, "SELECT sku FROM variants ORDER BY sku")]
+    http_ = harness.KeepAlive(port)
+    lines_out = []
+    for n, point in enumerate(points):
+        chosen = rng.sample(skus, 12)
+        lines = []
+        for sku in chosen[:10]:
+            lines += [{"sku": sku, "batch": "B1", "best_before": "2027-06-30", "quantity": 50000},
+                      {"sku": sku, "batch": "B2", "best_before": "2027-12-31", "quantity": 50000}]
+            lines_out.append(f"deep {point} {sku}")
+        for sku in chosen[10:]:
+            lines.append({"sku": sku, "batch": "S1", "best_before": "2027-03-31", "quantity": 5})
+            lines_out.append(f"scarce {point} {sku}")
+        status, answer = http_("POST", f"/v1/points/{point}/receipts", {"lines": lines, "reference": f"PN-{n + 1}"},
+                               {"Authorization": f"Bearer {token}"})
+        if status != 201:
+            raise RuntimeError(f"receipt at {point}: {status} {answer[:300]!r}")
+    http_.close()
+    return lines_out
+
+
+def books(url, created, scarce, in_flight):
+    """The ledger check of bench/harness.py, on either engine."""
+    mismatches = sql_value(url, """SELECT COUNT(*) FROM (
+            SELECT point_slug, sku, batch FROM stock_levels UNION SELECT point_slug, sku, batch FROM stock_ledger) k
+        LEFT JOIN stock_levels l USING (point_slug, sku, batch)
+        LEFT JOIN (SELECT point_slug, sku, batch, SUM(delta) AS total FROM stock_ledger GROUP BY point_slug, sku, batch) g
+            USING (point_slug, sku, batch)
+        WHERE COALESCE(l.quantity, 0) != COALESCE(g.total, 0)""")
+    negative = sql_value(url, "SELECT COUNT(*) FROM stock_levels WHERE quantity < 0")
+    sales = sql_value(url, "SELECT COUNT(*) FROM sales")
+    oversold = 0
+    for point, sku in scarce:
+        received = sql_value(url, f"SELECT COALESCE(SUM(delta), 0) FROM stock_ledger WHERE point_slug = '{point}' "
+                                  f"AND sku = '{sku}' AND kind = 'receipt'")
+        sold = -sql_value(url, f"SELECT COALESCE(SUM(delta), 0) FROM stock_ledger WHERE point_slug = '{point}' "
+                               f"AND sku = '{sku}' AND kind = 'sale'")
+        oversold += sold > received
+    ok = mismatches == 0 and negative == 0 and oversold == 0 and created <= sales <= created + in_flight
+    return {"ok": ok, "level_ledger_mismatches": mismatches, "negative_levels": negative, "sales_rows": sales,
+            "http_201": created, "scarce_oversold": oversold}
+
+
+def run_config(name, urls, args, run_dir, raw_dir, rng):
+    """One engine and node count: fresh database, setup, wrk on every node at once, the books."""
+    harness.log(f"{name}: starting {len(urls)} node(s)")
+    password = "bench-" + uuid.uuid4().hex[:24]
+    nodes = [Node(args.binary, url, args.port + i, run_dir, f"{name}-node{i + 1}") for i, url in enumerate(urls)]
+    try:
+        nodes[0].start()  # the first start imports the demo catalog; the others find it done
+        add_admin(args.binary, urls[0], password, run_dir)
+        for node in nodes[1:]:
+            node.start()
+        token = harness.login(nodes[0].port, password)
+        points, _ = harness.create_points(nodes[0].port, token, args.points, rng)
+        sales_lines = receipts(nodes[0].port, token, points, urls[0], rng)
+        sales_file = os.path.join(run_dir, f"{name}-sales.txt")
+        with open(sales_file, "w") as f:
+            f.write("\n".join(sales_lines) + "\n")
+        per_node = max(1, args.connections // len(nodes))
+        results = [None] * len(nodes)
+
+        def load(i):
+            settings = argparse.Namespace(threads=1 if len(nodes) > 1 else args.threads, connections=per_node,
+                                          duration=args.duration, max_quiet_wait=0)
+            env = {"BENCH_SALES": sales_file, "BENCH_TOKEN": token, "BENCH_RUN_ID": f"{name}-{i}-{uuid.uuid4().hex[:6]}"}
+            results[i] = harness.wrk(f"{name}-node{i + 1}", nodes[i].port, "sales.lua", env, settings, raw_dir)
+
+        threads = [threading.Thread(target=load, args=(i,)) for i in range(len(nodes))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if any(r is None for r in results):
+            raise RuntimeError(f"{name}: a wrk run failed")
+        created = sum(r["statuses"].get("201", 0) for r in results)
+        seconds = max(r["seconds"] for r in results)
+        scarce = [line.split()[1:] for line in sales_lines if line.startswith("scarce ")]
+        check = books(urls[0], created, scarce, args.connections)
+        row = {"config": name, "nodes": len(nodes), "connections": per_node * len(nodes),
+               "sales_per_s": created / seconds, "http_201": created,
+               "refused_409": sum(r["statuses"].get("409", 0) for r in results),
+               "p50_ms": max(r["p50_ms"] for r in results), "p90_ms": max(r["p90_ms"] for r in results),
+               "p99_ms": max(r["p99_ms"] for r in results), "max_ms": max(r["max_ms"] for r in results),
+               "other_statuses": {k: v for r in results for k, v in r["statuses"].items() if k not in ("201", "409")},
+               "socket_errors": sum(r["socket_errors"] for r in results), "books": check, "per_node": results}
+        harness.log(f"  {name}: {row['sales_per_s']:.0f} sales/s, p50 {row['p50_ms']:.1f} ms, p90 {row['p90_ms']:.1f} ms, "
+                    f"p99 {row['p99_ms']:.1f} ms; books {'OK' if check['ok'] else 'NOT OK'}: {check}")
+        return row
+    finally:
+        for node in nodes:
+            node.stop()
+
+
+def machine():
+    info = {"cores": os.cpu_count(), "cpu": "?"}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu"] = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    info["commit"] = out.stdout.strip()
+    return info
+
+
+def fresh_postgres_url(admin_url):
+    name = "ocop_bench_" + uuid.uuid4().hex[:10]
+    subprocess.run(["psql", admin_url.split("?")[0], "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    parts = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def markdown(R):
+    lines = [f"# Counter sales by engine, {R['date']}", "",
+             f"{R['machine']['cpu']} ({R['machine']['cores']} cores); `wrk --latency`, {R['connections']} connections "
+             f"in all (split evenly across the nodes), {R['duration_s']} s each, one binary, fresh databases with the "
+             "demo catalog, 20 points. PostgreSQL is the throwaway test cluster (`fsync=off`, "
+             "`synchronous_commit=off`); SQLite runs WAL with `synchronous=NORMAL`.", "",
+             "| engine | nodes | sales/s | p50 ms | p90 ms | p99 ms | max ms | 409 | books |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in R["runs"]:
+        lines.append(f"| {row['config']} | {row['nodes']} | {row['sales_per_s']:,.0f} | {row['p50_ms']:.1f} | "
+                     f"{row['p90_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.0f} | {row['refused_409']} | "
+                     f"{'balanced, 0 oversold' if row['books']['ok'] else 'NOT OK ' + json.dumps(row['books'])} |")
+    sqlite = next((r for r in R["runs"] if r["config"] == "sqlite"), None)
+    if sqlite:
+        lines += ["", f"Targets (issue 18, SQLite at 32 connections): p99 under {TARGET_P99_MS:.0f} ms: "
+                      f"**{'PASS' if sqlite['p99_ms'] < TARGET_P99_MS else 'FAIL'}** ({sqlite['p99_ms']:.1f} ms); at least "
+                      f"{TARGET_SALES_PER_S:,.0f} sales/s: **{'PASS' if sqlite['sales_per_s'] >= TARGET_SALES_PER_S else 'FAIL'}**"
+                      f" ({sqlite['sales_per_s']:,.0f}/s); zero oversell: **{'PASS' if sqlite['books']['ok'] else 'FAIL'}**."]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--binary", default=os.path.join(BENCH, ".build/release/ocop"))
+    ap.add_argument("--engines", default="sqlite,postgres,postgres-2", help="comma-separated: sqlite, postgres, postgres-2")
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--duration", type=int, default=15)
+    ap.add_argument("--points", type=int, default=20)
+    ap.add_argument("--port", type=int, default=18180)
+    ap.add_argument("--seed", type=int, default=20261202)
+    args = ap.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    engines = args.engines.split(",")
+    admin_url = os.environ.get("OCOP_TEST_POSTGRES_URL")
+    if any(e.startswith("postgres") for e in engines) and not admin_url:
+        raise SystemExit("PostgreSQL runs need OCOP_TEST_POSTGRES_URL: run bench/sales (it starts a throwaway cluster)")
+    date = datetime.date.today().isoformat()
+    raw_dir = os.path.join(BENCH, "results", f"{date}-sales")
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    os.makedirs(raw_dir)
+    run_dir = tempfile.mkdtemp(prefix="ocop-bench-sales-")
+    harness.RUN = run_dir
+    R = {"date": date, "machine": machine(),
+         "connections": args.connections, "duration_s": args.duration, "runs": []}
+    try:
+        for engine in engines:
+            rng = random.Random(args.seed)
+            if engine == "sqlite":
+                urls = ["sqlite:" + os.path.join(run_dir, "sales.sqlite")]
+            elif engine in ("postgres", "postgres-2"):
+                url = fresh_postgres_url(admin_url)
+                urls = [url] * (2 if engine == "postgres-2" else 1)
+            else:
+                raise SystemExit(f"--engines: unknown '{engine}'")
+            R["runs"].append(run_config(engine, urls, args, run_dir, raw_dir, rng))
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    with open(os.path.join(BENCH, "results", f"{date}-sales.json"), "w") as f:
+        json.dump(R, f, indent=1)
+    text = markdown(R)
+    with open(os.path.join(BENCH, "results", f"{date}-sales.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
