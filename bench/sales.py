@@ -3,7 +3,7 @@
 PostgreSQL node, and two PostgreSQL nodes on one database. Each run starts the service(s) on a fresh
 database with the demo catalog, creates the points and receipts over HTTP (20 points, 10 deep SKUs
 and 2 scarce ones each, as bench/harness.py does), sells with wrk for --duration seconds at
---connections connections (split across the nodes), and checks the books afterwards: levels equal
+--connections connections (spread over the nodes) with bench/saleload.py, and checks the books afterwards: levels equal
 ledger sums, nothing negative, one sale row per 201, the scarce SKUs sold at most to their stock.
 
 Run by `bench/sales` (which builds the release binary and starts a throwaway PostgreSQL); prints a
@@ -18,13 +18,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402  (the shared helpers: HTTP, wrk, points, logins)
+import harness  # noqa: E402  (the shared helpers: HTTP, points, logins)
+import saleload  # noqa: E402
 
 BENCH, ROOT = harness.BENCH, harness.ROOT
 TARGET_P99_MS = 50.0
@@ -115,6 +115,7 @@ def receipts(port, token, points, url, rng):
 
 
 def books(url, created, scarce, in_flight):
+    """`created`: every 201 since the database was fresh (warm-up included)."""
     """The ledger check of bench/harness.py, on either engine."""
     mismatches = sql_value(url, """SELECT COUNT(*) FROM (
             SELECT point_slug, sku, batch FROM stock_levels UNION SELECT point_slug, sku, batch FROM stock_ledger) k
@@ -136,7 +137,7 @@ def books(url, created, scarce, in_flight):
             "http_201": created, "scarce_oversold": oversold}
 
 
-def run_config(name, urls, args, run_dir, raw_dir, rng):
+def run_config(name, urls, args, run_dir, rng):
     """One engine and node count: fresh database, setup, wrk on every node at once, the books."""
     harness.log(f"{name}: starting {len(urls)} node(s)")
     password = "bench-" + uuid.uuid4().hex[:24]
@@ -152,35 +153,25 @@ def run_config(name, urls, args, run_dir, raw_dir, rng):
         sales_file = os.path.join(run_dir, f"{name}-sales.txt")
         with open(sales_file, "w") as f:
             f.write("\n".join(sales_lines) + "\n")
-        per_node = max(1, args.connections // len(nodes))
-        results = [None] * len(nodes)
-
-        def load(i):
-            settings = argparse.Namespace(threads=1 if len(nodes) > 1 else args.threads, connections=per_node,
-                                          duration=args.duration, max_quiet_wait=0)
-            env = {"BENCH_SALES": sales_file, "BENCH_TOKEN": token, "BENCH_RUN_ID": f"{name}-{i}-{uuid.uuid4().hex[:6]}"}
-            results[i] = harness.wrk(f"{name}-node{i + 1}", nodes[i].port, "sales.lua", env, settings, raw_dir)
-
-        threads = [threading.Thread(target=load, args=(i,)) for i in range(len(nodes))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if any(r is None for r in results):
-            raise RuntimeError(f"{name}: a wrk run failed")
-        created = sum(r["statuses"].get("201", 0) for r in results)
-        seconds = max(r["seconds"] for r in results)
-        scarce = [line.split()[1:] for line in sales_lines if line.startswith("scarce ")]
-        check = books(urls[0], created, scarce, args.connections)
-        row = {"config": name, "nodes": len(nodes), "connections": per_node * len(nodes),
-               "sales_per_s": created / seconds, "http_201": created,
-               "refused_409": sum(r["statuses"].get("409", 0) for r in results),
-               "p50_ms": max(r["p50_ms"] for r in results), "p90_ms": max(r["p90_ms"] for r in results),
-               "p99_ms": max(r["p99_ms"] for r in results), "max_ms": max(r["max_ms"] for r in results),
-               "other_statuses": {k: v for r in results for k, v in r["statuses"].items() if k not in ("201", "409")},
-               "socket_errors": sum(r["socket_errors"] for r in results), "books": check, "per_node": results}
+        deep = [tuple(line.split()[1:]) for line in sales_lines if line.startswith("deep ")]
+        scarce = [tuple(line.split()[1:]) for line in sales_lines if line.startswith("scarce ")]
+        ports = [node.port for node in nodes]
+        # The warm-up opens the connections and is reported, not counted: new connections arriving
+        # together wait once for the server to take them on.
+        warm = saleload.run(ports, token, deep, scarce, args.connections, args.warmup, f"{name}-w{uuid.uuid4().hex[:6]}")
+        before_sales = sql_value(urls[0], "SELECT COUNT(*) FROM sales")
+        result = saleload.run(ports, token, deep, scarce, args.connections, args.duration, f"{name}-{uuid.uuid4().hex[:6]}")
+        created = result["statuses"].get("201", 0)
+        check = books(urls[0], created + before_sales, scarce, args.connections)
+        row = {"config": name, "nodes": len(nodes), "connections": args.connections,
+               "sales_per_s": created / result["seconds"], "http_201": created,
+               "refused_409": result["statuses"].get("409", 0),
+               "other_statuses": {k: v for k, v in result["statuses"].items() if k not in ("201", "409")},
+               **{k: result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "little_check", "slow_count")},
+               "warmup": {k: warm[k] for k in ("requests", "p99_ms", "max_ms")}, "books": check}
         harness.log(f"  {name}: {row['sales_per_s']:.0f} sales/s, p50 {row['p50_ms']:.1f} ms, p90 {row['p90_ms']:.1f} ms, "
-                    f"p99 {row['p99_ms']:.1f} ms; books {'OK' if check['ok'] else 'NOT OK'}: {check}")
+                    f"p99 {row['p99_ms']:.1f} ms, max {row['max_ms']:.0f} ms (Little {row['little_check']:.2f}); "
+                    f"warm-up max {warm['max_ms']:.0f} ms; books {'OK' if check['ok'] else 'NOT OK'}: {check}")
         return row
     finally:
         for node in nodes:
@@ -208,15 +199,19 @@ def fresh_postgres_url(admin_url):
 
 def markdown(R):
     lines = [f"# Counter sales by engine, {R['date']}", "",
-             f"{R['machine']['cpu']} ({R['machine']['cores']} cores); `wrk --latency`, {R['connections']} connections "
-             f"in all (split evenly across the nodes), {R['duration_s']} s each, one binary, fresh databases with the "
-             "demo catalog, 20 points. PostgreSQL is the throwaway test cluster (`fsync=off`, "
-             "`synchronous_commit=off`); SQLite runs WAL with `synchronous=NORMAL`.", "",
-             "| engine | nodes | sales/s | p50 ms | p90 ms | p99 ms | max ms | 409 | books |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"{R['machine']['cpu']} ({R['machine']['cores']} cores, shared with the load generator), commit "
+             f"{R['machine'].get('commit', '?')}; bench/saleload.py: {R['connections']} keep-alive connections in all "
+             f"(spread over the nodes), one sale in flight on each, {R['duration_s']} s after a {R['warmup_s']} s "
+             "warm-up, every request timed by the client (Little's law: connections = sales/s × mean latency; "
+             "the column says how close). Fresh databases with the demo catalog, 20 points. PostgreSQL is the "
+             "throwaway test cluster (`fsync=off`, `synchronous_commit=off`); SQLite runs WAL with "
+             "`synchronous=NORMAL`.", "",
+             "| engine | nodes | sales/s | p50 ms | p90 ms | p99 ms | max ms | Little | 409 | warm-up max ms | books |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in R["runs"]:
         lines.append(f"| {row['config']} | {row['nodes']} | {row['sales_per_s']:,.0f} | {row['p50_ms']:.1f} | "
-                     f"{row['p90_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.0f} | {row['refused_409']} | "
+                     f"{row['p90_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.0f} | {row['little_check']:.2f} | "
+                     f"{row['refused_409']} | {row['warmup']['max_ms']:.0f} | "
                      f"{'balanced, 0 oversold' if row['books']['ok'] else 'NOT OK ' + json.dumps(row['books'])} |")
     sqlite = next((r for r in R["runs"] if r["config"] == "sqlite"), None)
     if sqlite:
@@ -232,7 +227,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(BENCH, ".build/release/ocop"))
     ap.add_argument("--engines", default="sqlite,postgres,postgres-2", help="comma-separated: sqlite, postgres, postgres-2")
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded sales first (reported apart)")
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--points", type=int, default=20)
     ap.add_argument("--port", type=int, default=18180)
@@ -244,13 +239,10 @@ def main():
     if any(e.startswith("postgres") for e in engines) and not admin_url:
         raise SystemExit("PostgreSQL runs need OCOP_TEST_POSTGRES_URL: run bench/sales (it starts a throwaway cluster)")
     date = datetime.date.today().isoformat()
-    raw_dir = os.path.join(BENCH, "results", f"{date}-sales")
-    shutil.rmtree(raw_dir, ignore_errors=True)
-    os.makedirs(raw_dir)
     run_dir = tempfile.mkdtemp(prefix="ocop-bench-sales-")
     harness.RUN = run_dir
     R = {"date": date, "machine": machine(),
-         "connections": args.connections, "duration_s": args.duration, "runs": []}
+         "connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup, "runs": []}
     try:
         for engine in engines:
             rng = random.Random(args.seed)
@@ -261,7 +253,7 @@ def main():
                 urls = [url] * (2 if engine == "postgres-2" else 1)
             else:
                 raise SystemExit(f"--engines: unknown '{engine}'")
-            R["runs"].append(run_config(engine, urls, args, run_dir, raw_dir, rng))
+            R["runs"].append(run_config(engine, urls, args, run_dir, rng))
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     with open(os.path.join(BENCH, "results", f"{date}-sales.json"), "w") as f:

@@ -53,26 +53,30 @@ struct LivestreamsController: Sendable {
         return ResponseJSON.response(json.bytes, headers: [.cacheControl: "public, max-age=15"])
     }
 
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
+
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        let (body, _) = try await RequestBody.decode(LivestreamRequest.self, from: request)
-        let session = try body.validated()
-        guard identity.canManagePoint(session.point) || session.producers.contains(where: identity.canActForProducer)
-        else {
-            throw Problem(
-                .forbidden, "\(identity.username) may schedule livestreams only for their point or as a featured producer")
+        try await pipeline.run(request, LivestreamRequest.self, authorise: { try context.requireIdentity() }) {
+            body, identity, now in
+            let session = try body.validated()
+            guard identity.canManagePoint(session.point) || session.producers.contains(where: identity.canActForProducer)
+            else {
+                throw Problem(
+                    .forbidden, "\(identity.username) may schedule livestreams only for their point or as a featured producer")
+            }
+            try await SellerScope(database: database).require(identity, sellFrom: session.point, for: Set(session.producers))
+            return store.creation(session, actor: identity.actor, at: now)
         }
-        try await SellerScope(database: database).require(identity, sellFrom: session.point, for: Set(session.producers))
-        let record = try await store.create(session, actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(record, status: .created)
     }
 
     @Sendable func setStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        let identity = try await LivestreamScope.require(context, slug, store)
-        let (body, _) = try await RequestBody.decode(LivestreamStatusRequest.self, from: request)
-        let record = try await store.setStatus(slug, to: try body.validated(), actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(record)
+        return try await pipeline.run(
+            request, LivestreamStatusRequest.self, status: .ok,
+            authorise: { try await LivestreamScope.require(context, slug, store) }
+        ) { body, identity, now in
+            store.statusChange(slug, to: try body.validated(), actor: identity.actor, at: now)
+        }
     }
 }
 

@@ -11,8 +11,13 @@ public struct LivestreamStore: Sendable {
 
     /// Schedules a session. Every SKU must be in the catalog, every producer known, the point real.
     public func create(_ session: NewLivestream, actor: String, at now: Moment) async throws -> LivestreamRecord {
+        try await database.perform(creation(session, actor: actor, at: now))
+    }
+
+    /// Schedules a session, as a store operation (`Database.perform`).
+    public func creation(_ session: NewLivestream, actor: String, at now: Moment) -> StoreOperation<LivestreamRecord> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             if try await sql.raw("SELECT slug FROM livestreams WHERE slug = \(bind: session.slug)").first() != nil {
                 throw DomainError(
                     .conflict, "a livestream '\(session.slug)' exists", issues: [.init(field: "slug", reason: "taken")])
@@ -77,8 +82,15 @@ public struct LivestreamStore: Sendable {
     public func setStatus(
         _ slug: String, to status: LivestreamStatus, actor: String, at now: Moment
     ) async throws -> LivestreamRecord {
+        try await database.perform(statusChange(slug, to: status, actor: actor, at: now))
+    }
+
+    /// Moves a session along its life, as a store operation (`Database.perform`).
+    public func statusChange(
+        _ slug: String, to status: LivestreamStatus, actor: String, at now: Moment
+    ) -> StoreOperation<LivestreamRecord> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { [self] sql in
             guard let before = try await Self.record(slug, sql) else {
                 throw DomainError(.notFound, "no livestream '\(slug)'")
             }
