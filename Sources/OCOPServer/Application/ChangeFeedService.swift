@@ -44,6 +44,7 @@ struct ChangeFeedService: Service {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 logger.warning("change feed dropped; reconnecting", metadata: ["error": "\(error)"])
             }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
             // Something may have changed while no one listened.
             await follower.apply([.catalog, .fairs, .livestreams, .listings])
             do { try await follower.stock.reload() } catch {

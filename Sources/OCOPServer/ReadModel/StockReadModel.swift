@@ -71,29 +71,16 @@ public final class StockReadModel: Sendable {
             defer { pending = Pending() }
             return pending
         }
-        // The points' reads at once: on PostgreSQL each takes a pooled connection of its own.
-        let (stock, database) = (stock, database)
-        let (fresh, partial) = try await withThrowingTaskGroup(
-            of: (slug: String, whole: Bool, units: [String: Int]).self
-        ) { group in
-            for slug in asked.wholePoints {
-                group.addTask {
-                    var units: [String: Int] = [:]
-                    for row in try await stock.availability(point: slug, database) { units[row.product] = row.units }
-                    return (slug, true, units)
-                }
-            }
-            for (slug, skus) in asked.skusByPoint where !asked.wholePoints.contains(slug) {
-                group.addTask {
-                    (slug, false, try await stock.availability(point: slug, ofProductsWithSKUs: skus.sorted(), database))
-                }
-            }
-            var fresh: [String: [String: Int]] = [:]
-            var partial: [String: [String: Int]] = [:]
-            for try await read in group {
-                if read.whole { fresh[read.slug] = read.units } else { partial[read.slug] = read.units }
-            }
-            return (fresh, partial)
+        // One point after another: a refresh holds one pooled connection at a time (at once, a busy
+        // node's refreshes took every PostgreSQL connection the cluster allows).
+        var fresh: [String: [String: Int]] = [:]
+        for slug in asked.wholePoints {
+            fresh[slug] = [:]
+            for row in try await stock.availability(point: slug, database) { fresh[slug]![row.product] = row.units }
+        }
+        var partial: [String: [String: Int]] = [:]
+        for (slug, skus) in asked.skusByPoint where !asked.wholePoints.contains(slug) {
+            partial[slug] = try await stock.availability(point: slug, ofProductsWithSKUs: skus.sorted(), database)
         }
         state.withLock { state in
             for (slug, units) in fresh { state.setUnits(units, atPoint: slug) }
