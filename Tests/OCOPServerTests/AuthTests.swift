@@ -241,6 +241,8 @@ import Testing
         try await ServerHarness.run(engine, auth: .testing) { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let staff = try await harness.staffToken(username: "staff1", role: .pointStaff, scopes: ["diem-ha-noi"])
+            // Used once, so the server has the login in its session cache when the account is disabled.
+            #expect(try await client.send(.get, "/v1/products", token: staff).status == .ok)
             let disabled = try await client.send(.post, "/v1/users/staff1/disable", token: admin)
             #expect(disabled.status == .ok)
             #expect(disabled.json["disabled_at"] as? String == "2026-11-22T05:00:00.000Z")

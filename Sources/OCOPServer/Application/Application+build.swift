@@ -56,6 +56,8 @@ public struct ServerDependencies: Sendable {
     public var marketplaceListings = MarketplaceListingsView()
     /// Request counters and timers, shared by the router and the catalog fast path.
     var requestMetrics = RequestMetricsCache()
+    /// Logins recently checked, emptied whenever a session ends (`ReadModelFollower`).
+    var sessions = SessionCache()
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
@@ -124,7 +126,9 @@ public func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(cache: dependencies.requestMetrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: BearerAuthMiddleware(database: dependencies.database, clock: dependencies.clock))
+    router.add(
+        middleware: BearerAuthMiddleware(
+            database: dependencies.database, clock: dependencies.clock, sessions: dependencies.sessions))
 
     let v1 = router.group("v1")
     let pipeline = WritePipeline(database: dependencies.database, clock: dependencies.clock)

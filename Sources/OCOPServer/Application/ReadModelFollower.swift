@@ -16,6 +16,7 @@ final class ReadModelFollower: Sendable {
     let livestreams: LivestreamReadModel
     let listings: MarketplaceListingsView
     let listingStore: MarketplaceListingStore
+    let sessions: SessionCache
     let logger: Logger
     private let behind = Mutex<Set<Part>>([])
 
@@ -28,6 +29,7 @@ final class ReadModelFollower: Sendable {
         livestreams = dependencies.livestreamReadModel
         listings = dependencies.marketplaceListings
         listingStore = MarketplaceListingStore(database: dependencies.database)
+        sessions = dependencies.sessions
         self.logger = logger
     }
 
@@ -51,6 +53,7 @@ final class ReadModelFollower: Sendable {
             case .fairs: parts.insert(.fairs)
             case .livestreams: parts.insert(.livestreams)
             case .listings: parts.insert(.listings)
+            case .sessions: sessions.removeAll()  // before anything else: a revoked token stops now
             }
         }
         if pointList || !wholePoints.isEmpty || !skusByPoint.isEmpty {

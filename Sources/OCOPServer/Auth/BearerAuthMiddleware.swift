@@ -9,13 +9,22 @@ struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: Database
     let clock: any WallClock
+    let sessions: SessionCache
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let token = try BearerToken.token(in: request) else { return try await next(request, context) }
-        guard let identity = try await UserStore(database: database).identity(forToken: token, at: clock.now()) else {
-            throw BearerToken.invalid("the bearer token is unknown, expired or revoked: POST /v1/auth/login")
+        let now = clock.now()
+        let identity: StaffIdentity
+        if let known = sessions.identity(forToken: token, at: now) {
+            identity = known
+        } else {
+            guard let session = try await UserStore(database: database).session(forToken: token, at: now) else {
+                throw BearerToken.invalid("the bearer token is unknown, expired or revoked: POST /v1/auth/login")
+            }
+            sessions.store(session.identity, forToken: token, sessionExpiresAt: session.expiresAt, at: now)
+            identity = session.identity
         }
         var context = context
         context.identity = identity

@@ -15,6 +15,8 @@ public enum ChangeNotice: Sendable, Hashable {
     case livestreams
     /// Marketplace listings and their sync state.
     case listings
+    /// Sessions ended (a logout, a disabled account, a reset password): cached logins are dropped.
+    case sessions
 
     /// The channel every node listens on (PostgreSQL LISTEN/NOTIFY).
     static let channel = "ocop_changes"
@@ -30,6 +32,7 @@ public enum ChangeNotice: Sendable, Hashable {
         case .fairs: "fairs"
         case .livestreams: "livestreams"
         case .listings: "listings"
+        case .sessions: "sessions"
         }
     }
 
@@ -41,6 +44,7 @@ public enum ChangeNotice: Sendable, Hashable {
         case ("fairs", 1): self = .fairs
         case ("livestreams", 1): self = .livestreams
         case ("listings", 1): self = .listings
+        case ("sessions", 1): self = .sessions
         case ("stock", 2): self = .stock(point: String(parts[1]))
         case ("sku", 3): self = .stockOfSKU(point: String(parts[1]), sku: String(parts[2]))
         default: return nil

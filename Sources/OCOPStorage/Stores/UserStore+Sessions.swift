@@ -15,20 +15,27 @@ extension UserStore {
 
     /// Who holds this token, if it is known, unexpired, unrevoked and its account is not disabled.
     public func identity(forToken token: String, at now: Moment) async throws -> StaffIdentity? {
+        try await session(forToken: token, at: now)?.identity
+    }
+
+    /// The same, with when the session expires (for a cache not to outlive it).
+    public func session(forToken token: String, at now: Moment) async throws -> (identity: StaffIdentity, expiresAt: Moment)? {
         let tokenHash = SessionToken.hash(token)
         let timestamp = ISOTimestamp.string(now)
         return try await database.read { sql in
             guard
                 let row = try await sql.raw(
                     """
-                    SELECT users.id, users.username, users.role, users.created_at, users.disabled_at
+                    SELECT users.id, users.username, users.role, users.created_at, users.disabled_at,
+                        sessions.expires_at AS session_expires_at
                     FROM sessions JOIN users ON users.id = sessions.user_id
                     WHERE sessions.token_hash = \(bind: tokenHash) AND sessions.revoked_at IS NULL
                       AND sessions.expires_at > \(bind: timestamp) AND users.disabled_at IS NULL
                     """
                 ).first()
             else { return nil }
-            return try await Self.account(from: row, sql).identity
+            let expires = ISOTimestamp.moment(try row.decode(column: "session_expires_at", as: String.self)) ?? now
+            return (try await Self.account(from: row, sql).identity, expires)
         }
     }
 
@@ -46,6 +53,7 @@ extension UserStore {
                     """
                 ).first()
             else { return false }
+            sql.announce(.sessions)
             let userID = try row.decode(column: "user_id", as: Int.self)
             let username = try await sql.raw("SELECT username FROM users WHERE id = \(bind: userID)").first()?
                 .decode(column: "username", as: String.self)
@@ -93,7 +101,8 @@ extension UserStore {
 
     @discardableResult
     static func revokeSessions(userID: Int, at timestamp: String, _ sql: any SQLDatabase) async throws -> Int {
-        try await sql.raw(
+        sql.announce(.sessions)
+        return try await sql.raw(
             """
             UPDATE sessions SET revoked_at = \(bind: timestamp)
             WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND expires_at > \(bind: timestamp)
