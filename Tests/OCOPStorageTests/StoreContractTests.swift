@@ -117,4 +117,62 @@ import TestSupport
             #expect(try await stock.ledgerMismatches(database).isEmpty)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aStallSellsWhatItsProducerBroughtAndItsClosingRecordsTheLoss(engine: TestEngine) async throws {
+        try await TestCatalogStack.with(engine) { stack in
+            let (database, now) = (stack.database, stack.clock.now())
+            let (fairs, stalls) = (FairStore(database: database), FairStallStock())
+            let recorder = ChangeBusTests.Recorder()
+            database.changes.subscribe { recorder.record($0) }
+            let today = CalendarDate(inVietnamAt: now)
+            try await fairs.create(
+                Fair(
+                    slug: "tuan-hang-thu", kind: .goodsWeek, name: "Tuần hàng OCOP", venue: "Quảng trường", provinceCode: "01",
+                    opensOn: today, closesOn: today.adding(days: 4), dailyHours: "08:00–22:00", organiser: "Sở Công Thương"),
+                actor: "test", at: now)
+            let added = try await fairs.addStalls(
+                fair: "tuan-hang-thu", [StallSpec(code: "A-01", zone: "A", size: .standard, feeVnd: 0)], actor: "test", at: now)
+            #expect(added.map(\.status) == ["free"])
+            let application = try await fairs.apply(
+                fair: "tuan-hang-thu", producer: "htx-dong-xanh", products: ["cam-sanh-hop-5kg"], stallsWanted: 1, note: nil,
+                actor: "test", at: now)
+            _ = try await database.perform(
+                fairs.allocation(fair: "tuan-hang-thu", stall: "A-01", application: application.id, actor: "test", at: now) { _ in nil })
+            #expect(recorder.all.allSatisfy { $0.contains(.fairs) })  // every fair write told the read models
+
+            _ = try await database.perform(
+                stalls.receipt(
+                    fair: "tuan-hang-thu", code: "A-01",
+                    lines: [ReceiptLine(sku: "CAM-5KG", batch: "C1", bestBefore: nil, quantity: 10, unitCost: nil)],
+                    reference: nil, actor: "test", at: now))
+            // Only the stall's producer's goods: another producer's ceramics are refused.
+            await #expect(throws: DomainError.self) {
+                try await database.perform(
+                    stalls.receipt(
+                        fair: "tuan-hang-thu", code: "A-01",
+                        lines: [ReceiptLine(sku: "GOM-LAM", batch: "G1", bestBefore: nil, quantity: 1, unitCost: nil)],
+                        reference: nil, actor: "test", at: now))
+            }
+            let sale = try await database.perform(
+                stalls.sale(
+                    fair: "tuan-hang-thu", code: "A-01", lines: [SaleLine(sku: "CAM-5KG", quantity: 3, discount: 0)],
+                    payment: .cash, actor: "test", at: now))
+            #expect(sale.total == 3 * 250_000)
+
+            // Six boxes counted at the close, seven in the books: one recorded lost; then no more sales.
+            let closing = try await database.perform(
+                stalls.closing(
+                    fair: "tuan-hang-thu", code: "A-01", counted: [BatchLine(sku: "CAM-5KG", batch: "C1", quantity: 6)],
+                    actor: "test", at: now))
+            #expect(closing.discrepancies.map(\.delta) == [-1])
+            await #expect(throws: DomainError.self) {
+                try await database.perform(
+                    stalls.sale(
+                        fair: "tuan-hang-thu", code: "A-01", lines: [SaleLine(sku: "CAM-5KG", quantity: 1, discount: 0)],
+                        payment: .cash, actor: "test", at: now))
+            }
+            #expect(try await StockStore().ledgerMismatches(database).isEmpty)
+        }
+    }
 }
