@@ -120,10 +120,18 @@ public func buildApplication(
 public func buildRouter(
     configuration: ServerConfiguration, dependencies: ServerDependencies
 ) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD is answered wherever GET is, with GET's headers and no body.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let showroom = ShowroomController(
+        sources: ShowroomSources(
+            catalog: dependencies.readModel, stock: dependencies.stockReadModel, fairs: dependencies.fairReadModel,
+            livestreams: dependencies.livestreamReadModel, listings: dependencies.marketplaceListings,
+            clock: dependencies.clock),
+        templates: .bundled, publicBaseURL: configuration.publicBaseURL)
     // Metrics outside the problem middleware: they count the status the client got (a domain error's
     // 404 or 422), not the 500 an error not yet turned into a problem would read as.
     router.add(middleware: RequestMetricsMiddleware(cache: dependencies.requestMetrics))
+    router.add(middleware: BrowserErrorPageMiddleware(showroom: showroom))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(
@@ -148,8 +156,9 @@ public func buildRouter(
         .addRoutes(to: v1)
     StampsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
-        publicBaseURL: configuration.publicBaseURL
+        publicBaseURL: configuration.publicBaseURL, showroom: showroom
     ).addRoutes(to: router, v1: v1)
+    showroom.addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     MarketplaceAccountsController(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,

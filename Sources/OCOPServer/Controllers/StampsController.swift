@@ -10,15 +10,17 @@ struct StampsController: Sendable {
     let readModel: CatalogReadModel
     /// Where printed URLs point, e.g. "https://ocop.tuyenquang.gov.vn"; empty for relative URLs.
     let publicBaseURL: String
+    /// Renders the stamp page for browsers; nil answers JSON to everyone.
+    var showroom: ShowroomController? = nil
 
     func addRoutes(to router: Router<AppRequestContext>, v1: RouterGroup<AppRequestContext>) {
         v1.post("products/:slug/stamps", use: issue)
         v1.get("stamp-runs/:id/codes.csv", use: codes)
         v1.get("verify/:code", use: verify)
-        router.get("v/:code", use: verify)
+        router.get("v/:code", use: printedLink)
         // GS1 Digital Link: the stamp code is the serial (AI 21) of the product's GTIN (AI 01).
-        router.get("01/:gtin/10/:batch/21/:code", use: verify)
-        router.get("01/:gtin/21/:code", use: verify)
+        router.get("01/:gtin/10/:batch/21/:code", use: printedLink)
+        router.get("01/:gtin/21/:code", use: printedLink)
     }
 
     private var store: StampStore { StampStore(database: database) }
@@ -75,78 +77,38 @@ struct StampsController: Sendable {
     }
 
     /// Public: is this a genuine stamp of a valid OCOP product today? Unknown codes are "not genuine".
+    /// `/v1/verify/{code}` always answers JSON; the printed URLs answer a page to a browser.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let check = try await stampCheck(request, context: context)
+        return ResponseJSON.response(check.json())
+    }
+
+    /// The printed URLs (`/v/{code}` and the GS1 Digital Link paths): the page for a browser, the
+    /// JSON for an app, chosen by `Accept`.
+    @Sendable func printedLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let check = try await stampCheck(request, context: context)
+        var response: Response
+        if let showroom, ContentNegotiation.prefersHTML(request.headers[.accept]) {
+            response = showroom.stampPage(check, request)
+        } else {
+            response = ResponseJSON.response(check.json())
+        }
+        response.headers[.vary] = "Accept"
+        return response
+    }
+
+    /// Looks the code up and records the scan (its province, when the app says where it is).
+    private func stampCheck(_ request: Request, context: AppRequestContext) async throws -> StampCheck {
         let text = try context.pathValue("code")
-        let province = request.uri.queryParameters.get("province").flatMap {
-            readModel.snapshot().localities.province(codeOrName: $0)?.code
-        }
-        var json = JSONWriter(capacity: 1024)
-        json.beginObject()
-        json.key("code")
-        json.string(text)
-        guard let code = StampCode(text), let scan = try await store.scan(code, province: province ?? "", at: clock.now())
-        else {
-            json.key("genuine")
-            json.bool(false)
-            json.key("verdict")
-            json.string("not_genuine")
-            json.endObject()
-            return ResponseJSON.response(json.bytes)
-        }
         let snapshot = readModel.snapshot()
+        let province = request.uri.queryParameters.get("province").flatMap {
+            snapshot.localities.province(codeOrName: $0)?.code
+        }
+        guard let code = StampCode(text), let scan = try await store.scan(code, province: province ?? "", at: clock.now())
+        else { return StampCheck(code: text, scan: nil, product: nil, producer: nil, snapshot: snapshot) }
         let product = snapshot.contents.products.first { $0.slug == scan.product }
         let producer = snapshot.contents.producers.first { $0.slug == product?.producerSlug }
-        let verdict = StampVerdict(
-            certificates: product?.certificates ?? [], totalScans: scan.totalScans, provinces: scan.provinces.count,
-            on: snapshot.day)
-        let (current, latest) = (verdict.current, verdict.shown)
-        json.key("genuine")
-        json.bool(true)
-        json.key("verdict")
-        json.string(verdict.status.rawValue)
-        json.key("valid_ocop_today")
-        json.bool(verdict.isValidToday)
-        json.key("possibly_copied")
-        json.bool(verdict.possiblyCopied)
-        json.key("scans")
-        json.int(scan.totalScans)
-        json.key("batch")
-        json.string(scan.batch)
-        json.key("product")
-        json.beginObject()
-        json.key("slug")
-        json.string(scan.product)
-        json.key("name")
-        json.string(product?.name.vi)
-        json.key("stars")
-        if let current { json.int(current.stars.value) } else { json.null() }
-        json.endObject()
-        json.key("producer")
-        if let producer {
-            json.beginObject()
-            json.key("slug")
-            json.string(producer.slug)
-            json.key("name")
-            json.string(producer.name)
-            json.endObject()
-        } else {
-            json.null()
-        }
-        json.key("certificate")
-        if let latest {
-            json.beginObject()
-            json.key("number")
-            json.string(latest.number)
-            json.key("expires_on")
-            json.string(latest.expiresOn.description)
-            json.key("status")
-            json.string(latest.status(on: snapshot.day).rawValue)
-            json.endObject()
-        } else {
-            json.null()
-        }
-        json.endObject()
-        return ResponseJSON.response(json.bytes)
+        return StampCheck(code: text, scan: scan, product: product, producer: producer, snapshot: snapshot)
     }
 
     private func requireOwnerOrAdmin(_ context: AppRequestContext, product: String) throws {

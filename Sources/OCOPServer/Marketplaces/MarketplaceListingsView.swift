@@ -8,6 +8,7 @@ import Synchronization
 public final class MarketplaceListingsView: ProductPageSection, Sendable {
     private struct State {
         var linksByProduct: [String: [UInt8]] = [:]
+        var linksOfProduct: [String: [MarketplaceLink]] = [:]
         var version = 0
     }
 
@@ -21,6 +22,11 @@ public final class MarketplaceListingsView: ProductPageSection, Sendable {
 
     func json(forProduct slug: String, language: Language) -> [UInt8] {
         state.withLock { $0.linksByProduct[slug] } ?? Array("[]".utf8)
+    }
+
+    /// The product's live, published listings, for the showroom's "where to buy".
+    func links(forProduct slug: String) -> [MarketplaceLink] {
+        state.withLock { $0.linksOfProduct[slug] } ?? []
     }
 
     /// Reloads the links; the version moves only when an answer changed.
@@ -47,8 +53,15 @@ public final class MarketplaceListingsView: ProductPageSection, Sendable {
         state.withLock { state in
             if state.linksByProduct != encoded {
                 state.linksByProduct = encoded
+                state.linksOfProduct = grouped.mapValues { $0.map { MarketplaceLink(marketplace: $0.marketplace, url: $0.url) } }
                 state.version += 1
             }
         }
     }
+}
+
+/// A product's listing on a marketplace, as shoppers follow it.
+struct MarketplaceLink: Sendable, Hashable {
+    let marketplace: String
+    let url: String
 }

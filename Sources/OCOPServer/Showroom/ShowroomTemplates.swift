@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import Mustache
+
+/// The showroom's Mustache templates and its stylesheet, read once from the bundle's
+/// `Resources/showroom` at start. The stylesheet is served under a name that carries a digest of
+/// its bytes, so browsers may keep it for a year and still see every change.
+struct ShowroomTemplates: Sendable {
+    let library: MustacheLibrary
+    let stylesheet: [UInt8]
+    /// "/static/showroom-<digest>.css"
+    let stylesheetPath: String
+
+    static let folder = "Resources/showroom"
+
+    /// The templates shipped with the server. A template that does not parse is a defect of the
+    /// build, caught by every test that starts a server: it stops the process with its name.
+    static let bundled: ShowroomTemplates = {
+        do { return try ShowroomTemplates() } catch { fatalError("\(error)") }
+    }()
+
+    init() throws {
+        guard let directory = Bundle.module.url(forResource: "showroom", withExtension: nil, subdirectory: "Resources")
+        else { throw ShowroomSetupError(detail: "\(Self.folder) is missing from the bundle") }
+        var templates: [String: MustacheTemplate] = [:]
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        for name in names where name.hasSuffix(".mustache") {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            do {
+                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            } catch {
+                throw ShowroomSetupError(detail: "\(name): \(error)")
+            }
+        }
+        library = MustacheLibrary(templates: templates)
+        stylesheet = Array(try Data(contentsOf: directory.appendingPathComponent("showroom.css")))
+        let digest = SHA256.hash(data: stylesheet).prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        stylesheetPath = "/static/showroom-\(digest).css"
+    }
+
+    /// The page `name` rendered with `context`; a missing template is a programming error caught by
+    /// the tests, answered as an empty page rather than a crash.
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: name) ?? ""
+    }
+}
+
+struct ShowroomSetupError: Error, CustomStringConvertible {
+    let detail: String
+    var description: String { "showroom templates: \(detail)" }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import OCOPDomain
+import OCOPServer
+import Testing
+import TestSupport
+
+/// The showroom's pages over HTTP: what sharing, search engines, browsers and caches rely on.
+/// (What a person sees and does is tested in real Chromium: Tests/Browser.)
+@Suite struct ShowroomTests {
+    static let browser: HTTPFields = [.accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+
+    @Test(arguments: TestEngine.all)
+    func aProductPageCarriesOpenGraphAndValidJSONLD(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
+            let page = try await client.get("/san-pham/cam-sanh-hop-5kg", headers: Self.browser)
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            let html = String(buffer: page.body)
+            #expect(page.body.readableBytes < 60_000)
+            #expect(html.contains(#"<meta property="og:type" content="product">"#))
+            #expect(html.contains(#"<meta property="og:title" content=""#))
+            let image = try #require(Self.attribute(in: html, after: #"property="og:image" content=""#))
+            #expect(image.hasPrefix("http://") && image.contains("/media/"), "og:image must be absolute: \(image)")
+            #expect(html.contains(#"<link rel="canonical" href="http"#))
+            #expect(html.contains(#"hreflang="en""#))
+
+            let script = try #require(Self.between(html, #"<script type="application/ld+json">"#, "</script>"))
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(script.utf8)) as? [String: Any])
+            let api = try await client.get("/v1/products/cam-sanh-hop-5kg").json
+            #expect(document["@type"] as? String == "Product")
+            #expect(document["name"] as? String == api["name"] as? String)
+            #expect((document["brand"] as? [String: Any])?["name"] as? String == (api["producer"] as? [String: Any])?["name"] as? String)
+            let offers = try #require(document["offers"] as? [[String: Any]])
+            let variants = api["variants"] as? [[String: Any]] ?? []
+            #expect(offers.count == variants.count)
+            #expect(offers.allSatisfy { $0["priceCurrency"] as? String == "VND" && $0["availability"] is String })
+            #expect(offers.map { $0["price"] as? Int } == variants.map { $0["price"] as? Int })
+        }
+    }
+
+    @Test func headAnswersWithGETsHeadersAndNoBody() async throws {
+        try await ServerHarness.run { _, client in
+            for path in ["/v1/products", "/v1/products/cam-sanh-hop-5kg", "/san-pham", "/san-pham/cam-sanh-hop-5kg", "/"] {
+                let get = try await client.get(path)
+                let head = try await client.execute(uri: path, method: .head, headers: [:]) { $0 }
+                #expect(head.status == .ok, "HEAD \(path)")
+                #expect(head.body.readableBytes == 0, "HEAD \(path) sent a body")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "HEAD \(path)")
+                #expect(head.headers[.eTag] == get.headers[.eTag], "HEAD \(path)")
+            }
+        }
+    }
+
+    @Test func aPageAnswers304ToItsETagAndChangesWithTheCatalog() async throws {
+        try await ServerHarness.run { harness, client in
+            let first = try await client.get("/san-pham/mat-ong-bac-ha")
+            let etag = try #require(first.headers[.eTag])
+            #expect(first.headers[.cacheControl] == "no-cache")
+            #expect(try await client.get("/san-pham/mat-ong-bac-ha", headers: [.ifNoneMatch: etag]).status == .notModified)
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let revoked = try await client.send(
+                .post, "/v1/products/mat-ong-bac-ha/certificates/revocations", token: admin,
+                json: #"{"number":"03/GCN","reason":"Vi phạm an toàn thực phẩm","decision_number":"99/QĐ-UBND"}"#)
+            #expect(revoked.status == .ok)
+            let after = try await client.get("/san-pham/mat-ong-bac-ha", headers: [.ifNoneMatch: etag])
+            #expect(after.status == .notFound)
+            #expect(after.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(String(buffer: after.body).contains(#"name="q""#))
+            let sitemap = String(buffer: try await client.get("/sitemap.xml").body)
+            #expect(!sitemap.contains("/san-pham/mat-ong-bac-ha<"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func theSitemapListsExactlyThePublishedProducts(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { _, client in
+            let sitemap = try await client.get("/sitemap.xml")
+            #expect(sitemap.headers[.contentType] == "application/xml; charset=utf-8")
+            let xml = String(buffer: sitemap.body)
+            let listed = xml.components(separatedBy: "<loc>").dropFirst().compactMap { $0.components(separatedBy: "</loc>").first }
+                .compactMap { loc -> String? in loc.range(of: "/san-pham/").map { String(loc[$0.upperBound...]) } }
+            let published = try await client.allPages("/v1/products?limit=100")
+            #expect(Set(listed) == Set(published))
+            #expect(listed.count == published.count)
+            let robots = String(buffer: try await client.get("/robots.txt").body)
+            #expect(robots.contains("Sitemap: http") && robots.contains("/sitemap.xml"))
+        }
+    }
+
+    @Test func aStampURLAnswersAPageToABrowserAndJSONToAnApp() async throws {
+        try await ServerHarness.run { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let run = try await client.send(.post, "/v1/products/mat-ong-bac-ha/stamps", token: admin, json: #"{"count":1}"#)
+            let csv = String(buffer: try await client.send(.get, run.json["codes_csv"] as? String ?? "", token: admin).body)
+            let code = try #require(csv.split(separator: "\r\n").dropFirst().first?.split(separator: ",").first)
+
+            let page = try await client.get("/v/\(code)", headers: Self.browser)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.headers[.vary] == "Accept")
+            #expect(String(buffer: page.body).contains("Tem chính hãng"))
+            let app = try await client.get("/v/\(code)", headers: [.accept: "application/json"])
+            #expect(app.headers[.vary] == "Accept")
+            #expect(app.json["verdict"] as? String == "valid_ocop")
+            #expect(try await client.get("/v/\(code)").json["scans"] as? Int == 3)  // no Accept: JSON, as before
+            let api = try await client.get("/v1/verify/\(code)", headers: Self.browser)
+            #expect(api.json["genuine"] as? Bool == true)  // the API path stays JSON for everyone
+            let unknown = String(buffer: try await client.get("/v/7K3M-9QXD-2HRT-6WPB-ZN", headers: Self.browser).body)
+            #expect(unknown.contains("Không tìm thấy mã tem"))
+        }
+    }
+
+    @Test func aBrowserGetsHTMLErrorsAndTheAPIKeepsProblemJSON() async throws {
+        try await ServerHarness.run { _, client in
+            let missing = try await client.get("/khong-co-trang-nay", headers: Self.browser)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
+            let api = try await client.get("/v1/khong-co", headers: Self.browser)
+            #expect(api.headers[.contentType] == "application/problem+json")
+            let bad = try await client.get("/san-pham?min_stars=9", headers: Self.browser)
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: bad.body).contains("min_stars"))
+            // A search is shown as typed, never as markup.
+            let search = String(buffer: try await client.get("/san-pham?q=%3Cscript%3Ealert(1)%3C/script%3E").body)
+            #expect(!search.contains("<script>alert"))
+            #expect(search.contains("&lt;script&gt;alert(1)"))
+        }
+    }
+
+    @Test func pagesAreVietnameseFirstAndEnglishOnAsk() async throws {
+        try await ServerHarness.run { _, client in
+            let vi = String(buffer: try await client.get("/san-pham", headers: [.acceptLanguage: "en-US,en"]).body)
+            #expect(vi.contains(#"<html lang="vi">"#))
+            let en = String(buffer: try await client.get("/san-pham?lang=en&stars=4").body)
+            #expect(en.contains(#"<html lang="en">"#))
+            #expect(en.contains("lang=en"))
+            #expect(en.contains("?stars=4&amp;lang=en") || en.contains("stars=4&amp;lang=en"))
+        }
+    }
+
+    static func between(_ text: String, _ start: String, _ end: String) -> String? {
+        guard let from = text.range(of: start), let to = text.range(of: end, range: from.upperBound..<text.endIndex)
+        else { return nil }
+        return String(text[from.upperBound..<to.lowerBound])
+    }
+
+    static func attribute(in text: String, after prefix: String) -> String? { between(text, prefix, "\"") }
+}
