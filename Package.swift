@@ -48,6 +48,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "CurlHTTP",
             dependencies: [
@@ -88,6 +93,7 @@ let package = Package(
                 "OCOPStorage",
                 "CurlHTTP",
                 "OCOPMarketplaces",
+                "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
@@ -166,7 +172,7 @@ let package = Package(
             name: "OCOPServerTests",
             dependencies: [
                 "OCOPServer", "OCOPStorage", "OCOPDomain", "TestSupport", "CurlHTTP", "OCOPMarketplaces",
-                "MarketplaceFakes",
+                "MarketplaceFakes", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -231,8 +231,9 @@ struct CatalogFastRoutes: Sendable {
     func answer(_ head: HTTPRequestHead, _ route: Route) -> CachedAnswer? {
         let acceptLanguage = head.headers.first(name: "accept-language")
         let ifNoneMatch = head.headers.first(name: "if-none-match")
+        let acceptsGzip = Gzip.isAccepted(head.headers.first(name: "accept-encoding"))
         func view() -> RequestView {
-            RequestView(uri: URI(head.uri), acceptLanguage: acceptLanguage, ifNoneMatch: ifNoneMatch)
+            RequestView(uri: URI(head.uri), acceptLanguage: acceptLanguage, ifNoneMatch: ifNoneMatch, acceptsGzip: acceptsGzip)
         }
         switch route {
         case .list:
@@ -241,7 +242,7 @@ struct CatalogFastRoutes: Sendable {
             // The versions first: an answer computed after reading them is at least that new.
             let snapshot = products.readModel.snapshot().serial
             let stockVersion = products.stockReadModel.version
-            let key = head.uri + "\u{1F}" + (acceptLanguage ?? "")
+            let key = head.uri + "\u{1F}" + (acceptLanguage ?? "") + (acceptsGzip ? "\u{1F}gzip" : "")
             if let cached = listAnswers.answer(key, snapshot: snapshot, stockVersion: stockVersion) { return cached }
             guard let answer = try? products.listAnswer(view()) else { return nil }
             if answer.status == .ok { listAnswers.store(key, answer, snapshot: snapshot, stockVersion: stockVersion) }

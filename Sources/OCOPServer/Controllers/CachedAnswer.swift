@@ -22,7 +22,8 @@ extension HTTPHelpers {
         if let asked = request.ifNoneMatch, matches(asked, etag) {
             return CachedAnswer(status: .notModified, etag: etag, cacheControl: cacheControl, body: nil)
         }
-        return CachedAnswer(status: .ok, etag: etag, cacheControl: cacheControl, body: body)
+        let plain = CachedAnswer(status: .ok, etag: etag, cacheControl: cacheControl, body: body)
+        return request.acceptsGzip ? plain.gzipped() : plain
     }
 }
 
@@ -32,6 +33,8 @@ struct CachedAnswer {
     let etag: String
     let cacheControl: String
     let body: ByteBuffer?
+    /// "gzip" when the body is compressed.
+    var contentEncoding: String? = nil
 
     static let contentType = "application/json; charset=utf-8"
 
@@ -39,17 +42,30 @@ struct CachedAnswer {
     func forEachHeader(_ write: (_ name: String, _ value: String) -> Void) {
         write("etag", etag)
         write("cache-control", cacheControl)
-        write("vary", "Accept-Language")
+        write("vary", "Accept-Language, Accept-Encoding")
         if let body {
             write("content-type", Self.contentType)
+            if let contentEncoding { write("content-encoding", contentEncoding) }
             write("content-length", String(body.readableBytes))
         }
     }
 
+    /// The same answer with its body gzip-compressed (once per ETag, `GzipCache.catalog`) and a
+    /// weak ETag, since the bytes differ; small bodies and failures stay plain.
+    func gzipped() -> CachedAnswer {
+        guard status == .ok, contentEncoding == nil, let body, body.readableBytes >= Gzip.smallestWorthCompressing,
+            let packed = GzipCache.catalog.compressed(body, etag: etag)
+        else { return self }
+        return CachedAnswer(
+            status: status, etag: etag.hasPrefix("W/") ? etag : "W/" + etag, cacheControl: cacheControl, body: packed,
+            contentEncoding: "gzip")
+    }
+
     var response: Response {
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language"]
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language, Accept-Encoding"]
         if let body {
             headers[.contentType] = Self.contentType
+            if let contentEncoding { headers[.contentEncoding] = contentEncoding }
             headers[.contentLength] = String(body.readableBytes)
         }
         return Response(status: status, headers: headers, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())

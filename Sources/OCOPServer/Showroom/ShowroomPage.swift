@@ -81,14 +81,23 @@ struct HTMLAnswer {
 
     func response(for request: Request) -> Response {
         var headers: HTTPFields = [.cacheControl: cacheControl, .vary: vary]
-        if let etag {
-            headers[.eTag] = etag
-            if status == .ok, let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
-                return Response(status: .notModified, headers: headers)
-            }
+        guard let etag else {
+            headers[.contentType] = contentType
+            headers[.contentLength] = String(body.count)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
+        headers[.eTag] = etag
+        if status == .ok, let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        // The same compression, cache and weak ETag as the JSON answers (`CachedAnswer.gzipped`).
+        var answer = CachedAnswer(status: status, etag: etag, cacheControl: cacheControl, body: ByteBuffer(bytes: body))
+        if Gzip.isAccepted(request.headers[.acceptEncoding]) { answer = answer.gzipped() }
+        headers[.eTag] = answer.etag
         headers[.contentType] = contentType
-        headers[.contentLength] = String(body.count)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        if let encoding = answer.contentEncoding { headers[.contentEncoding] = encoding }
+        let sent = answer.body ?? ByteBuffer()
+        headers[.contentLength] = String(sent.readableBytes)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: sent))
     }
 }

@@ -1,0 +1,85 @@
+import CZlib
+import NIOCore
+import Synchronization
+
+/// gzip (RFC 1952) through the system's zlib, for catalog answers sent to clients that accept it.
+enum Gzip {
+    /// Bodies smaller than this are sent as they are: the header and trailer would eat the gain.
+    static let smallestWorthCompressing = 512
+
+    /// `bytes` deflated at level 6 with a gzip header; nil if zlib fails (the plain body is sent).
+    static func compress(_ bytes: ByteBuffer) -> ByteBuffer? {
+        bytes.withUnsafeReadableBytes { input -> ByteBuffer? in
+            var stream = z_stream()
+            guard ocop_deflate_init_gzip(&stream, 6) == Z_OK else { return nil }
+            defer { deflateEnd(&stream) }
+            let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+            var output = ByteBuffer()
+            output.reserveCapacity(bound)
+            let status = output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out -> Int in
+                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                stream.avail_out = uInt(out.count)
+                let result = deflate(&stream, Z_FINISH)
+                return result == Z_STREAM_END ? out.count - Int(stream.avail_out) : 0
+            }
+            return status > 0 ? output : nil
+        }
+    }
+
+    /// Whether an `Accept-Encoding` header allows gzip: `gzip` or `*` with a weight above zero.
+    static func isAccepted(_ header: String?) -> Bool {
+        guard let header else { return false }
+        var gzip: Bool?
+        var any: Bool?
+        for part in header.utf8.split(separator: UInt8(ascii: ",")).prefix(16) {
+            let pieces = part.split(separator: UInt8(ascii: ";"))
+            guard let name = pieces.first.map({ String(decoding: $0, as: UTF8.self).trimmed.lowercased() }) else { continue }
+            let refused = pieces.dropFirst().contains { parameter in
+                let text = String(decoding: parameter, as: UTF8.self).trimmed.replacingSpaces
+                return text == "q=0" || text == "q=0.0" || text == "q=0.00" || text == "q=0.000"
+            }
+            if name == "gzip" || name == "x-gzip" { gzip = !refused } else if name == "*" { any = !refused }
+        }
+        return gzip ?? any ?? false
+    }
+}
+
+extension String {
+    fileprivate var trimmed: String {
+        var view = Substring(self)
+        while view.first == " " || view.first == "\t" { view = view.dropFirst() }
+        while view.last == " " || view.last == "\t" { view = view.dropLast() }
+        return String(view)
+    }
+
+    fileprivate var replacingSpaces: String { String(filter { $0 != " " && $0 != "\t" }) }
+}
+
+/// Compressed bodies by the ETag of their plain answer: a page is compressed once per version of
+/// its content (a new snapshot, a stock movement give new ETags), not per request. Bounded by
+/// its bytes and emptied when full, like `ListAnswerCache`.
+final class GzipCache: Sendable {
+    private let entries = Mutex<(byETag: [String: ByteBuffer], bytes: Int)>(([:], 0))
+    private let maxBytes: Int
+
+    /// The catalog's answers, JSON and HTML: one cache for the process.
+    static let catalog = GzipCache(maxBytes: 24 << 20)
+
+    init(maxBytes: Int) { self.maxBytes = maxBytes }
+
+    /// The compressed body of the answer whose plain body is `body` and ETag `etag`.
+    func compressed(_ body: ByteBuffer, etag: String) -> ByteBuffer? {
+        if let hit = entries.withLock({ $0.byETag[etag] }) { return hit }
+        guard let packed = Gzip.compress(body) else { return nil }
+        entries.withLock { entries in
+            if entries.bytes + packed.readableBytes > maxBytes {
+                entries.byETag.removeAll(keepingCapacity: true)
+                entries.bytes = 0
+            }
+            if entries.byETag.updateValue(packed, forKey: etag) == nil { entries.bytes += packed.readableBytes }
+        }
+        return packed
+    }
+}
