@@ -54,6 +54,9 @@ TARGETS = {
     "cold_start_s": 2.0,       # exec to /readyz 200 with the catalog imported
     "growth_read_drop": 0.50,  # 20k -> 200k: read req/s keeps more than half
     "growth_import": 10.0,     # 20k -> 200k (x10 products): import time at most x10
+    "page_ratio": 0.50,        # the HTML product page >= 50% of nginx serving the same bytes (issue 19)
+    "gzip_size": 0.35,         # gzip bodies of list and product answers at most 35% of plain (issue 19)
+    "gzip_rps": 1.0,           # gzip req/s no lower than plain req/s, same run (issue 19)
 }
 
 # Filtered list pages (group + min_stars + province) and searches typed without diacritics.
@@ -695,6 +698,26 @@ def ledger_check(database, before, created, sales_lines, in_flight):
             "scarce_skus": len(scarce), "scarce_sold_out": sold_out, "scarce_oversold": oversold}
 
 
+def gzip_scenarios(service, args, files, paths, rng, raw_dir):
+    """Bodies' sizes with and without gzip on a sample of paths, and wrk with the header, each
+    against the plain run of the same paths (req/s ratio gzip / plain, same process, same run)."""
+    results = {}
+    for scenario in ("detail", "list", "page"):
+        plain_bytes = packed_bytes = 0
+        for path in rng.sample(paths[scenario], min(200, len(paths[scenario]))):
+            plain_bytes += len(request(args.service_port, "GET", path)[1])
+            status, body = request(args.service_port, "GET", path, headers={"Accept-Encoding": "gzip"})
+            packed_bytes += len(body)
+        env = {"BENCH_PATHS": files[scenario], "BENCH_HEADER": "Accept-Encoding: gzip"}
+        log(f"scenario {scenario} with gzip")
+        wrk(f"warmup-{scenario}-gzip", args.service_port, "paths.lua", env, args, raw_dir, duration=args.warmup)
+        run = wrk(f"{scenario}-gzip", args.service_port, "paths.lua", env, args, raw_dir, pids=[service.pid])
+        results[scenario] = {"service": run, "plain_bytes": plain_bytes, "gzip_bytes": packed_bytes,
+                             "size_ratio": packed_bytes / plain_bytes}
+        log(f"  {scenario}: gzip bodies {packed_bytes / plain_bytes:.0%} of plain, {run['rps']:.0f} req/s")
+    return results
+
+
 def write_paths(name, paths):
     path = os.path.join(RUN, f"paths-{name}.txt")
     with open(path, "w") as f:
@@ -805,21 +828,23 @@ def run(args):
         www = os.path.join(RUN, "www")
         detail = [f"/v1/products/{s}" for s in published]
         lists, searches = list_paths(), search_paths()
-        log(f"fetching {len(detail) + len(lists) + len(searches)} bodies from the service with curl")
+        pages = [f"/san-pham/{s}" for s in published]
+        log(f"fetching {len(detail) + len(lists) + len(searches) + len(pages)} bodies from the service with curl")
         t0 = time.monotonic()
-        fetch_bodies(args.service_port, www, detail + lists + searches, "20k")
+        fetch_bodies(args.service_port, www, detail + lists + searches + pages, "20k")
         R["fetch_bodies_s"] = time.monotonic() - t0
         nginx = Nginx(args.nginx_port, www)
         procs.append(nginx)
         nginx.start()
-        same_bodies(args.service_port, args.nginx_port, detail + lists + searches, rng)
+        same_bodies(args.service_port, args.nginx_port, detail + lists + searches + pages, rng)
         files = {"detail": write_paths("detail", detail), "list": write_paths("list", lists),
-                 "search": write_paths("search", searches)}
-        R["paths"] = {"detail": len(detail), "list": len(lists), "search": len(searches)}
+                 "search": write_paths("search", searches), "page": write_paths("page", pages)}
+        R["paths"] = {"detail": len(detail), "list": len(lists), "search": len(searches), "page": len(pages)}
 
         # 7. reads: nginx, then the service, same settings, a short unrecorded warm-up before each
+        # ("page" is the showroom's HTML product page, rendered on demand into a bounded cache)
         R["scenarios"] = {}
-        for scenario in ("detail", "list", "search"):
+        for scenario in ("detail", "list", "search", "page"):
             log(f"scenario {scenario}")
             env = {"BENCH_PATHS": files[scenario]}
             pair = {}
@@ -831,6 +856,9 @@ def run(args):
             R["scenarios"][scenario] = pair
         R["rss_after_reads_20k"] = service.rss_mb()
         nginx.stop()
+
+        # 7a. gzip: the same paths asked with Accept-Encoding: gzip, against the plain run just above
+        R["gzip"] = gzip_scenarios(service, args, files, {"detail": detail, "list": lists, "page": pages}, rng, raw_dir)
 
         # Sales, then the mix; the ledger is checked after each.
         sales_file = write_paths("sales", sales_lines)

@@ -27,6 +27,21 @@ def targets_table(R):
         pair = S[key]
         add(f"{label}: service / nginx req/s", f"{fmt_int(pair['service']['rps'])} / {fmt_int(pair['nginx']['rps'])}"
             f" = **{pair['ratio']:.0%}**", f"≥ {T['read_ratio']:.0%}", pair["ratio"] >= T["read_ratio"])
+    if "page" in S:
+        pair = S["page"]
+        add("HTML product page (showroom): service / nginx req/s",
+            f"{fmt_int(pair['service']['rps'])} / {fmt_int(pair['nginx']['rps'])} = **{pair['ratio']:.0%}**",
+            f"≥ {T['page_ratio']:.0%}", pair["ratio"] >= T["page_ratio"])
+    for key, label in (("detail", "product JSON"), ("list", "list JSON"), ("page", "HTML product page")):
+        g = R.get("gzip", {}).get(key)
+        if not g:
+            continue
+        add(f"gzip, {label}: body size vs plain (200 paths)", f"**{g['size_ratio']:.0%}**",
+            f"≤ {T['gzip_size']:.0%}", g["size_ratio"] <= T["gzip_size"])
+        rps = g["service"]["rps"] / S[key]["service"]["rps"]
+        add(f"gzip, {label}: req/s vs plain, same run",
+            f"{fmt_int(g['service']['rps'])} / {fmt_int(S[key]['service']['rps'])} = **{rps:.0%}**",
+            f"≥ {T['gzip_rps']:.0%}", rps >= T["gzip_rps"])
     s = S["search"]["service"]
     add(f"Search without diacritics over {R['published_20k']:,} products: p99 at {R['settings']['connections']} "
         f"connections", f"**{s['p99_ms']:.2f} ms** (p50 {s['p50_ms']:.2f} ms, {fmt_int(s['rps'])} req/s)",
@@ -78,10 +93,14 @@ def scenario_rows(R):
             f"{r['max_ms']:.1f} | {r['non_2xx']}{note} | {fmt_int(r['bytes_per_response'])} | {r['cpu_target_cores']:.2f} | "
             f"{r['cpu_wrk_cores']:.2f} | {r['cpu_other_cores']:.2f} |")
 
-    for key in ("detail", "list", "search"):
+    for key in ("detail", "list", "search", "page"):
+        if key not in R["scenarios"]:
+            continue
         pair = R["scenarios"][key]
         row(key, "nginx", pair["nginx"])
         row(key, "service", pair["service"])
+    for key, g in R.get("gzip", {}).items():
+        row(f"{key} (gzip)", "service", g["service"])
     for key in ("sales", "mix"):
         r = R["scenarios"][key]["service"]
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))

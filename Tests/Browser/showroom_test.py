@@ -25,6 +25,8 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("OCOP_BINARY", os.path.join(ROOT, ".build", "debug", "ocop"))
@@ -320,6 +322,126 @@ class ShowroomInChromium(unittest.TestCase):
         self.assertIsNotNone(driver.find_element(By.NAME, "q"))  # the 404 page offers a search box
         status, _ = api("GET", f"/v1/products/{slug}")
         self.assertEqual(status, 404)
+
+
+def sign_in(username, password):
+    open_page("/console/login")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    field = driver.find_element(By.NAME, "password")
+    field.send_keys(password)
+    submit(field, Keys.ENTER)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+
+def submit(element, keys=None):
+    """Enter in a field, or a click on a button, and wait for the next page to replace this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    if keys is None:
+        element.click()
+    else:
+        element.send_keys(keys)
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
+def ledger_sales(point):
+    status, answer = api("GET", f"/v1/points/{point}/sales")
+    return answer["summary"]["sales_count"]
+
+
+class StaffConsoleInChromium(unittest.TestCase):
+    """The counter of a display point, as its staff use it on a tablet."""
+
+    @classmethod
+    def setUpClass(cls):
+        database = f"sqlite:{workdir}/ocop.sqlite"
+        subprocess.run([BINARY, "user", "add", "lan", "--role", "point_staff", "--scope", "diem-ocop-vinh-tuy",
+                        "--database", database], input=b"lan-counter-password-1\n", cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        must(api("POST", "/v1/points", {
+            "slug": "diem-ocop-ha-giang", "name": "Điểm OCOP Hà Giang", "location_type": "commune_centre",
+            "address": "Phường Minh Khai", "province": "08", "opening_hours": "08:00–18:00",
+            "criteria": [{"key": "signboard", "met": True}]}), 201)
+
+    def setUp(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("lan", "lan-counter-password-1")
+
+    def tearDown(self):
+        driver.set_window_size(*PHONE)
+
+    def test_staff_sell_by_barcode_and_a_resubmitted_form_sells_once(self):
+        self.assertIn("/console/points/diem-ocop-vinh-tuy", driver.current_url)
+        shot("console-point")
+        before = ledger_sales("diem-ocop-vinh-tuy")
+        submit(driver.find_element(By.LINK_TEXT, "Bán hàng tại quầy"))
+        status, product = api("GET", "/v1/products/tra-shan-tuyet-dac-biet-tuong-mai")
+        gtin = next((v["gtin"] for v in product["variants"] if v["sku"] == "TSDB-100G" and v.get("gtin")), None)
+        # A scanner types the digits and Enter; then the SKU typed by hand.
+        submit(driver.find_element(By.NAME, "code"), (gtin or "TSDB-100G") + Keys.ENTER)
+        submit(driver.find_element(By.NAME, "code"), "TSDB-100G" + Keys.ENTER)
+        quantity = driver.find_element(By.CSS_SELECTOR, "input[name=qty]")
+        self.assertEqual(quantity.get_attribute("value"), "2")
+        self.assertIn("500.000 ₫", driver.find_element(By.CSS_SELECTOR, ".cart .total").text)
+        shot("console-sale")
+        # What the browser sends for "complete", kept to send again below.
+        sent = driver.execute_script(
+            "const f = document.querySelector('form.counter');"
+            "const d = new FormData(f, f.querySelector('button[value=complete]'));"
+            "return [new URL(f.getAttribute('action'), location.href).href, new URLSearchParams(d).toString()];")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=complete]"))
+        self.assertIn("/sales/", driver.current_url)
+        number = driver.find_element(By.CSS_SELECTOR, ".receipt-number").text
+        receipt_url = driver.current_url
+        shot("console-receipt")
+        # The connection dropped before the receipt showed: the tablet sends the same bytes again,
+        # with its cookie, and is sent to the same receipt.
+        cookie = next(c for c in driver.get_cookies() if c["name"] == "ocop_console")
+        again = urllib.request.Request(sent[0], data=sent[1].encode(), method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Origin": base,
+            "Cookie": f"ocop_console={cookie['value']}"})
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(again, timeout=20)
+            self.fail("the resent form was not redirected")
+        except urllib.error.HTTPError as answer:
+            self.assertEqual(answer.code, 303)
+            self.assertEqual(base + answer.headers["Location"], receipt_url)
+        self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before + 1)
+
+    def test_not_enough_stock_names_the_sku_and_sells_nothing(self):
+        before = ledger_sales("diem-ocop-vinh-tuy")
+        open_page("/console/points/diem-ocop-vinh-tuy/sale")
+        submit(driver.find_element(By.NAME, "code"), "CSHG-5KG" + Keys.ENTER)
+        quantity = driver.find_element(By.CSS_SELECTOR, "input[name=qty]")
+        quantity.clear()
+        quantity.send_keys("999")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=complete]"))
+        error = driver.find_element(By.CSS_SELECTOR, ".error").text
+        self.assertIn("CSHG-5KG", error)
+        self.assertRegex(error, r"\d+ left")
+        self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before)
+
+    def test_another_points_page_is_refused(self):
+        open_page("/console/points/diem-ocop-ha-giang")
+        self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền")
+        open_page("/console/points/diem-ocop-ha-giang/sale")
+        self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền")
+
+    def test_the_counter_fits_a_phone_and_signing_out_ends_the_session(self):
+        driver.set_window_size(*PHONE)
+        for path in ["/console/points/diem-ocop-vinh-tuy", "/console/points/diem-ocop-vinh-tuy/sale"]:
+            open_page(path)
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            self.assertLessEqual(width, driver.execute_script("return window.innerWidth"), path)
+        submit(driver.find_element(By.CSS_SELECTOR, "button.link"))
+        self.assertIn("/console/login", driver.current_url)
+        open_page("/console/points/diem-ocop-vinh-tuy")
+        self.assertIn("/console/login", driver.current_url)
 
 
 if __name__ == "__main__":

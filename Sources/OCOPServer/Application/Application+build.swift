@@ -159,6 +159,11 @@ public func buildRouter(
         publicBaseURL: configuration.publicBaseURL, showroom: showroom
     ).addRoutes(to: router, v1: v1)
     showroom.addRoutes(to: router)
+    ConsoleController(
+        database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
+        catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
+        secureCookies: configuration.publicBaseURL.hasPrefix("https://")
+    ).addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     MarketplaceAccountsController(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,

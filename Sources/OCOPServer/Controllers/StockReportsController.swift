@@ -104,23 +104,15 @@ struct StockReportsController: Sendable {
             }
             days = value
         }
-        let today = clock.todayInVietnam()
-        let batches = try await stock.levels(point: point, database).filter { $0.quantity > 0 }
-        var totals: [String: Int] = [:]
-        for batch in batches { totals[batch.sku, default: 0] += batch.quantity }
-        let low = try await stock.minimums(point: point, database)
-            .filter { (totals[$0.key] ?? 0) < $0.value }
-            .map { AlertsAnswer.Low(sku: $0.key, quantity: totals[$0.key] ?? 0, minimum: $0.value) }
-            .sorted { $0.sku < $1.sku }
-        let expiring = batches.compactMap { batch -> AlertsAnswer.Expiring? in
-            guard let bestBefore = batch.bestBefore else { return nil }
-            let left = bestBefore.daysSince1970 - today.daysSince1970
-            guard left <= days else { return nil }
-            return AlertsAnswer.Expiring(
-                sku: batch.sku, product: batch.product, batch: batch.batch, bestBefore: bestBefore,
-                quantity: batch.quantity, daysLeft: left)
+        let alerts = StockAlerts(
+            levels: try await stock.levels(point: point, database), minimums: try await stock.minimums(point: point, database),
+            today: clock.todayInVietnam(), withinDays: days)
+        let low = alerts.belowMinimum.map { AlertsAnswer.Low(sku: $0.sku, quantity: $0.quantity, minimum: $0.minimum) }
+        let expiring = alerts.expiring.map {
+            AlertsAnswer.Expiring(
+                sku: $0.sku, product: $0.product, batch: $0.batch, bestBefore: $0.bestBefore, quantity: $0.quantity,
+                daysLeft: $0.daysLeft)
         }
-        .sorted { ($0.bestBefore, $0.sku) < ($1.bestBefore, $1.sku) }
         return try ResponseJSON.response(AlertsAnswer(belowMinimum: low, expiring: expiring, withinDays: days))
     }
 

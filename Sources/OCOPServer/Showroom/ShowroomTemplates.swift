@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Mustache
 
-/// The showroom's Mustache templates and its stylesheet, read once from the bundle's
-/// `Resources/showroom` at start. The stylesheet is served under a name that carries a digest of
+/// The showroom's and the console's Mustache templates and their stylesheet, read once from the
+/// bundle's `Resources/showroom` and `Resources/console` at start. The stylesheet is served under a name that carries a digest of
 /// its bytes, so browsers may keep it for a year and still see every change.
 struct ShowroomTemplates: Sendable {
     let library: MustacheLibrary
@@ -23,13 +23,17 @@ struct ShowroomTemplates: Sendable {
         guard let directory = Bundle.module.url(forResource: "showroom", withExtension: nil, subdirectory: "Resources")
         else { throw ShowroomSetupError(detail: "\(Self.folder) is missing from the bundle") }
         var templates: [String: MustacheTemplate] = [:]
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        for name in names where name.hasSuffix(".mustache") {
-            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-            do {
-                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
-            } catch {
-                throw ShowroomSetupError(detail: "\(name): \(error)")
+        // The showroom's pages and the console's (named console-…), one library: they share the
+        // stylesheet and the way pages are rendered.
+        let console = directory.deletingLastPathComponent().appendingPathComponent("console")
+        for folder in [directory, console] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {
+                let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+                do {
+                    templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+                } catch {
+                    throw ShowroomSetupError(detail: "\(name): \(error)")
+                }
             }
         }
         library = MustacheLibrary(templates: templates)

@@ -1,0 +1,254 @@
+import Foundation
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// The staff console: sign-in with a session cookie, a point's overview, and the counter. Every
+/// write goes through the same store operations, scopes and idempotency as the API's routes.
+struct ConsoleController: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let settings: AuthSettings
+    let catalog: CatalogReadModel
+    let stockModel: StockReadModel
+    let templates: ShowroomTemplates
+    /// Cookies are `Secure` when the service's public address is https.
+    let secureCookies: Bool
+
+    private var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
+    private let stock = StockStore()
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group("console")
+        group.get("login", use: loginForm)
+        group.post("login", use: login)
+        group.post("logout", use: logout)
+        group.get("", use: home)
+        group.get("points/:slug", use: pointHome)
+        group.get("points/:slug/sale", use: saleForm)
+        group.post("points/:slug/sale", use: sale)
+        group.get("points/:slug/sales/:id", use: receipt)
+    }
+
+    // MARK: - Sign-in
+
+    @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.identity != nil { return ConsolePage.redirect(page(request, context).link("/console")) }
+        return renderLogin(request, context, status: .ok, message: nil)
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard ConsoleSession.isSameOrigin(request) else { return forbidden(request, context) }
+        let username = form["username"]?.trimmingWhitespace ?? "", password = form["password"] ?? ""
+        guard !username.isEmpty, !password.isEmpty else {
+            return renderLogin(request, context, status: .badRequest, message: ConsoleWords.word("wrong_login", page(request, context).language))
+        }
+        let outcome = try await users.login(
+            username: username, password: password, policy: settings.loginPolicy, at: clock.now())
+        let language = ConsolePage.language(request)
+        switch outcome {
+        case .succeeded(let session):
+            let seconds = (session.expiresAt.unixMilliseconds - clock.now().unixMilliseconds) / 1000
+            let cookie = ConsoleSession.setCookie(token: session.token, maxAgeSeconds: seconds, secure: secureCookies)
+            let target = ConsolePage(language: language, identity: nil, csrf: "", stylesheetPath: "").link("/console")
+            return ConsolePage.redirect(target, headers: [.setCookie: cookie])
+        case .rejected:
+            return renderLogin(request, context, status: .unauthorized, message: ConsoleWords.word("wrong_login", language))
+        case .throttled(let seconds):
+            let text = ConsoleWords.word("throttled", language) + " \(seconds) " + ConsoleWords.word("seconds", language)
+            var response = renderLogin(request, context, status: .tooManyRequests, message: text)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
+            return ConsolePage.redirect("/console/login")
+        }
+        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
+        _ = try await users.revokeSession(token: token, actor: identity.actor, at: clock.now())
+        return ConsolePage.redirect(
+            "/console/login", headers: [.setCookie: ConsoleSession.clearCookie(secure: secureCookies)])
+    }
+
+    private func renderLogin(
+        _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status, message: String?
+    ) -> Response {
+        let page = page(request, context)
+        var values = page.context(title: ConsoleWords.word("sign_in", page.language), path: "/console/login")
+        values["login_action"] = page.link("/console/login")
+        if let message { values["message"] = message }
+        return ConsolePage.html(status, templates.render("console-login", values))
+    }
+
+    // MARK: - Pages
+
+    /// The places this account works on.
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let identity = context.identity else { return signInFirst(request) }
+        let page = page(request, context)
+        var values = page.context(title: ConsoleWords.word("console", page.language), path: "/console")
+        let points = stockModel.allPoints.filter { identity.canManagePoint($0.slug) }
+            .sorted { $0.name < $1.name }
+        values["points"] = points.map { ["name": $0.name, "href": page.link("/console/points/" + $0.slug)] }
+        values["has_points"] = !points.isEmpty
+        if points.count == 1, !identity.isAdmin { return ConsolePage.redirect(page.link("/console/points/" + points[0].slug)) }
+        return ConsolePage.html(.ok, templates.render("console-home", values))
+    }
+
+    @Sendable func pointHome(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.pathValue("slug")
+        guard let identity = context.identity else { return signInFirst(request) }
+        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
+            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        }
+        let page = page(request, context)
+        let overview = try await PointOverview.load(
+            point: point, stock: stock, database: database, today: clock.todayInVietnam(), now: clock.now())
+        var values = page.context(title: point.name, path: "/console/points/" + slug)
+        for (key, value) in overview.context(page, catalog: catalog.snapshot().contents) { values[key] = value }
+        return ConsolePage.html(.ok, templates.render("console-point", values))
+    }
+
+    // MARK: - The counter
+
+    @Sendable func saleForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.pathValue("slug")
+        guard let identity = context.identity else { return signInFirst(request) }
+        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
+            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        }
+        return try await renderSale(request, context, point: point, cart: CounterCart(), key: Self.newKey(), status: .ok)
+    }
+
+    /// "Add", "update", "remove" and "complete" all post the whole form; only "complete" writes.
+    @Sendable func sale(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.pathValue("slug")
+        let form = try await FormBody.read(request)
+        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
+            return signInFirst(request)
+        }
+        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
+        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
+            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        }
+        let key = form["idempotency_key"].flatMap { IdempotencyRequest.isValidKey($0) ? $0 : nil } ?? Self.newKey()
+        var cart: CounterCart
+        do {
+            cart = try CounterCart(form)
+        } catch let problem as Problem {
+            return try await renderSale(request, context, point: point, cart: CounterCart(), key: key, status: .badRequest,
+                                        error: problem.detail)
+        }
+        let action = form["action"] ?? "add"
+        var choices: [(sku: String, label: String)] = []
+        switch action {
+        case "complete":
+            guard !cart.lines.isEmpty else {
+                return try await renderSale(request, context, point: point, cart: cart, key: key, status: .badRequest)
+            }
+            let payment = PaymentMethod(rawValue: form["payment_method"] ?? "") ?? .cash
+            let operation = stock.sale(
+                point: slug, lines: cart.saleLines, payment: payment, actor: identity.actor, at: clock.now())
+            let digest = Array("POST \(request.uri.path)\n".utf8) + form.bytes
+            do {
+                let write = try await database.perform(
+                    operation, idempotency: IdempotencyRequest(scope: identity.actor, key: key, request: digest),
+                    at: clock.now(), status: 201, encode: { try ResponseJSON.encode($0) })
+                let object = try JSONSerialization.jsonObject(with: Data(write.body)) as? [String: Any]
+                guard let id = object?["id"] as? Int else { throw Problem(.internalServerError, "the sale has no id") }
+                return ConsolePage.redirect(page(request, context).link("/console/points/\(slug)/sales/\(id)"))
+            } catch let error as DomainError {
+                // Nothing was sold: the transaction rolled back. A new key, since the next try is a new sale.
+                return try await renderSale(
+                    request, context, point: point, cart: cart, key: Self.newKey(), status: Problem(error).status,
+                    error: error.message)
+            }
+        case let remove where remove.hasPrefix("remove:"):
+            if let index = Int(remove.dropFirst("remove:".count)), cart.lines.indices.contains(index) {
+                cart.lines.remove(at: index)
+            }
+        case "update":
+            break
+        default:
+            // A picked choice names its SKU; otherwise what was scanned or typed.
+            let code = form["pick"].flatMap { $0.isEmpty ? nil : $0 } ?? form["code"] ?? ""
+            choices = cart.add(code: code, catalog: catalog.snapshot().contents)
+        }
+        return try await renderSale(request, context, point: point, cart: cart, key: key, status: .ok, choices: choices)
+    }
+
+    private func renderSale(
+        _ request: Request, _ context: AppRequestContext, point: SalePoint, cart: CounterCart, key: String,
+        status: HTTPResponse.Status, error: String? = nil, choices: [(sku: String, label: String)] = []
+    ) async throws -> Response {
+        let page = page(request, context)
+        let free = try await PointOverview.freeBySKU(point: point.slug, stock: stock, database: database, now: clock.now())
+        var values = page.context(title: ConsoleWords.word("new_sale", page.language) + " · " + point.name,
+                                  path: "/console/points/\(point.slug)/sale")
+        for (key, value) in CounterPage.context(
+            cart: cart, point: point, free: free, catalog: catalog.snapshot().contents, page: page, choices: choices)
+        {
+            values[key] = value
+        }
+        values["idempotency_key"] = key
+        if let error { values["error"] = error }
+        return ConsolePage.html(status, templates.render("console-sale", values))
+    }
+
+    @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.pathValue("slug")
+        guard let identity = context.identity else { return signInFirst(request) }
+        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
+            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        }
+        guard let id = Int(try context.pathValue("id")), id > 0,
+            let sale = try await stock.saleRecord(id: id, point: slug, database)
+        else { return notFound(request, context) }
+        let page = page(request, context)
+        var values = page.context(title: ConsoleWords.word("receipt", page.language) + " " + sale.receiptNumber,
+                                  path: "/console/points/\(slug)/sales/\(id)")
+        for (key, value) in CounterPage.receipt(sale, point: point, catalog: catalog.snapshot().contents, page: page) {
+            values[key] = value
+        }
+        return ConsolePage.html(.ok, templates.render("console-receipt", values))
+    }
+
+    // MARK: - Helpers
+
+    private func page(_ request: Request, _ context: AppRequestContext) -> ConsolePage {
+        let token = ConsoleSession.token(in: request)
+        return ConsolePage(
+            language: ConsolePage.language(request), identity: context.identity,
+            csrf: context.identity != nil ? token.map(ConsoleSession.csrfToken(forSession:)) ?? "" : "",
+            stylesheetPath: templates.stylesheetPath)
+    }
+
+    private func signInFirst(_ request: Request) -> Response {
+        ConsolePage.redirect("/console/login" + (ConsolePage.language(request) == .en ? "?lang=en" : ""))
+    }
+
+    private func forbidden(_ request: Request, _ context: AppRequestContext) -> Response {
+        message(request, context, status: .forbidden, title: "forbidden_title", text: "forbidden_text")
+    }
+
+    private func notFound(_ request: Request, _ context: AppRequestContext) -> Response {
+        message(request, context, status: .notFound, title: "not_found_title", text: "not_found_text")
+    }
+
+    private func message(
+        _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status, title: String, text: String
+    ) -> Response {
+        let page = page(request, context)
+        var values = page.context(title: ConsoleWords.word(title, page.language), path: request.uri.path)
+        values["heading"] = ConsoleWords.word(title, page.language)
+        values["text"] = ConsoleWords.word(text, page.language)
+        return ConsolePage.html(status, templates.render("console-message", values))
+    }
+
+    /// A fresh key for one sale being put together: every rendered form sells at most once.
+    static func newKey() -> String { "console-" + UUID().uuidString.lowercased() }
+}

@@ -1,0 +1,49 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OCOPDomain
+
+/// What every console page shares: the language, the words, the signed-in user and the CSRF token
+/// its forms carry. Console pages are never cached (`no-store`): they show stock as it is.
+struct ConsolePage {
+    let language: Language
+    let identity: StaffIdentity?
+    let csrf: String
+    let stylesheetPath: String
+
+    static func language(_ request: Request) -> Language {
+        request.uri.queryParameters.get("lang") == "en" ? .en : .vi
+    }
+
+    func link(_ path: String) -> String { language == .en ? path + (path.contains("?") ? "&" : "?") + "lang=en" : path }
+
+    func context(title: String, path: String) -> [String: Any] {
+        let other: Language = language == .vi ? .en : .vi
+        var context: [String: Any] = [
+            "lang": language.rawValue, "t": ConsoleWords.all(language), "title": title, "css": stylesheetPath,
+            "csrf": csrf, "home_href": link("/console"), "logout_action": link("/console/logout"),
+            "other_lang": other.rawValue,
+            "other_lang_href": other == .en ? path + (path.contains("?") ? "&" : "?") + "lang=en" : path,
+            "is_en": language == .en,
+        ]
+        if let identity { context["user"] = identity.username }
+        return context
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:]) -> Response {
+        let bytes = ByteBuffer(string: body)
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.readableBytes),
+            .cacheControl: "no-store",
+        ]
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        for field in extra { headers.append(field) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+    }
+
+    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        for field in extra { headers.append(field) }
+        return Response(status: .seeOther, headers: headers)
+    }
+}

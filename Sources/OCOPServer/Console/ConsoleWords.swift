@@ -1,0 +1,76 @@
+import OCOPDomain
+
+/// The console's words in Vietnamese and English, for `{{t.key}}` in its templates.
+enum ConsoleWords {
+    private static let table: [String: (vi: String, en: String)] = [
+        "console": ("Bàn làm việc OCOP", "OCOP console"),
+        "sign_in": ("Đăng nhập", "Sign in"),
+        "username": ("Tên đăng nhập", "Username"),
+        "password": ("Mật khẩu", "Password"),
+        "sign_out": ("Đăng xuất", "Sign out"),
+        "wrong_login": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
+        "throttled": ("Đăng nhập sai quá nhiều lần. Thử lại sau", "Too many failed sign-ins. Try again in"),
+        "seconds": ("giây", "seconds"),
+        "your_points": ("Điểm bán của bạn", "Your points"),
+        "your_fairs": ("Hội chợ của bạn", "Your fairs"),
+        "nothing_in_scope": ("Tài khoản này chưa được giao điểm bán nào.", "This account has no point yet."),
+        "stock": ("Tồn kho", "Stock"),
+        "sku": ("Mã hàng", "SKU"),
+        "product": ("Sản phẩm", "Product"),
+        "batch": ("Lô", "Batch"),
+        "best_before": ("Hạn dùng", "Best before"),
+        "on_hand": ("Trên kệ", "On hand"),
+        "held": ("Giữ cho livestream", "Held for livestreams"),
+        "free": ("Còn bán được", "Free"),
+        "in_transit_out": ("Đang chuyển đi", "In transit out"),
+        "in_transit_in": ("Đang chuyển đến", "In transit in"),
+        "alerts": ("Cảnh báo", "Alerts"),
+        "no_alerts": ("Không có cảnh báo.", "No alerts."),
+        "below_minimum": ("dưới mức tối thiểu", "below its minimum"),
+        "expires_in": ("hết hạn sau", "expires in"),
+        "expired": ("đã quá hạn", "has expired"),
+        "days": ("ngày", "days"),
+        "today_sales": ("Bán hôm nay", "Sold today"),
+        "sales_count": ("Số đơn", "Sales"),
+        "revenue": ("Doanh thu", "Revenue"),
+        "new_sale": ("Bán hàng tại quầy", "Counter sale"),
+        "code_label": ("Quét mã vạch, gõ mã hàng hoặc tên sản phẩm", "Scan a barcode, type a SKU or a product name"),
+        "add": ("Thêm", "Add"),
+        "update": ("Cập nhật", "Update"),
+        "remove": ("Bỏ", "Remove"),
+        "quantity": ("Số lượng", "Quantity"),
+        "discount": ("Giảm giá (đ)", "Discount (₫)"),
+        "unit_price": ("Đơn giá", "Unit price"),
+        "amount": ("Thành tiền", "Amount"),
+        "total": ("Tổng cộng", "Total"),
+        "payment": ("Thanh toán", "Payment"),
+        "complete": ("Hoàn tất bán", "Complete the sale"),
+        "empty_cart": ("Chưa có hàng nào. Quét mã hoặc gõ tên để thêm.", "Nothing yet. Scan or type to add."),
+        "pick_one": ("Nhiều sản phẩm khớp, chọn một:", "Several products match; pick one:"),
+        "not_sold": ("Chưa bán được:", "Not sold:"),
+        "receipt": ("Hoá đơn bán lẻ", "Receipt"),
+        "receipt_number": ("Số hoá đơn", "Receipt number"),
+        "time": ("Thời gian", "Time"),
+        "print": ("In hoá đơn", "Print"),
+        "next_sale": ("Bán đơn tiếp", "Next sale"),
+        "forbidden_title": ("Không có quyền", "Not allowed"),
+        "forbidden_text": ("Tài khoản của bạn không được làm việc trên trang này.", "Your account may not work on this page."),
+        "back": ("Quay lại", "Back"),
+        "not_found_title": ("Không tìm thấy", "Not found"),
+        "not_found_text": ("Không có trang này.", "There is no such page."),
+        "pay_cash": ("Tiền mặt", "Cash"),
+        "pay_card": ("Thẻ", "Card"),
+        "pay_bank_transfer": ("Chuyển khoản", "Bank transfer"),
+        "pay_e_wallet": ("Ví điện tử", "E-wallet"),
+        "pay_cash_on_delivery": ("Thu hộ (COD)", "Cash on delivery"),
+        "other_language": ("English", "Tiếng Việt"),
+        "point_home": ("Tổng quan điểm bán", "Point overview"),
+    ]
+
+    static func all(_ language: Language) -> [String: String] { language == .vi ? vietnamese : english }
+
+    static func word(_ key: String, _ language: Language) -> String { all(language)[key] ?? key }
+
+    private static let vietnamese = table.mapValues(\.vi)
+    private static let english = table.mapValues(\.en)
+}

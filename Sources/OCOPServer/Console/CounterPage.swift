@@ -1,0 +1,74 @@
+import OCOPDomain
+import OCOPStorage
+
+/// The counter's form and the receipt as template contexts.
+enum CounterPage {
+    /// "Product — variant" per SKU, for lines and tables.
+    static func names(_ catalog: CatalogContents) -> [String: String] {
+        var names: [String: String] = [:]
+        for product in catalog.products {
+            for variant in product.variants { names[variant.sku] = product.name.vi + " — " + variant.label }
+        }
+        return names
+    }
+
+    static func prices(_ catalog: CatalogContents) -> [String: Int] {
+        var prices: [String: Int] = [:]
+        for product in catalog.products { for variant in product.variants { prices[variant.sku] = variant.price } }
+        return prices
+    }
+
+    static func context(
+        cart: CounterCart, point: SalePoint, free: [String: Int], catalog: CatalogContents, page: ConsolePage,
+        choices: [(sku: String, label: String)]
+    ) -> [String: Any] {
+        let language = page.language
+        let names = names(catalog), prices = prices(catalog)
+        var total = 0
+        let lines = cart.lines.enumerated().map { index, line -> [String: Any] in
+            let price = prices[line.sku] ?? 0
+            // Checked, not trusted: the store computes the real amount; this is only the preview.
+            let (gross, overflow) = price.multipliedReportingOverflow(by: line.quantity)
+            let amount = overflow ? 0 : max(0, gross - line.discount)
+            total = total.addingReportingOverflow(amount).overflow ? total : total + amount
+            let available = free[line.sku] ?? 0
+            return [
+                "index": index, "sku": line.sku, "name": names[line.sku] ?? line.sku, "quantity": line.quantity,
+                "discount": line.discount, "unit_price": ShowroomFormat.price(price, language),
+                "amount": ShowroomFormat.price(amount, language), "free": available, "short": line.quantity > available,
+            ]
+        }
+        return [
+            "heading": ConsoleWords.word("new_sale", language), "point_name": point.name,
+            "point_href": page.link("/console/points/\(point.slug)"),
+            "action": page.link("/console/points/\(point.slug)/sale"),
+            "lines": lines, "has_lines": !lines.isEmpty, "total": ShowroomFormat.price(total, language),
+            "notes": cart.notes, "choices": choices.map { ["sku": $0.sku, "label": $0.label] },
+            "has_choices": !choices.isEmpty,
+            "payments": PaymentMethod.allCases.filter { $0 != .cashOnDelivery }.map { method -> [String: Any] in
+                ["value": method.rawValue, "label": ConsoleWords.word("pay_" + method.rawValue, language)]
+            },
+        ]
+    }
+
+    static func receipt(_ sale: SaleRecord, point: SalePoint, catalog: CatalogContents, page: ConsolePage) -> [String: Any] {
+        let language = page.language
+        let names = names(catalog)
+        return [
+            "heading": ConsoleWords.word("receipt", language), "point_name": point.name, "address": point.address,
+            "receipt_number": sale.receiptNumber, "time": ShowroomFormat.localTime(sale.at, language),
+            "payment": ConsoleWords.word("pay_" + sale.paymentMethod, language),
+            "total": ShowroomFormat.price(sale.total, language),
+            "lines": sale.lines.map { line -> [String: Any] in
+                [
+                    "name": names[line.sku] ?? line.sku, "sku": line.sku, "quantity": line.quantity,
+                    "unit_price": ShowroomFormat.price(line.unitPrice, language),
+                    "discount": ShowroomFormat.price(line.discount, language), "has_discount": line.discount > 0,
+                    "amount": ShowroomFormat.price(line.amount, language),
+                ]
+            },
+            "next_sale_href": page.link("/console/points/\(point.slug)/sale"),
+            "point_href": page.link("/console/points/\(point.slug)"),
+        ]
+    }
+}

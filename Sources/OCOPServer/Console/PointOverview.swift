@@ -1,0 +1,77 @@
+import OCOPDomain
+import OCOPStorage
+
+/// A point's home in the console: stock per SKU and batch with best-before, what livestream
+/// orders hold, what is in transit, the alerts and today's sales, read in one go.
+struct PointOverview {
+    let point: SalePoint
+    let levels: [StockLevel]
+    let held: [String: Int]
+    let transit: [String: InTransit]
+    let alerts: StockAlerts
+    let today: SalesSummary
+
+    static func load(
+        point: SalePoint, stock: StockStore, database: Database, today: CalendarDate, now: Moment
+    ) async throws -> PointOverview {
+        let levels = try await stock.levels(point: point.slug, database)
+        let minimums = try await stock.minimums(point: point.slug, database)
+        return PointOverview(
+            point: point, levels: levels,
+            held: try await stock.heldBySKU(point: point.slug, at: now, database),
+            transit: try await stock.inTransit(point: point.slug, database),
+            alerts: StockAlerts(levels: levels, minimums: minimums, today: today, withinDays: 30),
+            today: try await stock.salesSummary(
+                point: point.slug, from: today.startInVietnam, to: today.adding(days: 1).startInVietnam, database))
+    }
+
+    /// Units each SKU may still be sold: on the shelf, less what livestream orders hold.
+    static func freeBySKU(point: String, stock: StockStore, database: Database, now: Moment) async throws -> [String: Int] {
+        var free: [String: Int] = [:]
+        for level in try await stock.levels(point: point, database) { free[level.sku, default: 0] += level.quantity }
+        let held = try await stock.heldBySKU(point: point, at: now, database)
+        for (sku, units) in held { free[sku] = max(0, (free[sku] ?? 0) - units) }
+        return free
+    }
+
+    func context(_ page: ConsolePage, catalog: CatalogContents) -> [String: Any] {
+        let language = page.language
+        let names = CounterPage.names(catalog)
+        var bySKU: [String: [StockLevel]] = [:]
+        for level in levels where level.quantity > 0 { bySKU[level.sku, default: []].append(level) }
+        let skus = Set(bySKU.keys).union(held.keys).union(transit.keys).sorted()
+        let rows = skus.map { sku -> [String: Any] in
+            let batches = bySKU[sku] ?? []
+            let onHand = batches.reduce(0) { $0 + $1.quantity }
+            let heldUnits = held[sku] ?? 0
+            return [
+                "sku": sku, "name": names[sku] ?? sku, "on_hand": onHand, "held": heldUnits,
+                "free": max(0, onHand - heldUnits), "out": transit[sku]?.outgoing ?? 0, "in": transit[sku]?.incoming ?? 0,
+                "batches": batches.map { batch -> [String: Any] in
+                    [
+                        "batch": batch.batch, "quantity": batch.quantity,
+                        "best_before": batch.bestBefore.map { ShowroomFormat.date($0, language) } ?? "—",
+                    ]
+                },
+            ]
+        }
+        let low = alerts.belowMinimum.map { alert -> String in
+            "\(names[alert.sku] ?? alert.sku) (\(alert.sku)): \(alert.quantity) — "
+                + ConsoleWords.word("below_minimum", language) + " \(alert.minimum)"
+        }
+        let expiring = alerts.expiring.map { alert -> String in
+            let when = alert.daysLeft < 0
+                ? ConsoleWords.word("expired", language)
+                : ConsoleWords.word("expires_in", language) + " \(alert.daysLeft) " + ConsoleWords.word("days", language)
+            return "\(names[alert.sku] ?? alert.sku), \(ConsoleWords.word("batch", language)) \(alert.batch): "
+                + "\(alert.quantity) — \(when) (\(ShowroomFormat.date(alert.bestBefore, language)))"
+        }
+        return [
+            "heading": point.name, "address": point.address,
+            "sale_href": page.link("/console/points/\(point.slug)/sale"),
+            "rows": rows, "has_rows": !rows.isEmpty,
+            "alerts": low + expiring, "has_alerts": !(low.isEmpty && expiring.isEmpty),
+            "sales_count": today.salesCount, "revenue": ShowroomFormat.price(today.revenue, language),
+        ]
+    }
+}
