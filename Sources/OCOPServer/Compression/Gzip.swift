@@ -24,7 +24,11 @@ enum Gzip {
                 let result = deflate(&stream, Z_FINISH)
                 return result == Z_STREAM_END ? out.count - Int(stream.avail_out) : 0
             }
-            return status > 0 ? output : nil
+            guard status > 0 else { return nil }
+            // A buffer of exactly the compressed size: the cache holds thousands of these.
+            var exact = ByteBufferAllocator().buffer(capacity: output.readableBytes)
+            exact.writeImmutableBuffer(output)
+            return exact
         }
     }
 

@@ -101,9 +101,10 @@ struct ConsoleController: Sendable {
 
     @Sendable func pointHome(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        guard let identity = context.identity else { return signInFirst(request) }
-        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
-            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        let point: SalePoint
+        switch pointInScope(slug, request, context) {
+        case .success(let found): point = found
+        case .failure(let refusal): return refusal.response
         }
         let page = page(request, context)
         let overview = try await PointOverview.load(
@@ -117,9 +118,10 @@ struct ConsoleController: Sendable {
 
     @Sendable func saleForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        guard let identity = context.identity else { return signInFirst(request) }
-        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
-            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        let point: SalePoint
+        switch pointInScope(slug, request, context) {
+        case .success(let found): point = found
+        case .failure(let refusal): return refusal.response
         }
         return try await renderSale(request, context, point: point, cart: CounterCart(), key: Self.newKey(), status: .ok)
     }
@@ -132,8 +134,10 @@ struct ConsoleController: Sendable {
             return signInFirst(request)
         }
         guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
-            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        let point: SalePoint
+        switch pointInScope(slug, request, context) {
+        case .success(let found): point = found
+        case .failure(let refusal): return refusal.response
         }
         let key = form["idempotency_key"].flatMap { IdempotencyRequest.isValidKey($0) ? $0 : nil } ?? Self.newKey()
         var cart: CounterCart
@@ -201,9 +205,10 @@ struct ConsoleController: Sendable {
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        guard let identity = context.identity else { return signInFirst(request) }
-        guard identity.canManagePoint(slug), let point = stockModel.point(slug) else {
-            return identity.canManagePoint(slug) ? notFound(request, context) : forbidden(request, context)
+        let point: SalePoint
+        switch pointInScope(slug, request, context) {
+        case .success(let found): point = found
+        case .failure(let refusal): return refusal.response
         }
         guard let id = Int(try context.pathValue("id")), id > 0,
             let sale = try await stock.saleRecord(id: id, point: slug, database)
@@ -218,6 +223,22 @@ struct ConsoleController: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Why a point's page is not shown: the page that says so.
+    struct Refusal: Error {
+        let response: Response
+    }
+
+    /// The point of a console page, when the caller is signed in and may work on it; otherwise the
+    /// sign-in redirect, a 403 page (another point) or a 404 page (no such point).
+    private func pointInScope(
+        _ slug: String, _ request: Request, _ context: AppRequestContext
+    ) -> Result<SalePoint, Refusal> {
+        guard let identity = context.identity else { return .failure(Refusal(response: signInFirst(request))) }
+        guard identity.canManagePoint(slug) else { return .failure(Refusal(response: forbidden(request, context))) }
+        guard let point = stockModel.point(slug) else { return .failure(Refusal(response: notFound(request, context))) }
+        return .success(point)
+    }
 
     private func page(_ request: Request, _ context: AppRequestContext) -> ConsolePage {
         let token = ConsoleSession.token(in: request)

@@ -20,6 +20,7 @@ struct ShowroomTemplates: Sendable {
     }()
 
     init() throws {
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         guard let directory = Bundle.module.url(forResource: "showroom", withExtension: nil, subdirectory: "Resources")
         else { throw ShowroomSetupError(detail: "\(Self.folder) is missing from the bundle") }
         var templates: [String: MustacheTemplate] = [:]
