@@ -100,30 +100,22 @@ struct ConsoleController: Sendable {
     }
 
     @Sendable func pointHome(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.pathValue("slug")
-        let point: SalePoint
-        switch pointInScope(slug, request, context) {
-        case .success(let found): point = found
-        case .failure(let refusal): return refusal.response
+        try await withPoint(request, context) { point in
+            let page = page(request, context)
+            let overview = try await PointOverview.load(
+                point: point, stock: stock, database: database, today: clock.todayInVietnam(), now: clock.now())
+            var values = page.context(title: point.name, path: "/console/points/" + point.slug)
+            for (key, value) in overview.context(page, catalog: catalog.snapshot().contents) { values[key] = value }
+            return ConsolePage.html(.ok, templates.render("console-point", values))
         }
-        let page = page(request, context)
-        let overview = try await PointOverview.load(
-            point: point, stock: stock, database: database, today: clock.todayInVietnam(), now: clock.now())
-        var values = page.context(title: point.name, path: "/console/points/" + slug)
-        for (key, value) in overview.context(page, catalog: catalog.snapshot().contents) { values[key] = value }
-        return ConsolePage.html(.ok, templates.render("console-point", values))
     }
 
     // MARK: - The counter
 
     @Sendable func saleForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.pathValue("slug")
-        let point: SalePoint
-        switch pointInScope(slug, request, context) {
-        case .success(let found): point = found
-        case .failure(let refusal): return refusal.response
+        try await withPoint(request, context) { point in
+            try await renderSale(request, context, point: point, cart: CounterCart(), key: Self.newKey(), status: .ok)
         }
-        return try await renderSale(request, context, point: point, cart: CounterCart(), key: Self.newKey(), status: .ok)
     }
 
     /// "Add", "update", "remove" and "complete" all post the whole form; only "complete" writes.
@@ -204,22 +196,19 @@ struct ConsoleController: Sendable {
     }
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.pathValue("slug")
-        let point: SalePoint
-        switch pointInScope(slug, request, context) {
-        case .success(let found): point = found
-        case .failure(let refusal): return refusal.response
+        try await withPoint(request, context) { point in
+            guard let id = Int(try context.pathValue("id")), id > 0,
+                let sale = try await stock.saleRecord(id: id, point: point.slug, database)
+            else { return notFound(request, context) }
+            let page = page(request, context)
+            var values = page.context(
+                title: ConsoleWords.word("receipt", page.language) + " " + sale.receiptNumber,
+                path: "/console/points/\(point.slug)/sales/\(id)")
+            for (key, value) in CounterPage.receipt(sale, point: point, catalog: catalog.snapshot().contents, page: page) {
+                values[key] = value
+            }
+            return ConsolePage.html(.ok, templates.render("console-receipt", values))
         }
-        guard let id = Int(try context.pathValue("id")), id > 0,
-            let sale = try await stock.saleRecord(id: id, point: slug, database)
-        else { return notFound(request, context) }
-        let page = page(request, context)
-        var values = page.context(title: ConsoleWords.word("receipt", page.language) + " " + sale.receiptNumber,
-                                  path: "/console/points/\(slug)/sales/\(id)")
-        for (key, value) in CounterPage.receipt(sale, point: point, catalog: catalog.snapshot().contents, page: page) {
-            values[key] = value
-        }
-        return ConsolePage.html(.ok, templates.render("console-receipt", values))
     }
 
     // MARK: - Helpers
@@ -227,6 +216,17 @@ struct ConsoleController: Sendable {
     /// Why a point's page is not shown: the page that says so.
     struct Refusal: Error {
         let response: Response
+    }
+
+    /// Runs `body` with the page's point (`:slug`) when the caller may work on it; otherwise answers
+    /// with the sign-in redirect, the 403 page or the 404 page.
+    private func withPoint(
+        _ request: Request, _ context: AppRequestContext, _ body: (SalePoint) async throws -> Response
+    ) async throws -> Response {
+        switch pointInScope(try context.pathValue("slug"), request, context) {
+        case .success(let point): return try await body(point)
+        case .failure(let refusal): return refusal.response
+        }
     }
 
     /// The point of a console page, when the caller is signed in and may work on it; otherwise the
