@@ -8,19 +8,37 @@ import random
 import time
 
 
-async def _connection(port, plan, token, stop_at, latencies, statuses, key_prefix, rng, slow):
+def api_sale(token, point, sku, key):
+    """A sale through the API: JSON with a bearer token and an Idempotency-Key header."""
+    body = ('{"payment_method":"cash","lines":[{"sku":"%s","quantity":1}]}' % sku).encode()
+    head = (f"POST /v1/points/{point}/sales HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nIdempotency-Key: {key}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body
+
+
+def console_sale(session, point, sku, key):
+    """The same sale as the console's counter form posts it: the session cookie, the CSRF token
+    and the form's own idempotency key in the body; a success is a 303 to the receipt."""
+    cookie, csrf = session
+    body = (f"csrf={csrf}&idempotency_key={key}&code=&sku={sku}&qty=1&discount=0&payment_method=cash"
+            "&action=complete").encode()
+    head = (f"POST /console/points/{point}/sale HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+            f"Origin: http://127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body
+
+
+async def _connection(port, plan, token, stop_at, latencies, statuses, key_prefix, rng, slow, build=api_sale):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     n = 0
     try:
         while time.monotonic() < stop_at:
             point, sku = plan(rng)
-            body = ('{"payment_method":"cash","lines":[{"sku":"%s","quantity":1}]}' % sku).encode()
             n += 1
-            head = (f"POST /v1/points/{point}/sales HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-                    f"Content-Type: application/json\r\nIdempotency-Key: {key_prefix}-{n}\r\n"
-                    f"Content-Length: {len(body)}\r\n\r\n").encode()
+            request = build(token, point, sku, f"{key_prefix}-{n}")
             started = time.perf_counter_ns()
-            writer.write(head + body)
+            writer.write(request)
             await writer.drain()
             status_line = await reader.readline()
             length = 0
@@ -45,7 +63,7 @@ async def _connection(port, plan, token, stop_at, latencies, statuses, key_prefi
         writer.close()
 
 
-def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1):
+def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1, build=api_sale):
     """Sells for `seconds` on `connections` connections spread over `ports` (one per node, in
     turn); 5% of sales ask for a scarce SKU."""
     def plan(rng):
@@ -58,7 +76,7 @@ def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1):
         started = time.monotonic()
         await asyncio.gather(*(
             _connection(ports[i % len(ports)], plan, token, stop_at, latencies, statuses, f"{key_prefix}-{i}",
-                        random.Random(seed + i), slow)
+                        random.Random(seed + i), slow, build)
             for i in range(connections)))
         return time.monotonic() - started
 
@@ -74,3 +92,47 @@ def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1):
             "little_check": rps * mean_ms / 1000 / connections,
             # The requests slower than 200 ms: (seconds before the end of the run, ms).
             "slow": slow[:20], "slow_count": len(slow)}
+
+
+def pages(port, cookie, paths, connections, seconds):
+    """GETs of console pages (with the session cookie) for `seconds` on `connections` connections:
+    the render latency a tablet waits for, timed per request."""
+    latencies, statuses = [], {}
+
+    async def one(i):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        stop_at = time.monotonic() + seconds
+        n = i
+        try:
+            while time.monotonic() < stop_at:
+                path = paths[n % len(paths)]
+                n += 1
+                started = time.perf_counter_ns()
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+                await writer.drain()
+                status_line = await reader.readline()
+                length = 0
+                while True:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value.strip())
+                body = await reader.readexactly(length) if length else b""
+                latencies.append((time.perf_counter_ns() - started, len(body)))
+                status = status_line.split(b" ")[1].decode() if status_line else "closed"
+                statuses[status] = statuses.get(status, 0) + 1
+                if not status_line:
+                    break
+        finally:
+            writer.close()
+
+    async def main():
+        await asyncio.gather(*(one(i) for i in range(connections)))
+
+    asyncio.run(main())
+    times = sorted(t for t, _ in latencies)
+    q = lambda f: times[min(len(times) - 1, int(f * len(times)))] / 1e6 if times else 0.0
+    return {"requests": len(times), "statuses": statuses, "p50_ms": q(0.5), "p99_ms": q(0.99),
+            "max_ms": times[-1] / 1e6 if times else 0.0, "max_bytes": max((b for _, b in latencies), default=0)}

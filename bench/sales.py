@@ -29,6 +29,10 @@ import saleload  # noqa: E402
 BENCH, ROOT = harness.BENCH, harness.ROOT
 TARGET_P99_MS = 50.0
 TARGET_SALES_PER_S = 1500.0
+# Issue 20: the console's counter form path, and its pages on a point with 500 SKUs.
+TARGET_CONSOLE_SALES_PER_S = 500.0
+TARGET_CONSOLE_PAGE_P99_MS = 20.0
+CONSOLE_PAGE_SKUS = 500
 
 
 def sql_rows(url, query):
@@ -114,6 +118,50 @@ def receipts(port, token, points, url, rng):
     return lines_out
 
 
+def console_session(port, password):
+    """Signs the admin in through the console's form: its cookie and a page's CSRF token."""
+    import http.client
+    import re
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = urllib.parse.urlencode({"username": harness.ADMIN, "password": password})
+    conn.request("POST", "/console/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    answer = conn.getresponse()
+    answer.read()
+    cookie = answer.getheader("Set-Cookie", "").split(";")[0]
+    if answer.status != 303 or not cookie:
+        raise RuntimeError(f"console sign-in failed: {answer.status}")
+    conn.request("GET", "/console", headers={"Cookie": cookie})
+    page = conn.getresponse().read().decode()
+    conn.close()
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    if not found:
+        raise RuntimeError("no CSRF token on the console's home page")
+    return cookie, found.group(1)
+
+
+def console_pages(port, token, url, session, args):
+    """A point with 500 SKUs in stock; its overview, count sheet and counter timed under load."""
+    skus = [row[0] for row in sql_rows(url, f"SELECT sku FROM variants ORDER BY sku LIMIT {CONSOLE_PAGE_SKUS}")]
+    points, _ = harness.create_points(port, token, 1, random.Random(7))
+    point = points[0]
+    http_ = harness.KeepAlive(port)
+    for start in range(0, len(skus), 200):
+        lines = [{"sku": sku, "batch": "P1", "best_before": "2027-06-30", "quantity": 40} for sku in skus[start:start + 200]]
+        status, answer = http_("POST", f"/v1/points/{point}/receipts", {"lines": lines},
+                               {"Authorization": f"Bearer {token}"})
+        if status != 201:
+            raise RuntimeError(f"receipt of 500 SKUs: {status} {answer[:300]!r}")
+    http_.close()
+    paths = [f"/console/points/{point}", f"/console/points/{point}/count", f"/console/points/{point}/sale",
+             f"/console/points/{point}/ledger"]
+    saleload.pages(port, session[0], paths, 2, 2)  # warm-up
+    result = saleload.pages(port, session[0], paths, 4, args.duration)
+    result["skus"] = len(skus)
+    harness.log(f"  console pages ({len(skus)} SKUs): p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                f"largest {result['max_bytes'] / 1024:.0f} KB, {result['statuses']}")
+    return result
+
+
 def books(url, created, scarce, in_flight):
     """`created`: every 201 since the database was fresh (warm-up included)."""
     """The ledger check of bench/harness.py, on either engine."""
@@ -148,6 +196,11 @@ def run_config(name, urls, args, run_dir, rng):
         for node in nodes[1:]:
             node.start()
         token = harness.login(nodes[0].port, password)
+        # "console": SQLite, each sale posted as the counter form posts it (cookie, CSRF, form key).
+        console = name == "console"
+        credential = console_session(nodes[0].port, password) if console else token
+        build = saleload.console_sale if console else saleload.api_sale
+        success = "303" if console else "201"
         points, _ = harness.create_points(nodes[0].port, token, args.points, rng)
         sales_lines = receipts(nodes[0].port, token, points, urls[0], rng)
         sales_file = os.path.join(run_dir, f"{name}-sales.txt")
@@ -158,17 +211,21 @@ def run_config(name, urls, args, run_dir, rng):
         ports = [node.port for node in nodes]
         # The warm-up opens the connections and is reported, not counted: new connections arriving
         # together wait once for the server to take them on.
-        warm = saleload.run(ports, token, deep, scarce, args.connections, args.warmup, f"{name}-w{uuid.uuid4().hex[:6]}")
+        warm = saleload.run(ports, credential, deep, scarce, args.connections, args.warmup,
+                            f"{name}-w{uuid.uuid4().hex[:6]}", build=build)
         before_sales = sql_value(urls[0], "SELECT COUNT(*) FROM sales")
-        result = saleload.run(ports, token, deep, scarce, args.connections, args.duration, f"{name}-{uuid.uuid4().hex[:6]}")
-        created = result["statuses"].get("201", 0)
+        result = saleload.run(ports, credential, deep, scarce, args.connections, args.duration,
+                              f"{name}-{uuid.uuid4().hex[:6]}", build=build)
+        created = result["statuses"].get(success, 0)
         check = books(urls[0], created + before_sales, scarce, args.connections)
         row = {"config": name, "nodes": len(nodes), "connections": args.connections,
                "sales_per_s": created / result["seconds"], "http_201": created,
                "refused_409": result["statuses"].get("409", 0),
-               "other_statuses": {k: v for k, v in result["statuses"].items() if k not in ("201", "409")},
+               "other_statuses": {k: v for k, v in result["statuses"].items() if k not in (success, "409")},
                **{k: result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "little_check", "slow_count")},
                "warmup": {k: warm[k] for k in ("requests", "p99_ms", "max_ms")}, "books": check}
+        if console:
+            row["pages"] = console_pages(nodes[0].port, token, urls[0], credential, args)
         harness.log(f"  {name}: {row['sales_per_s']:.0f} sales/s, p50 {row['p50_ms']:.1f} ms, p90 {row['p90_ms']:.1f} ms, "
                     f"p99 {row['p99_ms']:.1f} ms, max {row['max_ms']:.0f} ms (Little {row['little_check']:.2f}); "
                     f"warm-up max {warm['max_ms']:.0f} ms; books {'OK' if check['ok'] else 'NOT OK'}: {check}")
@@ -219,13 +276,24 @@ def markdown(R):
                       f"**{'PASS' if sqlite['p99_ms'] < TARGET_P99_MS else 'FAIL'}** ({sqlite['p99_ms']:.1f} ms); at least "
                       f"{TARGET_SALES_PER_S:,.0f} sales/s: **{'PASS' if sqlite['sales_per_s'] >= TARGET_SALES_PER_S else 'FAIL'}**"
                       f" ({sqlite['sales_per_s']:,.0f}/s); zero oversell: **{'PASS' if sqlite['books']['ok'] else 'FAIL'}**."]
+    console = next((r for r in R["runs"] if r["config"] == "console"), None)
+    if console:
+        pages = console["pages"]
+        lines += ["", f"Targets (issue 20): the counter form path sustains at least {TARGET_CONSOLE_SALES_PER_S:,.0f} "
+                      f"sales/s on SQLite with zero oversell: **"
+                      f"{'PASS' if console['sales_per_s'] >= TARGET_CONSOLE_SALES_PER_S and console['books']['ok'] else 'FAIL'}"
+                      f"** ({console['sales_per_s']:,.0f}/s, books {'balanced' if console['books']['ok'] else 'NOT OK'}); "
+                      f"a console page renders in under {TARGET_CONSOLE_PAGE_P99_MS:.0f} ms at p99 on a point with "
+                      f"{pages['skus']} SKUs: **{'PASS' if pages['p99_ms'] < TARGET_CONSOLE_PAGE_P99_MS else 'FAIL'}** "
+                      f"(p50 {pages['p50_ms']:.1f} ms, p99 {pages['p99_ms']:.1f} ms over {pages['requests']:,} requests on 4 "
+                      f"connections: overview, count sheet, counter, ledger; largest page {pages['max_bytes'] / 1024:.0f} KB)."]
     return "\n".join(lines) + "\n"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--binary", default=os.path.join(BENCH, ".build/release/ocop"))
-    ap.add_argument("--engines", default="sqlite,postgres,postgres-2", help="comma-separated: sqlite, postgres, postgres-2")
+    ap.add_argument("--engines", default="sqlite,postgres,postgres-2,console", help="comma-separated: sqlite, postgres, postgres-2, console (SQLite through the counter form)")
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded sales first (reported apart)")
     ap.add_argument("--duration", type=int, default=15)
@@ -246,8 +314,8 @@ def main():
     try:
         for engine in engines:
             rng = random.Random(args.seed)
-            if engine == "sqlite":
-                urls = ["sqlite:" + os.path.join(run_dir, "sales.sqlite")]
+            if engine in ("sqlite", "console"):
+                urls = ["sqlite:" + os.path.join(run_dir, f"{engine}.sqlite")]
             elif engine in ("postgres", "postgres-2"):
                 url = fresh_postgres_url(admin_url)
                 urls = [url] * (2 if engine == "postgres-2" else 1)

@@ -24,6 +24,7 @@ import urllib.request
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -432,9 +433,36 @@ class StaffConsoleInChromium(unittest.TestCase):
         open_page("/console/points/diem-ocop-ha-giang/sale")
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền")
 
+    def test_a_count_shows_its_difference_before_it_is_confirmed_and_the_ledger_records_it(self):
+        open_page("/console/points/diem-ocop-vinh-tuy/count")
+        row = "//tr[.//input[@name='sku' and @value='CSHG-5KG']]"
+        field = driver.find_element(By.XPATH, row + "//input[@name='quantity']")
+        expected = int(field.get_attribute("value"))
+        field.clear()
+        field.send_keys(str(expected - 1))
+        shot("console-count")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=check]"))
+        differences = driver.find_elements(By.CSS_SELECTOR, ".differences tbody tr")
+        self.assertEqual(len(differences), 1)
+        self.assertIn("CSHG-5KG", differences[0].text)
+        self.assertEqual(differences[0].find_element(By.CSS_SELECTOR, ".difference").text, "-1")
+        status, ledger = api("GET", "/v1/points/diem-ocop-vinh-tuy/ledger?limit=1")
+        self.assertNotEqual(ledger["items"][0]["kind"], "count", "recorded before it was confirmed")
+        shot("console-count-check")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=confirm]"))
+        self.assertIn("/ledger", driver.current_url)
+        self.assertTrue(driver.find_element(By.CSS_SELECTOR, ".done").is_displayed())
+        status, ledger = api("GET", "/v1/points/diem-ocop-vinh-tuy/ledger?limit=1")
+        newest = ledger["items"][0]
+        self.assertEqual((newest["kind"], newest["sku"], newest["delta"]), ("count", "CSHG-5KG", -1))
+        shot("console-ledger")
+
     def test_the_counter_fits_a_phone_and_signing_out_ends_the_session(self):
         driver.set_window_size(*PHONE)
-        for path in ["/console/points/diem-ocop-vinh-tuy", "/console/points/diem-ocop-vinh-tuy/sale"]:
+        for path in ["/console/points/diem-ocop-vinh-tuy", "/console/points/diem-ocop-vinh-tuy/sale",
+                     "/console/points/diem-ocop-vinh-tuy/count", "/console/points/diem-ocop-vinh-tuy/receive",
+                     "/console/points/diem-ocop-vinh-tuy/transfers", "/console/points/diem-ocop-vinh-tuy/ledger",
+                     "/console/points/diem-ocop-vinh-tuy/sales"]:
             open_page(path)
             width = driver.execute_script("return document.documentElement.scrollWidth")
             self.assertLessEqual(width, driver.execute_script("return window.innerWidth"), path)
@@ -442,6 +470,68 @@ class StaffConsoleInChromium(unittest.TestCase):
         self.assertIn("/console/login", driver.current_url)
         open_page("/console/points/diem-ocop-vinh-tuy")
         self.assertIn("/console/login", driver.current_url)
+
+
+class FairDeskInChromium(unittest.TestCase):
+    """A fair manager at the stall map, allocating stalls to applications."""
+
+    @classmethod
+    def setUpClass(cls):
+        database = f"sqlite:{workdir}/ocop.sqlite"
+        subprocess.run([BINARY, "user", "add", "hoa", "--role", "fair_manager", "--scope", "tuan-hang-ocop-tuyen-quang",
+                        "--database", database], input=b"hoa-fair-password-1\n", cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        status, product = api("GET", "/v1/products/tra-shan-tuyet-dac-biet-tuong-mai")
+        cls.application = must(api("POST", "/v1/fairs/tuan-hang-ocop-tuyen-quang/applications", {
+            "producer": product["producer"]["slug"], "products": [product["slug"]]}), 201)["id"]
+
+    def setUp(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("hoa", "hoa-fair-password-1")
+
+    def tearDown(self):
+        driver.set_window_size(*PHONE)
+
+    def stall_state(self, code):
+        return driver.find_element(By.CSS_SELECTOR, f"[data-stall='{code}']").get_attribute("data-state")
+
+    def test_a_manager_allocates_a_free_stall_and_a_second_pick_of_it_is_refused_with_the_reason(self):
+        open_page("/console/fairs/tuan-hang-ocop-tuyen-quang")
+        self.assertEqual(self.stall_state("A-02"), "allocated")
+        self.assertEqual(self.stall_state("A-04"), "free")
+        shot("console-fair")
+        # A second tab keeps the page as it was drawn, A-04 still offered.
+        first = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        open_page("/console/fairs/tuan-hang-ocop-tuyen-quang")
+        stale = driver.current_window_handle
+        driver.switch_to.window(first)
+        form = f"//tr[@data-application='{self.application}']//form[contains(@class,'allocate')]"
+        Select(driver.find_element(By.XPATH, form + "//select")).select_by_value("A-04")
+        submit(driver.find_element(By.XPATH, form + "//button"))
+        self.assertEqual(self.stall_state("A-04"), "allocated")
+        self.assertFalse(driver.find_elements(By.CSS_SELECTOR, ".error"))
+        driver.switch_to.window(stale)
+        Select(driver.find_element(By.XPATH, form + "//select")).select_by_value("A-04")
+        submit(driver.find_element(By.XPATH, form + "//button"))
+        error = driver.find_element(By.CSS_SELECTOR, ".error").text
+        self.assertIn("A-04", error)
+        self.assertIn("already allocated", error)
+        self.assertEqual(self.stall_state("A-04"), "allocated")
+        driver.close()
+        driver.switch_to.window(first)
+        status, fair = api("GET", "/v1/fairs/tuan-hang-ocop-tuyen-quang")
+        stall = next(s for s in fair["stalls"] if s["code"] == "A-04")
+        self.assertEqual(stall["status"], "allocated")
+
+    def test_the_desk_fits_a_phone_and_other_points_are_refused(self):
+        driver.set_window_size(*PHONE)
+        open_page("/console/fairs/tuan-hang-ocop-tuyen-quang")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
+        open_page("/console/points/diem-ocop-vinh-tuy")
+        self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,31 @@ import TestSupport
         }
     }
 
+    @Test func linkPreviewsPrefetchesAndHEADDoNotCountAsScans() async throws {
+        try await ServerHarness.run { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let run = try await client.send(.post, "/v1/products/mat-ong-bac-ha/stamps", token: admin, json: #"{"count":1}"#)
+            let csv = String(buffer: try await client.send(.get, run.json["codes_csv"] as? String ?? "", token: admin).body)
+            let code = try #require(csv.split(separator: "\r\n").dropFirst().first?.split(separator: ",").first)
+            // A chat app drawing the link's preview, a crawler, a browser's prefetch and a HEAD in
+            // other provinces: none is a person scanning, so none may flag the stamp as copied.
+            for headers: HTTPFields in [
+                [.userAgent: "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"],
+                [.userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"],
+                [HTTPField.Name("Sec-Purpose")!: "prefetch", .userAgent: "Mozilla/5.0 (Linux; Android 14) Chrome/131"],
+            ] {
+                let answer = try await client.execute(uri: "/v/\(code)?province=79", method: .get, headers: headers) { $0 }
+                #expect(answer.json["verdict"] as? String == "valid_ocop")
+                #expect(answer.json["scans"] as? Int == 0)
+            }
+            #expect(try await client.execute(uri: "/v/\(code)?province=48", method: .head) { $0 }.status == .ok)
+            let person = try await client.execute(
+                uri: "/v/\(code)?province=01", method: .get, headers: [.userAgent: "Mozilla/5.0 (iPhone) Safari/604.1"]) { $0 }
+            #expect(person.json["scans"] as? Int == 1)
+            #expect(person.json["verdict"] as? String == "valid_ocop")
+        }
+    }
+
     @Test func aCodeScannedInTwoProvincesOrOfARevokedProductSaysSo() async throws {
         try await ServerHarness.run { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)

@@ -15,8 +15,8 @@ struct ConsoleController: Sendable {
     /// Cookies are `Secure` when the service's public address is https.
     let secureCookies: Bool
 
-    private var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
-    private let stock = StockStore()
+    var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
+    let stock = StockStore()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("console")
@@ -28,6 +28,10 @@ struct ConsoleController: Sendable {
         group.get("points/:slug/sale", use: saleForm)
         group.post("points/:slug/sale", use: sale)
         group.get("points/:slug/sales/:id", use: receipt)
+        addStockRoutes(to: group)
+        addTransferRoutes(to: group)
+        addJournalRoutes(to: group)
+        addFairRoutes(to: group)
     }
 
     // MARK: - Sign-in
@@ -95,7 +99,12 @@ struct ConsoleController: Sendable {
             .sorted { $0.name < $1.name }
         values["points"] = points.map { ["name": $0.name, "href": page.link("/console/points/" + $0.slug)] }
         values["has_points"] = !points.isEmpty
-        if points.count == 1, !identity.isAdmin { return ConsolePage.redirect(page.link("/console/points/" + points[0].slug)) }
+        let fairs = try await fairs.listings().map(\.fair).filter { identity.canManageFair($0.slug) }
+        values["fairs"] = fairs.map { ["name": $0.name, "href": page.link("/console/fairs/" + $0.slug)] }
+        values["has_fairs"] = !fairs.isEmpty
+        if points.count == 1, fairs.isEmpty, !identity.isAdmin {
+            return ConsolePage.redirect(page.link("/console/points/" + points[0].slug))
+        }
         return ConsolePage.html(.ok, templates.render("console-home", values))
     }
 
@@ -106,6 +115,7 @@ struct ConsoleController: Sendable {
                 point: point, stock: stock, database: database, today: clock.todayInVietnam(), now: clock.now())
             var values = page.context(title: point.name, path: "/console/points/" + point.slug)
             for (key, value) in overview.context(page, catalog: catalog.snapshot().contents) { values[key] = value }
+            values["nav"] = page.pointNav(point.slug, current: "")
             return ConsolePage.html(.ok, templates.render("console-point", values))
         }
     }
@@ -120,61 +130,48 @@ struct ConsoleController: Sendable {
 
     /// "Add", "update", "remove" and "complete" all post the whole form; only "complete" writes.
     @Sendable func sale(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.pathValue("slug")
-        let form = try await FormBody.read(request)
-        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
-            return signInFirst(request)
-        }
-        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        let point: SalePoint
-        switch pointInScope(slug, request, context) {
-        case .success(let found): point = found
-        case .failure(let refusal): return refusal.response
-        }
-        let key = form["idempotency_key"].flatMap { IdempotencyRequest.isValidKey($0) ? $0 : nil } ?? Self.newKey()
-        var cart: CounterCart
-        do {
-            cart = try CounterCart(form)
-        } catch let problem as Problem {
-            return try await renderSale(request, context, point: point, cart: CounterCart(), key: key, status: .badRequest,
-                                        error: problem.detail)
-        }
-        let action = form["action"] ?? "add"
-        var choices: [(sku: String, label: String)] = []
-        switch action {
-        case "complete":
-            guard !cart.lines.isEmpty else {
-                return try await renderSale(request, context, point: point, cart: cart, key: key, status: .badRequest)
-            }
-            let payment = PaymentMethod(rawValue: form["payment_method"] ?? "") ?? .cash
-            let operation = stock.sale(
-                point: slug, lines: cart.saleLines, payment: payment, actor: identity.actor, at: clock.now())
-            let digest = Array("POST \(request.uri.path)\n".utf8) + form.bytes
+        try await withPointForm(request, context) { point, form, identity in
+            let key = Self.key(in: form)
+            var cart: CounterCart
             do {
-                let write = try await database.perform(
-                    operation, idempotency: IdempotencyRequest(scope: identity.actor, key: key, request: digest),
-                    at: clock.now(), status: 201, encode: { try ResponseJSON.encode($0) })
-                let object = try JSONSerialization.jsonObject(with: Data(write.body)) as? [String: Any]
-                guard let id = object?["id"] as? Int else { throw Problem(.internalServerError, "the sale has no id") }
-                return ConsolePage.redirect(page(request, context).link("/console/points/\(slug)/sales/\(id)"))
-            } catch let error as DomainError {
-                // Nothing was sold: the transaction rolled back. A new key, since the next try is a new sale.
+                cart = try CounterCart(form)
+            } catch let problem as Problem {
                 return try await renderSale(
-                    request, context, point: point, cart: cart, key: Self.newKey(), status: Problem(error).status,
-                    error: error.message)
+                    request, context, point: point, cart: CounterCart(), key: key, status: .badRequest, error: problem.detail)
             }
-        case let remove where remove.hasPrefix("remove:"):
-            if let index = Int(remove.dropFirst("remove:".count)), cart.lines.indices.contains(index) {
-                cart.lines.remove(at: index)
+            let action = form["action"] ?? "add"
+            var choices: [(sku: String, label: String)] = []
+            switch action {
+            case "complete":
+                guard !cart.lines.isEmpty else {
+                    return try await renderSale(request, context, point: point, cart: cart, key: key, status: .badRequest)
+                }
+                let payment = PaymentMethod(rawValue: form["payment_method"] ?? "") ?? .cash
+                let operation = stock.sale(
+                    point: point.slug, lines: cart.saleLines, payment: payment, actor: identity.actor, at: clock.now())
+                do {
+                    let answer = try await perform(operation, form: form, key: key, request: request, identity: identity)
+                    guard let id = Self.id(in: answer) else { throw Problem(.internalServerError, "the sale has no id") }
+                    return ConsolePage.redirect(page(request, context).link("/console/points/\(point.slug)/sales/\(id)"))
+                } catch let error as DomainError {
+                    // Nothing was sold: the transaction rolled back. A new key, since the next try is a new sale.
+                    return try await renderSale(
+                        request, context, point: point, cart: cart, key: Self.newKey(), status: Problem(error).status,
+                        error: error.message)
+                }
+            case let remove where remove.hasPrefix("remove:"):
+                if let index = Int(remove.dropFirst("remove:".count)), cart.lines.indices.contains(index) {
+                    cart.lines.remove(at: index)
+                }
+            case "update":
+                break
+            default:
+                // A picked choice names its SKU; otherwise what was scanned or typed.
+                let code = form["pick"].flatMap { $0.isEmpty ? nil : $0 } ?? form["code"] ?? ""
+                choices = cart.add(code: code, catalog: catalog.snapshot().contents)
             }
-        case "update":
-            break
-        default:
-            // A picked choice names its SKU; otherwise what was scanned or typed.
-            let code = form["pick"].flatMap { $0.isEmpty ? nil : $0 } ?? form["code"] ?? ""
-            choices = cart.add(code: code, catalog: catalog.snapshot().contents)
+            return try await renderSale(request, context, point: point, cart: cart, key: key, status: .ok, choices: choices)
         }
-        return try await renderSale(request, context, point: point, cart: cart, key: key, status: .ok, choices: choices)
     }
 
     private func renderSale(
@@ -220,7 +217,7 @@ struct ConsoleController: Sendable {
 
     /// Runs `body` with the page's point (`:slug`) when the caller may work on it; otherwise answers
     /// with the sign-in redirect, the 403 page or the 404 page.
-    private func withPoint(
+    func withPoint(
         _ request: Request, _ context: AppRequestContext, _ body: (SalePoint) async throws -> Response
     ) async throws -> Response {
         switch pointInScope(try context.pathValue("slug"), request, context) {
@@ -229,9 +226,50 @@ struct ConsoleController: Sendable {
         }
     }
 
+    /// Runs `body` for a form posted to a point's page (`:slug`): signed in, carrying the session's
+    /// CSRF token from this origin, and within the caller's scope; otherwise the page that says why.
+    func withPointForm(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (SalePoint, FormBody, StaffIdentity) async throws -> Response
+    ) async throws -> Response {
+        let slug = try context.pathValue("slug")
+        let form = try await FormBody.read(request)
+        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
+            return signInFirst(request)
+        }
+        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
+        switch pointInScope(slug, request, context) {
+        case .success(let point): return try await body(point, form, identity)
+        case .failure(let refusal): return refusal.response
+        }
+    }
+
+    /// Runs a store operation for a form, at most once per rendered form: the form's
+    /// `idempotency_key`, scoped to the caller, remembers the answer (JSON, as the API's) with a
+    /// digest of the form, so a resubmission after a dropped connection replays it.
+    func perform<Answer: Encodable & Sendable>(
+        _ operation: StoreOperation<Answer>, form: FormBody, key: String, request: Request, identity: StaffIdentity
+    ) async throws -> [UInt8] {
+        let digest = Array("POST \(request.uri.path)\n".utf8) + form.bytes
+        return try await database.perform(
+            operation, idempotency: IdempotencyRequest(scope: identity.actor, key: key, request: digest),
+            at: clock.now(), status: 201, encode: { try ResponseJSON.encode($0) }
+        ).body
+    }
+
+    /// The form's idempotency key, or a new one when it carries none that is valid.
+    static func key(in form: FormBody) -> String {
+        form["idempotency_key"].flatMap { IdempotencyRequest.isValidKey($0) ? $0 : nil } ?? newKey()
+    }
+
+    /// The `id` of a JSON answer.
+    static func id(in answer: [UInt8]) -> Int? {
+        ((try? JSONSerialization.jsonObject(with: Data(answer))) as? [String: Any])?["id"] as? Int
+    }
+
     /// The point of a console page, when the caller is signed in and may work on it; otherwise the
     /// sign-in redirect, a 403 page (another point) or a 404 page (no such point).
-    private func pointInScope(
+    func pointInScope(
         _ slug: String, _ request: Request, _ context: AppRequestContext
     ) -> Result<SalePoint, Refusal> {
         guard let identity = context.identity else { return .failure(Refusal(response: signInFirst(request))) }
@@ -240,7 +278,7 @@ struct ConsoleController: Sendable {
         return .success(point)
     }
 
-    private func page(_ request: Request, _ context: AppRequestContext) -> ConsolePage {
+    func page(_ request: Request, _ context: AppRequestContext) -> ConsolePage {
         let token = ConsoleSession.token(in: request)
         return ConsolePage(
             language: ConsolePage.language(request), identity: context.identity,
@@ -248,19 +286,19 @@ struct ConsoleController: Sendable {
             stylesheetPath: templates.stylesheetPath)
     }
 
-    private func signInFirst(_ request: Request) -> Response {
+    func signInFirst(_ request: Request) -> Response {
         ConsolePage.redirect("/console/login" + (ConsolePage.language(request) == .en ? "?lang=en" : ""))
     }
 
-    private func forbidden(_ request: Request, _ context: AppRequestContext) -> Response {
+    func forbidden(_ request: Request, _ context: AppRequestContext) -> Response {
         message(request, context, status: .forbidden, title: "forbidden_title", text: "forbidden_text")
     }
 
-    private func notFound(_ request: Request, _ context: AppRequestContext) -> Response {
+    func notFound(_ request: Request, _ context: AppRequestContext) -> Response {
         message(request, context, status: .notFound, title: "not_found_title", text: "not_found_text")
     }
 
-    private func message(
+    func message(
         _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status, title: String, text: String
     ) -> Response {
         let page = page(request, context)

@@ -30,6 +30,18 @@ struct ConsolePage {
         return context
     }
 
+    /// The task links of a point's pages, `current` marked.
+    func pointNav(_ slug: String, current: String) -> [[String: Any]] {
+        let tasks = [
+            ("", "point_home"), ("/sale", "new_sale"), ("/receive", "receive"), ("/count", "count"), ("/adjust", "adjust"),
+            ("/transfers", "transfers"), ("/ledger", "ledger"), ("/sales", "sales"),
+        ]
+        return tasks.map { suffix, word in
+            ["href": link("/console/points/\(slug)" + suffix), "label": ConsoleWords.word(word, language),
+             "current": suffix == current]
+        }
+    }
+
     static func html(_ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:]) -> Response {
         let bytes = ByteBuffer(string: body)
         var headers: HTTPFields = [

@@ -104,7 +104,9 @@ struct StampsController: Sendable {
         let province = request.uri.queryParameters.get("province").flatMap {
             snapshot.localities.province(codeOrName: $0)?.code
         }
-        guard let code = StampCode(text), let scan = try await store.scan(code, province: province ?? "", at: clock.now())
+        guard let code = StampCode(text),
+            let scan = try await store.scan(
+                code, province: province ?? "", at: clock.now(), counted: ScanCounting.isPersonScanning(request))
         else { return StampCheck(code: text, scan: nil, product: nil, producer: nil, snapshot: snapshot) }
         let product = snapshot.contents.products.first { $0.slug == scan.product }
         let producer = snapshot.contents.producers.first { $0.slug == product?.producerSlug }

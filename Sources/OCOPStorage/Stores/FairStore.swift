@@ -103,6 +103,11 @@ public struct FairStore: Sendable {
         try await database.read { sql in try await Self.fair(slug, sql) }
     }
 
+    /// A fair's stalls in code order, read outside a transaction.
+    public func stalls(fair slug: String) async throws -> [FairStall] {
+        try await database.read { sql in try await Self.stalls(fair: slug, sql) }
+    }
+
     /// The revision other nodes compare with theirs.
     public func revision() async throws -> Int {
         try await database.read { sql in

@@ -74,20 +74,23 @@ public struct StampStore: Sendable {
         }
     }
 
-    /// Counts one scan of `code` and returns what the stamp is, or nil for a code never issued.
-    public func scan(_ code: StampCode, province: String, at now: Moment) async throws -> StampScan? {
+    /// Counts one scan of `code` (unless `counted` is false: a link preview, a crawler, a prefetch)
+    /// and returns what the stamp is, or nil for a code never issued.
+    public func scan(_ code: StampCode, province: String, at now: Moment, counted: Bool = true) async throws -> StampScan? {
         let day = CalendarDate(inVietnamAt: now).description
         return try await database.transaction { sql in
             guard
                 let stamp = try await sql.raw("SELECT product_slug, batch FROM stamps WHERE code = \(bind: code.symbols)")
                     .first()
             else { return nil }
-            try await sql.raw(
+            if counted {
+                try await sql.raw(
                 """
                 INSERT INTO stamp_scans (code, day, province, scans) VALUES (\(bind: code.symbols), \(bind: day), \(bind: province), 1)
                 ON CONFLICT (code, day, province) DO UPDATE SET scans = stamp_scans.scans + 1
                 """
-            ).run()
+                ).run()
+            }
             let rows = try await sql.raw(
                 "SELECT province, CAST(SUM(scans) AS BIGINT) AS n FROM stamp_scans WHERE code = \(bind: code.symbols) GROUP BY province"
             ).all()
