@@ -174,4 +174,38 @@ import TestSupport
                 client, allocate, cookie: cookie, "application_id=\(second)&stall=A-02").status == .forbidden)
         }
     }
+
+    @Test func aStallTakesItsProducersGoodsAndClosesWithACountAtTheDesk() async throws {
+        try await ServerHarness.run { harness, client in
+            let scene = try await FairScene.make(harness, client)
+            try await scene.addStalls(from: "A-01", to: "A-02")
+            let application = try await scene.apply("htx-dong-xanh", ["cam-sanh-hop-5kg"])
+            #expect(try await scene.allocate("A-01", to: application).status == .ok)
+            let stall = "/console/fairs/\(FairScene.slug)/stalls/A-01"
+            let (cookie, csrf) = try await Self.signIn(client, "manager-\(FairScene.slug)", page: stall)
+
+            // Another producer's goods are refused by the stall's rule, and nothing moves.
+            let foreign = try await ConsoleTests.post(
+                client, stall + "/receive", cookie: cookie,
+                "csrf=\(csrf)&idempotency_key=s-1&reference=&sku=GOM-LAM&batch=G1&best_before=&quantity=2")
+            #expect(foreign.status == .unprocessableContent)
+            #expect(String(buffer: foreign.body).contains("not a product of htx-dong-xanh"))
+            let brought = try await ConsoleTests.post(
+                client, stall + "/receive", cookie: cookie,
+                "csrf=\(csrf)&idempotency_key=s-2&reference=PX-1&sku=CAM-5KG&batch=C1&best_before=&quantity=30")
+            #expect(brought.status == .seeOther)
+            #expect(try await scene.stock.quantity(scene.stallPoint("A-01"), "CAM-5KG") == 30)
+            #expect(String(buffer: try await client.get(stall, headers: [.cookie: cookie]).body).contains(#"value="30""#))
+
+            // The closing count: one box short; the difference is on the ledger, the rest leaves.
+            let closed = try await ConsoleTests.post(
+                client, stall + "/close", cookie: cookie, "csrf=\(csrf)&idempotency_key=s-3&sku=CAM-5KG&batch=C1&quantity=29")
+            #expect(closed.status == .seeOther, "\(String(buffer: closed.body))")
+            #expect(try await Self.ledgerRows(harness, scene.stallPoint("A-01"), kind: "count").map(\.delta) == [-1])
+            #expect(try await scene.stock.quantity(scene.stallPoint("A-01"), "CAM-5KG") == 0)
+            let page = String(buffer: try await client.get(stall, headers: [.cookie: cookie]).body)
+            #expect(page.contains("Đã đóng") && !page.contains(stall + "/close"))
+            try await scene.stock.expectBalancedLedger()
+        }
+    }
 }

@@ -10,6 +10,7 @@ extension ConsoleController {
         group.get("fairs/:slug", use: fairDesk)
         group.post("fairs/:slug/allocate", use: allocateStall)
         group.post("fairs/:slug/waitlist", use: waitlistApplication)
+        addStallRoutes(to: group)
     }
 
     var fairs: FairStore { FairStore(database: database) }
@@ -79,7 +80,7 @@ extension ConsoleController {
     }
 
     /// Runs `body` with the page's fair when the caller manages it.
-    private func withFair(
+    func withFair(
         _ request: Request, _ context: AppRequestContext, _ body: (Fair) async throws -> Response
     ) async throws -> Response {
         let slug = try context.pathValue("slug")
@@ -89,7 +90,7 @@ extension ConsoleController {
         return try await body(fair)
     }
 
-    private func withFairForm(
+    func withFairForm(
         _ request: Request, _ context: AppRequestContext, _ body: (Fair, FormBody, StaffIdentity) async throws -> Response
     ) async throws -> Response {
         let form = try await FormBody.read(request)

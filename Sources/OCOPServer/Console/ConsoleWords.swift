@@ -155,6 +155,8 @@ enum ConsoleWords {
         "not_allocated": ("Chưa giao được:", "Not allocated:"),
         "products_count": ("Sản phẩm", "Products"),
         "status": ("Trạng thái", "Status"),
+        "close_stall": ("Đóng gian và kiểm kê cuối", "Close the stall with its final count"),
+        "close_stall_text": ("Đếm từng lô còn lại. Chênh lệch được ghi sổ; hàng còn lại được chuyển về nơi đã gửi.", "Count every batch left. Differences go on the ledger; what remains goes back where it came from."),
         "sheet_empty": ("Điểm bán chưa có hàng.", "Nothing in stock yet."),
     ]
 

@@ -26,6 +26,7 @@ enum FairDeskPage {
                     "stalls": zones[zone]!.map { stall -> [String: Any] in
                         [
                             "code": stall.code, "state": stall.status,
+                            "href": page.link("/console/fairs/\(fair.slug)/stalls/\(stall.code)"),
                             "state_label": ConsoleWords.word("stall_" + stall.status, language),
                             "size": ConsoleWords.word("size_" + stall.size.rawValue, language),
                             "producer": stall.producer.map(producerName) ?? "",
