@@ -29,6 +29,20 @@ def console_sale(session, point, sku, key):
     return head + body
 
 
+async def read_response(reader):
+    """One HTTP/1.1 response with a Content-Length: its status line and body."""
+    status_line = await reader.readline()
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value.strip())
+    return status_line, (await reader.readexactly(length) if length else b"")
+
+
 async def _connection(port, plan, token, stop_at, latencies, statuses, key_prefix, rng, slow, build=api_sale):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     n = 0
@@ -40,17 +54,7 @@ async def _connection(port, plan, token, stop_at, latencies, statuses, key_prefi
             started = time.perf_counter_ns()
             writer.write(request)
             await writer.drain()
-            status_line = await reader.readline()
-            length = 0
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value.strip())
-            if length:
-                await reader.readexactly(length)
+            status_line, _ = await read_response(reader)
             took = time.perf_counter_ns() - started
             latencies.append(took)
             if took > 200_000_000:
@@ -95,8 +99,9 @@ def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1, bu
 
 
 def pages(port, cookie, paths, connections, seconds):
-    """GETs of console pages (with the session cookie) for `seconds` on `connections` connections:
-    the render latency a tablet waits for, timed per request."""
+    """GETs of console pages (with the session cookie, taking gzip as browsers do) for `seconds` on
+    `connections` connections: the render latency a tablet waits for, timed per request, and the
+    largest page as sent."""
     latencies, statuses = [], {}
 
     async def one(i):
@@ -108,18 +113,10 @@ def pages(port, cookie, paths, connections, seconds):
                 path = paths[n % len(paths)]
                 n += 1
                 started = time.perf_counter_ns()
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+                             "Accept-Encoding: gzip\r\n\r\n".encode())
                 await writer.drain()
-                status_line = await reader.readline()
-                length = 0
-                while True:
-                    line = await reader.readline()
-                    if line in (b"\r\n", b""):
-                        break
-                    name, _, value = line.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value.strip())
-                body = await reader.readexactly(length) if length else b""
+                status_line, body = await read_response(reader)
                 latencies.append((time.perf_counter_ns() - started, len(body)))
                 status = status_line.split(b" ")[1].decode() if status_line else "closed"
                 statuses[status] = statuses.get(status, 0) + 1

@@ -139,11 +139,11 @@ def console_session(port, password):
     return cookie, found.group(1)
 
 
-def console_pages(port, token, url, session, args):
-    """A point with 500 SKUs in stock; its overview, count sheet and counter timed under load."""
-    skus = [row[0] for row in sql_rows(url, f"SELECT sku FROM variants ORDER BY sku LIMIT {CONSOLE_PAGE_SKUS}")]
-    points, _ = harness.create_points(port, token, 1, random.Random(7))
-    point = points[0]
+def console_pages(port, token, url, session, point, args):
+    """500 SKUs in stock at one of the points; its overview, count sheet and counter timed under load."""
+    held = {row[0] for row in sql_rows(url, f"SELECT sku FROM stock_levels WHERE point_slug = '{point}'")}
+    skus = [row[0] for row in sql_rows(url, "SELECT sku FROM variants ORDER BY sku") if row[0] not in held]
+    skus = skus[:CONSOLE_PAGE_SKUS - len(held)]
     http_ = harness.KeepAlive(port)
     for start in range(0, len(skus), 200):
         lines = [{"sku": sku, "batch": "P1", "best_before": "2027-06-30", "quantity": 40} for sku in skus[start:start + 200]]
@@ -156,9 +156,9 @@ def console_pages(port, token, url, session, args):
              f"/console/points/{point}/ledger"]
     saleload.pages(port, session[0], paths, 2, 2)  # warm-up
     result = saleload.pages(port, session[0], paths, 4, args.duration)
-    result["skus"] = len(skus)
-    harness.log(f"  console pages ({len(skus)} SKUs): p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-                f"largest {result['max_bytes'] / 1024:.0f} KB, {result['statuses']}")
+    result["skus"] = len(skus) + len(held)
+    harness.log(f"  console pages ({result['skus']} SKUs): p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                f"largest {result['max_bytes'] / 1024:.0f} KB as sent (gzip), {result['statuses']}")
     return result
 
 
@@ -225,7 +225,7 @@ def run_config(name, urls, args, run_dir, rng):
                **{k: result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "little_check", "slow_count")},
                "warmup": {k: warm[k] for k in ("requests", "p99_ms", "max_ms")}, "books": check}
         if console:
-            row["pages"] = console_pages(nodes[0].port, token, urls[0], credential, args)
+            row["pages"] = console_pages(nodes[0].port, token, urls[0], credential, points[0], args)
         harness.log(f"  {name}: {row['sales_per_s']:.0f} sales/s, p50 {row['p50_ms']:.1f} ms, p90 {row['p90_ms']:.1f} ms, "
                     f"p99 {row['p99_ms']:.1f} ms, max {row['max_ms']:.0f} ms (Little {row['little_check']:.2f}); "
                     f"warm-up max {warm['max_ms']:.0f} ms; books {'OK' if check['ok'] else 'NOT OK'}: {check}")
@@ -286,7 +286,7 @@ def markdown(R):
                       f"a console page renders in under {TARGET_CONSOLE_PAGE_P99_MS:.0f} ms at p99 on a point with "
                       f"{pages['skus']} SKUs: **{'PASS' if pages['p99_ms'] < TARGET_CONSOLE_PAGE_P99_MS else 'FAIL'}** "
                       f"(p50 {pages['p50_ms']:.1f} ms, p99 {pages['p99_ms']:.1f} ms over {pages['requests']:,} requests on 4 "
-                      f"connections: overview, count sheet, counter, ledger; largest page {pages['max_bytes'] / 1024:.0f} KB)."]
+                      f"connections: overview, count sheet, counter, ledger; largest page {pages['max_bytes'] / 1024:.0f} KB as sent, gzipped)."]
     return "\n".join(lines) + "\n"
 
 

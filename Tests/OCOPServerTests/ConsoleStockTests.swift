@@ -45,8 +45,13 @@ import TestSupport
             let sheet = String(buffer: try await client.get(path, headers: [.cookie: cookie]).body)
             #expect(sheet.contains(#"name="quantity" value="5""#) && sheet.contains(#"name="quantity" value="4""#))
 
-            // Three boxes of oranges found on the shelf, not five; the tea as expected.
-            let rows = "sku=CAM-5KG&batch=L1&quantity=3&sku=TRA-DB&batch=T1&quantity=4"
+            // Three boxes of oranges found on the shelf, not five; the tea left as the sheet showed it,
+            // while a tea sells at the counter: that sale must not be undone by the count.
+            let rows = "sku=CAM-5KG&batch=L1&expected=5&quantity=3&sku=TRA-DB&batch=T1&expected=4&quantity=4"
+            let sold = try await client.send(
+                .post, "/v1/points/\(Self.tq)/sales", token: scene.tuyenQuangStaff,
+                json: #"{"payment_method":"cash","lines":[{"sku":"TRA-DB","quantity":1}]}"#)
+            #expect(sold.status == .created)
             let check = try await ConsoleTests.post(
                 client, path, cookie: cookie, "csrf=\(csrf)&idempotency_key=count-1&\(rows)&action=check")
             #expect(check.status == .ok)
@@ -62,6 +67,7 @@ import TestSupport
             // The confirmation resubmitted after a dropped connection: replayed, not counted twice.
             #expect(try await ConsoleTests.post(client, path, cookie: cookie, confirm).status == .seeOther)
             #expect(try await scene.quantity(Self.tq, "CAM-5KG") == 3)
+            #expect(try await scene.quantity(Self.tq, "TRA-DB") == 3)
             #expect(try await Self.ledgerRows(harness, Self.tq, kind: "count").map(\.delta) == [-2])
 
             let ledger = String(buffer: try await client.get(
@@ -150,9 +156,12 @@ import TestSupport
             #expect(page.contains(#"data-stall="A-01" data-state="free""#))
 
             let allocate = "\(desk)/allocate"
-            let won = try await ConsoleTests.post(
-                client, allocate, cookie: cookie, "csrf=\(csrf)&application_id=\(first)&stall=A-01")
+            let form = try #require(ShowroomTests.attribute(in: page, after: #"name="idempotency_key" value=""#))
+            let pick = "csrf=\(csrf)&idempotency_key=\(form)&application_id=\(first)&stall=A-01"
+            let won = try await ConsoleTests.post(client, allocate, cookie: cookie, pick)
             #expect(won.status == .seeOther)
+            // The same form resent after a dropped connection: replayed, not "stall taken".
+            #expect(try await ConsoleTests.post(client, allocate, cookie: cookie, pick).status == .seeOther)
             let after = String(buffer: try await client.get(desk, headers: [.cookie: cookie]).body)
             #expect(after.contains(#"data-stall="A-01" data-state="allocated""#))
 

@@ -70,13 +70,14 @@ extension ConsoleController {
         var values = page.context(title: fair.name, path: "/console/fairs/\(fair.slug)")
         for (key, value) in FairDeskPage.context(
             fair: fair, stalls: stalls, applications: applications, page: page,
-            producerName: { snapshot.producer(slug: $0)?.producer.name ?? $0 }, today: clock.todayInVietnam())
+            producerName: { snapshot.producer(slug: $0)?.producer.name ?? $0 }, today: clock.todayInVietnam(),
+            formKey: Self.newKey())
         {
             values[key] = value
         }
         values["csrf"] = page.csrf
         if let error { values["error"] = error }
-        return ConsolePage.html(status, templates.render("console-fair", values))
+        return html(request, status, templates.render("console-fair", values))
     }
 
     /// Runs `body` with the page's fair when the caller manages it.

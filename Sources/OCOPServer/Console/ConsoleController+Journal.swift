@@ -21,13 +21,7 @@ extension ConsoleController {
             let page = page(request, context)
             let language = page.language
             let query = JournalQuery(request)
-            var values = page.context(title: ConsoleWords.word("ledger", language) + " · " + point.name,
-                                      path: "/console/points/\(point.slug)/ledger" + query.queryString(keepCursor: false))
-            values["heading"] = ConsoleWords.word("ledger", language)
-            values["nav"] = page.pointNav(point.slug, current: "/ledger")
-            values["point_name"] = point.name
-            values["point_href"] = page.link("/console/points/\(point.slug)")
-            values["action"] = "/console/points/\(point.slug)/ledger"
+            var values = journalContext(page, point: point, task: "ledger", query: query)
             values["csv_href"] = "/console/points/\(point.slug)/ledger.csv" + query.queryString(keepCursor: false)
             values["kinds"] = StockMovementKind.allCases.map { kind -> [String: Any] in
                 ["value": kind.rawValue, "label": ConsoleWords.word("kind_" + kind.rawValue, language),
@@ -39,7 +33,7 @@ extension ConsoleController {
             values["recorded"] = request.uri.queryParameters.get("done") != nil
             if let problem = query.problem {
                 values["error"] = problem
-                return ConsolePage.html(.badRequest, templates.render("console-ledger", values))
+                return html(request, .badRequest, templates.render("console-ledger", values))
             }
             let found = try await stock.ledger(
                 point: point.slug, filter: query.filter, beforeID: query.beforeID, limit: Self.ledgerPageSize + 1, database)
@@ -59,7 +53,7 @@ extension ConsoleController {
                 next.beforeID = last.id
                 values["older_href"] = page.link("/console/points/\(point.slug)/ledger" + next.queryString(keepCursor: true))
             }
-            return ConsolePage.html(.ok, templates.render("console-ledger", values))
+            return html(request, .ok, templates.render("console-ledger", values))
         }
     }
 
@@ -87,21 +81,15 @@ extension ConsoleController {
             let query = JournalQuery(request)
             let today = clock.todayInVietnam()
             let from = query.fromDay ?? today, to = query.toDay ?? today
-            var values = page.context(title: ConsoleWords.word("sales", language) + " · " + point.name,
-                                      path: "/console/points/\(point.slug)/sales" + query.queryString(keepCursor: false))
-            values["heading"] = ConsoleWords.word("sales", language)
-            values["nav"] = page.pointNav(point.slug, current: "/sales")
-            values["point_name"] = point.name
-            values["point_href"] = page.link("/console/points/\(point.slug)")
-            values["action"] = "/console/points/\(point.slug)/sales"
+            var values = journalContext(page, point: point, task: "sales", query: query)
             values["from"] = from.description
             values["to"] = to.description
             values["csv_href"] = "/console/points/\(point.slug)/sales.csv?from=\(from)&to=\(to)"
             if let problem = query.problem {
                 values["error"] = problem
-                return ConsolePage.html(.badRequest, templates.render("console-sales", values))
+                return html(request, .badRequest, templates.render("console-sales", values))
             }
-            let start = from.startInVietnam, end = to.adding(days: 1).startInVietnam
+            let start = from.startInVietnam, end = JournalQuery.end(of: to)
             let summary = try await stock.salesSummary(point: point.slug, from: start, to: end, database)
             let receipts = try await stock.sales(point: point.slug, from: start, to: end, limit: 200, database)
             let names = CounterPage.names(catalog.snapshot().contents)
@@ -110,6 +98,8 @@ extension ConsoleController {
             values["by_payment"] = summary.byPaymentMethod.sorted { $0.key < $1.key }.map { method, revenue -> [String: Any] in
                 ["label": ConsoleWords.word("pay_" + method, language), "revenue": ShowroomFormat.price(revenue, language)]
             }
+            values["has_by_payment"] = !summary.byPaymentMethod.isEmpty
+            values["has_by_product"] = !summary.byProduct.isEmpty
             values["by_product"] = summary.byProduct.map { total -> [String: Any] in
                 ["name": names[total.sku] ?? total.sku, "sku": total.sku, "quantity": total.quantity,
                  "revenue": ShowroomFormat.price(total.revenue, language)]
@@ -121,7 +111,7 @@ extension ConsoleController {
                  "href": page.link("/console/points/\(point.slug)/sales/\(sale.id)")]
             }
             values["has_sales"] = !receipts.isEmpty
-            return ConsolePage.html(.ok, templates.render("console-sales", values))
+            return html(request, .ok, templates.render("console-sales", values))
         }
     }
 
@@ -132,8 +122,8 @@ extension ConsoleController {
             let today = clock.todayInVietnam()
             let from = query.fromDay ?? today, to = query.toDay ?? today
             let receipts = try await stock.sales(
-                point: point.slug, from: from.startInVietnam, to: to.adding(days: 1).startInVietnam,
-                limit: Self.maxDownloadRows, database)
+                point: point.slug, from: from.startInVietnam, to: JournalQuery.end(of: to), limit: Self.maxDownloadRows,
+                database)
             let table = CSVTable(
                 header: ["id", "receipt_number", "at", "payment_method", "channel", "total_vnd"],
                 rows: receipts.map {
@@ -141,6 +131,19 @@ extension ConsoleController {
                 })
             return table.response(filename: "sales-\(point.slug)-\(from)-\(to).csv")
         }
+    }
+
+    /// What the ledger and sales pages share: title, heading, task links and the filter form's target.
+    private func journalContext(_ page: ConsolePage, point: SalePoint, task: String, query: JournalQuery) -> [String: Any] {
+        let path = "/console/points/\(point.slug)/\(task)"
+        var values = page.context(
+            title: ConsoleWords.word(task, page.language) + " · " + point.name, path: path + query.queryString(keepCursor: false))
+        values["heading"] = ConsoleWords.word(task, page.language)
+        values["nav"] = page.pointNav(point.slug, current: "/" + task)
+        values["point_name"] = point.name
+        values["point_href"] = page.link("/console/points/\(point.slug)")
+        values["action"] = path
+        return values
     }
 
     private func csvRefusal(_ problem: String) -> Response {
@@ -188,7 +191,13 @@ struct JournalQuery {
     }
 
     var filter: LedgerFilter {
-        LedgerFilter(kind: kind, sku: sku, from: fromDay?.startInVietnam, to: toDay.map { $0.adding(days: 1).startInVietnam })
+        LedgerFilter(kind: kind, sku: sku, from: fromDay?.startInVietnam, to: toDay.map(Self.end(of:)))
+    }
+
+    /// The instant a day ends (the next day's start); the last day a date can name ends at its start,
+    /// since the day after it has no date.
+    static func end(of day: CalendarDate) -> Moment {
+        day < CalendarDate.latest ? day.adding(days: 1).startInVietnam : day.startInVietnam
     }
 
     /// The filters as a query string ("" when none), for links that keep them.

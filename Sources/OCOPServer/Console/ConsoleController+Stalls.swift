@@ -96,6 +96,6 @@ extension ConsoleController {
         values["receive_key"] = Self.newKey()
         values["close_key"] = Self.newKey()
         if let error { values["error"] = error }
-        return ConsolePage.html(status, templates.render("console-stall", values))
+        return html(request, status, templates.render("console-stall", values))
     }
 }

@@ -56,10 +56,17 @@ extension ConsoleController {
             let key = Self.key(in: form)
             switch form["action"] {
             case "confirm":
+                let lines: [BatchLine]
+                do {
+                    lines = try sheet.countLines()
+                } catch let error as DomainError {
+                    return try renderSheet(
+                        request, context, .count, point: point, sheet: sheet, key: Self.newKey(), status: Problem(error).status,
+                        error: error.message)
+                }
+                // The books already match what was counted: nothing to record.
+                if lines.isEmpty { return ConsolePage.redirect(page(request, context).link("/console/points/\(point.slug)")) }
                 return try await recording(request, context, .count, point: point, sheet: sheet, key: key) {
-                    let lines = try sheet.countLines()
-                    // The books already match: nothing to record.
-                    guard !lines.isEmpty else { return }
                     let operation = stock.stockCount(point: point.slug, lines: lines, actor: identity.actor, at: clock.now())
                     _ = try await perform(operation, form: form, key: key, request: request, identity: identity)
                 }
@@ -144,7 +151,7 @@ extension ConsoleController {
         }
         if let error { values["error"] = error }
         for (key, value) in extra { values[key] = value }
-        return ConsolePage.html(status, templates.render("console-sheet", values))
+        return html(request, status, templates.render("console-sheet", values))
     }
 
     private func renderCountCheck(
@@ -163,6 +170,6 @@ extension ConsoleController {
         values["rows"] = rows
         values["differing"] = rows.filter { $0["differs"] as? Bool == true }
         values["has_differences"] = rows.contains { $0["differs"] as? Bool == true }
-        return ConsolePage.html(.ok, templates.render("console-count-check", values))
+        return html(request, .ok, templates.render("console-count-check", values))
     }
 }

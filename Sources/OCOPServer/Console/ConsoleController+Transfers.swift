@@ -143,6 +143,6 @@ extension ConsoleController {
             ]
         }
         if let error { values["error"] = error }
-        return ConsolePage.html(status, templates.render("console-transfer", values))
+        return html(request, status, templates.render("console-transfer", values))
     }
 }

@@ -42,12 +42,19 @@ struct ConsolePage {
         }
     }
 
-    static func html(_ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:]) -> Response {
-        let bytes = ByteBuffer(string: body)
-        var headers: HTTPFields = [
-            .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.readableBytes),
-            .cacheControl: "no-store",
-        ]
+    static func html(
+        _ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:], gzip: Bool = false
+    ) -> Response {
+        let plain = ByteBuffer(string: body)
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
+        var bytes = plain
+        // Small pages are not worth a compressor's time; zlib failing sends the plain page.
+        if gzip, plain.readableBytes > 1024, let compressed = Gzip.compress(plain) {
+            bytes = compressed
+            headers[.contentEncoding] = "gzip"
+        }
+        headers[.contentLength] = String(bytes.readableBytes)
+        headers[.vary] = "Accept-Encoding"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         for field in extra { headers.append(field) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))

@@ -6,7 +6,7 @@ import OCOPStorage
 enum FairDeskPage {
     static func context(
         fair: Fair, stalls: [FairStall], applications: [FairApplication], page: ConsolePage,
-        producerName: (String) -> String, today: CalendarDate
+        producerName: (String) -> String, today: CalendarDate, formKey: String
     ) -> [String: Any] {
         let language = page.language
         var zones: [String: [FairStall]] = [:]
@@ -24,13 +24,14 @@ enum FairDeskPage {
                 [
                     "zone": zone,
                     "stalls": zones[zone]!.map { stall -> [String: Any] in
-                        [
+                        var values: [String: Any] = [
                             "code": stall.code, "state": stall.status,
                             "href": page.link("/console/fairs/\(fair.slug)/stalls/\(stall.code)"),
                             "state_label": ConsoleWords.word("stall_" + stall.status, language),
                             "size": ConsoleWords.word("size_" + stall.size.rawValue, language),
-                            "producer": stall.producer.map(producerName) ?? "",
                         ]
+                        if let producer = stall.producer { values["producer"] = producerName(producer) }
+                        return values
                     },
                 ]
             },
@@ -46,6 +47,8 @@ enum FairDeskPage {
                     "wanted": application.stallsWanted, "products": application.products.count,
                     "open": application.status == .pending || application.status == .waiting,
                     "pending": application.status == .pending,
+                    // One key per application's form on this rendering: a resubmitted allocation replays.
+                    "idempotency_key": "\(formKey)-\(application.id)",
                     "free_stalls": free.map { ["code": $0.code, "zone": $0.zone] },
                 ]
                 if !application.stalls.isEmpty { values["stalls"] = application.stalls.joined(separator: ", ") }

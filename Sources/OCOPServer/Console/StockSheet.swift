@@ -10,10 +10,12 @@ struct StockSheet {
         var sku: String
         var batch: String
         var bestBefore: String
-        /// On the shelf when the sheet was drawn (0 for a delivery row).
+        /// On the shelf now (0 for a delivery row).
         var expected: Int
         /// What was typed, unparsed, so a re-rendered form shows it as it was.
         var entered: String
+        /// What the sheet showed when it was drawn (posted back as `expected`); nil on a new sheet.
+        var drawn: Int? = nil
     }
 
     var rows: [Row]
@@ -39,9 +41,9 @@ struct StockSheet {
     /// form whose columns do not line up is refused rather than guessed at.
     init(_ form: FormBody, expected levels: [StockLevel]) throws {
         let skus = form.all("sku"), batches = form.all("batch"), quantities = form.all("quantity")
-        let dates = form.all("best_before")
+        let dates = form.all("best_before"), drawn = form.all("expected")
         guard skus.count <= Self.maxRows, batches.count == skus.count, quantities.count == skus.count,
-            dates.isEmpty || dates.count == skus.count
+            dates.isEmpty || dates.count == skus.count, drawn.isEmpty || drawn.count == skus.count
         else {
             throw Problem.badParameter("sku", "each row needs its batch and quantity; at most \(Self.maxRows) rows")
         }
@@ -51,7 +53,8 @@ struct StockSheet {
             let sku = skus[index].trimmingWhitespace, batch = batches[index].trimmingWhitespace
             return Row(
                 sku: sku, batch: batch, bestBefore: dates.isEmpty ? "" : dates[index].trimmingWhitespace,
-                expected: onHand[sku + "\u{1F}" + batch] ?? 0, entered: quantities[index].trimmingWhitespace)
+                expected: onHand[sku + "\u{1F}" + batch] ?? 0, entered: quantities[index].trimmingWhitespace,
+                drawn: drawn.isEmpty ? nil : Int(drawn[index].trimmingWhitespace))
         }
     }
 
@@ -79,12 +82,14 @@ struct StockSheet {
         return lines
     }
 
-    /// The rows counted differently from the books, checked by the API's rules (`CountRequest`):
-    /// a sheet of 500 batches with 3 differences is a count of 3 lines.
+    /// The rows counted differently from what the sheet showed, checked by the API's rules
+    /// (`CountRequest`): a sheet of 500 batches with 3 differences is a count of 3 lines. A row left
+    /// as drawn is not a count, so a sale made while the sheet was open is not undone by it.
     func countLines() throws(DomainError) -> [BatchLine] {
         var lines: [CountRequest.Line] = []
         for index in rows.indices where !rows[index].sku.isEmpty {
-            if let counted = try quantity(at: index, allowZero: true), counted != rows[index].expected {
+            let shown = rows[index].drawn ?? rows[index].expected
+            if let counted = try quantity(at: index, allowZero: true), counted != shown {
                 let row = rows[index]
                 lines.append(CountRequest.Line(sku: row.sku, batch: row.batch.isEmpty ? nil : row.batch, counted: counted))
             }
@@ -119,10 +124,13 @@ struct StockSheet {
             var values: [String: Any] = [
                 "index": index, "sku": row.sku, "batch": row.batch, "best_before": row.bestBefore,
                 "best_before_text": CalendarDate(iso: row.bestBefore).map { ShowroomFormat.date($0, language) } ?? "—",
-                "expected": row.expected, "entered": row.entered, "name": names[row.sku] ?? row.sku,
+                "expected": row.expected, "drawn": row.drawn ?? row.expected, "entered": row.entered,
+                "name": names[row.sku] ?? row.sku,
                 "label": "\(names[row.sku] ?? row.sku) \(row.batch)",
             ]
-            if showDifference, let counted = Int(row.entered), (0...StockRules.maxLineQuantity).contains(counted) {
+            if showDifference, let counted = Int(row.entered), (0...StockRules.maxLineQuantity).contains(counted),
+                counted != (row.drawn ?? row.expected)
+            {
                 let difference = counted - row.expected
                 values["difference"] = difference > 0 ? "+\(difference)" : String(difference)
                 values["differs"] = difference != 0
