@@ -26,6 +26,8 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -345,7 +347,13 @@ def submit(element, keys=None):
         element.click()
     else:
         element.send_keys(keys)
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    gone(page)
+
+
+def gone(page):
+    """Waits for the page to be replaced. While a script's navigation is under way, Chromium's
+    driver may answer "node does not belong to the document" before the element goes stale."""
+    WebDriverWait(driver, 10, ignored_exceptions=[WebDriverException]).until(expected_conditions.staleness_of(page))
 
 
 def ledger_sales(point):
@@ -413,6 +421,75 @@ class StaffConsoleInChromium(unittest.TestCase):
             self.assertEqual(answer.code, 303)
             self.assertEqual(base + answer.headers["Location"], receipt_url)
         self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before + 1)
+
+    def cart_of(self, sku, quantity):
+        """A fresh counter form holding `quantity` of `sku`."""
+        open_page("/console/points/diem-ocop-vinh-tuy/sale")
+        submit(driver.find_element(By.NAME, "code"), sku + Keys.ENTER)
+        field = driver.find_element(By.CSS_SELECTOR, "input[name=qty]")
+        field.clear()
+        field.send_keys(str(quantity))
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=update]"))
+
+    def test_a_double_click_on_complete_sells_once(self):
+        before = ledger_sales("diem-ocop-vinh-tuy")
+        self.cart_of("TSDB-100G", 1)
+        page = driver.find_element(By.TAG_NAME, "html")
+        ActionChains(driver).double_click(driver.find_element(By.CSS_SELECTOR, "button[value=complete]")).perform()
+        gone(page)
+        WebDriverWait(driver, 10).until(lambda d: "/sales/" in d.current_url)
+        time.sleep(0.5)  # a second post, had one been sent, has landed by now
+        self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before + 1)
+
+    def test_a_sale_completed_offline_is_kept_and_sent_once_when_the_network_returns(self):
+        before = ledger_sales("diem-ocop-vinh-tuy")
+        self.cart_of("TSDB-100G", 3)
+        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+        try:
+            complete = driver.find_element(By.CSS_SELECTOR, "button[value=complete]")
+            complete.click()
+            kept = driver.find_element(By.ID, "kept-sales")
+            WebDriverWait(driver, 10).until(lambda d: kept.is_displayed())
+            self.assertIn("1", kept.text)
+            shot("console-sale-kept-offline")
+            # Pressed again while the network is still down: the same form is the same sale.
+            WebDriverWait(driver, 10).until(lambda d: complete.is_enabled())
+            complete.click()
+            time.sleep(0.5)
+            kept_count = driver.execute_script(
+                "return JSON.parse(localStorage.getItem('ocop-console-kept-sales') || '[]').length")
+            self.assertEqual(kept_count, 1)
+            self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before, "sold while the tablet was offline")
+        finally:
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+        # The network is back: the kept sale is sent by itself and the counter shows its receipt.
+        WebDriverWait(driver, 20).until(lambda d: "/sales/" in d.current_url)
+        lines = driver.find_element(By.CSS_SELECTOR, ".receipt tbody").text
+        self.assertIn("3 ×", lines)
+        self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before + 1)
+        self.assertEqual(driver.execute_script(
+            "return JSON.parse(localStorage.getItem('ocop-console-kept-sales') || '[]').length"), 0)
+
+    def test_a_kept_sale_the_server_refuses_is_shown_with_its_reason(self):
+        before = ledger_sales("diem-ocop-vinh-tuy")
+        self.cart_of("CSHG-5KG", 999)
+        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+        try:
+            driver.find_element(By.CSS_SELECTOR, "button[value=complete]").click()
+            WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "kept-sales").is_displayed())
+        finally:
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+        WebDriverWait(driver, 20).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#kept-sales .refused"))
+        reason = driver.find_element(By.CSS_SELECTOR, "#kept-sales .refused").text
+        self.assertIn("CSHG-5KG", reason)
+        self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before)
+        driver.find_element(By.CSS_SELECTOR, "#kept-sales button").click()
+        self.assertFalse(driver.find_element(By.ID, "kept-sales").is_displayed())
 
     def test_not_enough_stock_names_the_sku_and_sells_nothing(self):
         before = ledger_sales("diem-ocop-vinh-tuy")

@@ -38,10 +38,10 @@ extension ConsoleController {
             let found = try await stock.ledger(
                 point: point.slug, filter: query.filter, beforeID: query.beforeID, limit: Self.ledgerPageSize + 1, database)
             let rows = Array(found.prefix(Self.ledgerPageSize))
-            let names = CounterPage.names(catalog.snapshot().contents)
+            let names = catalog.snapshot().skus
             values["rows"] = rows.map { entry -> [String: Any] in
                 [
-                    "at": ShowroomFormat.localTime(entry.at, language), "sku": entry.sku, "name": names[entry.sku] ?? entry.sku,
+                    "at": ShowroomFormat.localTime(entry.at, language), "sku": entry.sku, "name": names.name(entry.sku),
                     "batch": entry.batch, "delta": entry.delta > 0 ? "+\(entry.delta)" : String(entry.delta),
                     "negative": entry.delta < 0, "kind": ConsoleWords.word("kind_" + entry.kind, language),
                     "reason": entry.reason ?? "", "reference": entry.reference, "actor": entry.actor,
@@ -92,7 +92,7 @@ extension ConsoleController {
             let start = from.startInVietnam, end = JournalQuery.end(of: to)
             let summary = try await stock.salesSummary(point: point.slug, from: start, to: end, database)
             let receipts = try await stock.sales(point: point.slug, from: start, to: end, limit: 200, database)
-            let names = CounterPage.names(catalog.snapshot().contents)
+            let names = catalog.snapshot().skus
             values["sales_count"] = summary.salesCount
             values["revenue"] = ShowroomFormat.price(summary.revenue, language)
             values["by_payment"] = summary.byPaymentMethod.sorted { $0.key < $1.key }.map { method, revenue -> [String: Any] in
@@ -101,7 +101,7 @@ extension ConsoleController {
             values["has_by_payment"] = !summary.byPaymentMethod.isEmpty
             values["has_by_product"] = !summary.byProduct.isEmpty
             values["by_product"] = summary.byProduct.map { total -> [String: Any] in
-                ["name": names[total.sku] ?? total.sku, "sku": total.sku, "quantity": total.quantity,
+                ["name": names.name(total.sku), "sku": total.sku, "quantity": total.quantity,
                  "revenue": ShowroomFormat.price(total.revenue, language)]
             }
             values["receipts"] = receipts.map { sale -> [String: Any] in

@@ -24,7 +24,7 @@ extension ConsoleController {
             let sheet = try StockSheet(form, expected: [])
             do {
                 let reference = form["reference"]?.trimmingWhitespace ?? ""
-                let lines = try sheet.receiptLines(reference: reference, catalog: catalog.snapshot().contents)
+                let lines = try sheet.receiptLines(reference: reference, skus: catalog.snapshot().skus)
                 let operation = FairStallStock().receipt(
                     fair: fair.slug, code: code, lines: lines, reference: reference.isEmpty ? nil : reference,
                     actor: identity.actor, at: clock.now())
@@ -72,7 +72,7 @@ extension ConsoleController {
         let page = page(request, context)
         let language = page.language
         let snapshot = catalog.snapshot()
-        let names = CounterPage.names(snapshot.contents)
+        let names = snapshot.skus
         let sales = try await stock.salesSummary(
             point: stall.pointSlug, from: fair.opensOn.startInVietnam, to: fair.closesOn.adding(days: 1).startInVietnam,
             database)

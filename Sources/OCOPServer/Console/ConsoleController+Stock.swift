@@ -37,7 +37,7 @@ extension ConsoleController {
             let key = Self.key(in: form)
             let reference = form["reference"]?.trimmingWhitespace ?? ""
             return try await recording(request, context, .receive, point: point, sheet: sheet, key: key) {
-                let lines = try sheet.receiptLines(reference: reference, catalog: catalog.snapshot().contents)
+                let lines = try sheet.receiptLines(reference: reference, skus: catalog.snapshot().skus)
                 let now = clock.now()
                 let operation = stock.receipt(
                     point: point.slug, lines: lines,
@@ -134,7 +134,7 @@ extension ConsoleController {
         values["point_href"] = page.link("/console/points/\(point.slug)")
         values["action"] = page.link(path)
         values["idempotency_key"] = key
-        values["rows"] = sheet.context(names: CounterPage.names(catalog.snapshot().contents), language: language)
+        values["rows"] = sheet.context(names: catalog.snapshot().skus, language: language)
         values["has_rows"] = !sheet.rows.isEmpty
         values["is_" + kind.rawValue] = true
         values["nav"] = page.pointNav(point.slug, current: kind == .transfer ? "/transfers" : "/" + kind.rawValue)
@@ -159,7 +159,7 @@ extension ConsoleController {
     ) throws -> Response {
         let page = page(request, context)
         let language = page.language
-        let rows = sheet.context(names: CounterPage.names(catalog.snapshot().contents), language: language, showDifference: true)
+        let rows = sheet.context(names: catalog.snapshot().skus, language: language, showDifference: true)
         var values = page.context(
             title: ConsoleWords.word("count_check", language) + " · " + point.name, path: "/console/points/\(point.slug)/count")
         values["heading"] = ConsoleWords.word("count_check", language)

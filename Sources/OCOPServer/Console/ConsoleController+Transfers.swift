@@ -101,10 +101,10 @@ extension ConsoleController {
     ) async throws -> Response {
         let open = try await stock.openTransfers(point: point.slug, database)
         let page = page(request, context)
-        let names = stockModel.allPoints.reduce(into: [String: String]()) { $0[$1.slug] = $1.name }
+        let pointNames = stockModel.allPoints.reduce(into: [String: String]()) { $0[$1.slug] = $1.name }
         func summary(_ transfer: TransferRecord) -> [String: Any] {
             [
-                "id": transfer.id, "from": names[transfer.from] ?? transfer.from, "to": names[transfer.to] ?? transfer.to,
+                "id": transfer.id, "from": pointNames[transfer.from] ?? transfer.from, "to": pointNames[transfer.to] ?? transfer.to,
                 "units": transfer.lines.reduce(0) { $0 + $1.quantitySent }, "lines": transfer.lines.count,
                 "at": ShowroomFormat.localTime(transfer.createdAt, page.language),
                 "href": page.link("/console/points/\(point.slug)/transfers/\(transfer.id)"),
@@ -125,7 +125,7 @@ extension ConsoleController {
     ) throws -> Response {
         let page = page(request, context)
         let language = page.language
-        let names = CounterPage.names(catalog.snapshot().contents)
+        let names = catalog.snapshot().skus
         let path = "/console/points/\(point.slug)/transfers/\(transfer.id)"
         var values = page.context(title: ConsoleWords.word("transfer", language) + " \(transfer.id) · " + point.name, path: path)
         values["heading"] = ConsoleWords.word("transfer", language) + " \(transfer.id)"
@@ -137,7 +137,7 @@ extension ConsoleController {
         values["idempotency_key"] = key
         values["lines"] = transfer.lines.enumerated().map { index, line -> [String: Any] in
             [
-                "name": names[line.sku] ?? line.sku, "sku": line.sku, "batch": line.batch, "sent": line.quantitySent,
+                "name": names.name(line.sku), "sku": line.sku, "batch": line.batch, "sent": line.quantitySent,
                 "entered": entered.map { $0.indices.contains(index) ? $0[index] : "" } ?? String(line.quantitySent),
                 "best_before": line.bestBefore.map { ShowroomFormat.date($0, language) } ?? "—",
             ]

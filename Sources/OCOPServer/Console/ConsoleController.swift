@@ -114,7 +114,7 @@ struct ConsoleController: Sendable {
             let overview = try await PointOverview.load(
                 point: point, stock: stock, database: database, today: clock.todayInVietnam(), now: clock.now())
             var values = page.context(title: point.name, path: "/console/points/" + point.slug)
-            for (key, value) in overview.context(page, catalog: catalog.snapshot().contents) { values[key] = value }
+            for (key, value) in overview.context(page, skus: catalog.snapshot().skus) { values[key] = value }
             values["nav"] = page.pointNav(point.slug, current: "")
             return html(request, .ok, templates.render("console-point", values))
         }
@@ -168,7 +168,7 @@ struct ConsoleController: Sendable {
             default:
                 // A picked choice names its SKU; otherwise what was scanned or typed.
                 let code = form["pick"].flatMap { $0.isEmpty ? nil : $0 } ?? form["code"] ?? ""
-                choices = cart.add(code: code, catalog: catalog.snapshot().contents)
+                choices = cart.add(code: code, skus: catalog.snapshot().skus)
             }
             return try await renderSale(request, context, point: point, cart: cart, key: key, status: .ok, choices: choices)
         }
@@ -183,7 +183,7 @@ struct ConsoleController: Sendable {
         var values = page.context(title: ConsoleWords.word("new_sale", page.language) + " · " + point.name,
                                   path: "/console/points/\(point.slug)/sale")
         for (key, value) in CounterPage.context(
-            cart: cart, point: point, free: free, catalog: catalog.snapshot().contents, page: page, choices: choices)
+            cart: cart, point: point, free: free, skus: catalog.snapshot().skus, page: page, choices: choices)
         {
             values[key] = value
         }
@@ -201,7 +201,7 @@ struct ConsoleController: Sendable {
             var values = page.context(
                 title: ConsoleWords.word("receipt", page.language) + " " + sale.receiptNumber,
                 path: "/console/points/\(point.slug)/sales/\(id)")
-            for (key, value) in CounterPage.receipt(sale, point: point, catalog: catalog.snapshot().contents, page: page) {
+            for (key, value) in CounterPage.receipt(sale, point: point, skus: catalog.snapshot().skus, page: page) {
                 values[key] = value
             }
             return html(request, .ok, templates.render("console-receipt", values))
@@ -283,7 +283,7 @@ struct ConsoleController: Sendable {
         return ConsolePage(
             language: ConsolePage.language(request), identity: context.identity,
             csrf: context.identity != nil ? token.map(ConsoleSession.csrfToken(forSession:)) ?? "" : "",
-            stylesheetPath: templates.stylesheetPath)
+            stylesheetPath: templates.stylesheetPath, scriptPath: templates.consoleScriptPath)
     }
 
     func signInFirst(_ request: Request) -> Response {

@@ -10,6 +10,8 @@ struct ConsolePage {
     let identity: StaffIdentity?
     let csrf: String
     let stylesheetPath: String
+    /// The console's script: it keeps a counter sale on the tablet when the network drops.
+    var scriptPath = ""
 
     static func language(_ request: Request) -> Language {
         request.uri.queryParameters.get("lang") == "en" ? .en : .vi
@@ -20,7 +22,7 @@ struct ConsolePage {
     func context(title: String, path: String) -> [String: Any] {
         let other: Language = language == .vi ? .en : .vi
         var context: [String: Any] = [
-            "lang": language.rawValue, "t": ConsoleWords.all(language), "title": title, "css": stylesheetPath,
+            "lang": language.rawValue, "t": ConsoleWords.all(language), "title": title, "css": stylesheetPath, "script": scriptPath,
             "csrf": csrf, "home_href": link("/console"), "logout_action": link("/console/logout"),
             "other_lang": other.rawValue,
             "other_lang_href": other == .en ? path + (path.contains("?") ? "&" : "?") + "lang=en" : path,

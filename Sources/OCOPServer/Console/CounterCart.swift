@@ -37,10 +37,10 @@ struct CounterCart {
     init() {}
 
     /// Adds one unit of what `code` names: a GTIN as a scanner types it, a SKU, or words of a name.
-    mutating func add(code: String, catalog: CatalogContents) -> [(sku: String, label: String)] {
+    mutating func add(code: String, skus: SKUDirectory) -> [(sku: String, label: String)] {
         let code = code.trimmingWhitespace
         guard !code.isEmpty else { return [] }
-        let matches = Self.lookup(code, in: catalog)
+        let matches = skus.lookup(code)
         if matches.count == 1 {
             let sku = matches[0].sku
             if let index = lines.firstIndex(where: { $0.sku == sku }) {
@@ -54,33 +54,5 @@ struct CounterCart {
         return matches
     }
 
-    /// Variants that `code` names: an exact GTIN (8, 12, 13 or 14 digits), an exact SKU, else every
-    /// variant whose product name holds all the words (typed with or without diacritics).
-    static func lookup(_ code: String, in catalog: CatalogContents) -> [(sku: String, label: String)] {
-        let digits = code.allSatisfy(\.isNumber)
-        var found: [(String, String)] = []
-        for product in catalog.products {
-            for variant in product.variants {
-                if digits, let gtin = variant.gtin, gtin.digits == code || gtin.gtin14 == code {
-                    return [(variant.sku, product.name.vi + " — " + variant.label)]
-                }
-                if variant.sku.caseInsensitiveEquals(code) { return [(variant.sku, product.name.vi + " — " + variant.label)] }
-            }
-        }
-        let words = VietnameseText.fold(code).split(separator: " ")
-        guard !words.isEmpty else { return [] }
-        for product in catalog.products {
-            let name = VietnameseText.fold(product.name.vi)
-            guard words.allSatisfy({ name.contains($0) }) else { continue }
-            for variant in product.variants { found.append((variant.sku, product.name.vi + " — " + variant.label)) }
-            if found.count >= 12 { break }
-        }
-        return found
-    }
-
     var saleLines: [SaleLine] { lines.map { SaleLine(sku: $0.sku, quantity: $0.quantity, discount: $0.discount) } }
-}
-
-extension String {
-    fileprivate func caseInsensitiveEquals(_ other: String) -> Bool { lowercased() == other.lowercased() }
 }

@@ -3,37 +3,21 @@ import OCOPStorage
 
 /// The counter's form and the receipt as template contexts.
 enum CounterPage {
-    /// "Product — variant" per SKU, for lines and tables.
-    static func names(_ catalog: CatalogContents) -> [String: String] {
-        var names: [String: String] = [:]
-        for product in catalog.products {
-            for variant in product.variants { names[variant.sku] = product.name.vi + " — " + variant.label }
-        }
-        return names
-    }
-
-    static func prices(_ catalog: CatalogContents) -> [String: Int] {
-        var prices: [String: Int] = [:]
-        for product in catalog.products { for variant in product.variants { prices[variant.sku] = variant.price } }
-        return prices
-    }
-
     static func context(
-        cart: CounterCart, point: SalePoint, free: [String: Int], catalog: CatalogContents, page: ConsolePage,
+        cart: CounterCart, point: SalePoint, free: [String: Int], skus: SKUDirectory, page: ConsolePage,
         choices: [(sku: String, label: String)]
     ) -> [String: Any] {
         let language = page.language
-        let names = names(catalog), prices = prices(catalog)
         var total = 0
         let lines = cart.lines.enumerated().map { index, line -> [String: Any] in
-            let price = prices[line.sku] ?? 0
+            let price = skus.price(line.sku) ?? 0
             // Checked, not trusted: the store computes the real amount; this is only the preview.
             let (gross, overflow) = price.multipliedReportingOverflow(by: line.quantity)
             let amount = overflow ? 0 : max(0, gross - line.discount)
             total = total.addingReportingOverflow(amount).overflow ? total : total + amount
             let available = free[line.sku] ?? 0
             return [
-                "index": index, "sku": line.sku, "name": names[line.sku] ?? line.sku, "quantity": line.quantity,
+                "index": index, "sku": line.sku, "name": skus.name(line.sku), "quantity": line.quantity,
                 "discount": line.discount, "unit_price": ShowroomFormat.price(price, language),
                 "amount": ShowroomFormat.price(amount, language), "free": available, "short": line.quantity > available,
             ]
@@ -51,9 +35,8 @@ enum CounterPage {
         ]
     }
 
-    static func receipt(_ sale: SaleRecord, point: SalePoint, catalog: CatalogContents, page: ConsolePage) -> [String: Any] {
+    static func receipt(_ sale: SaleRecord, point: SalePoint, skus: SKUDirectory, page: ConsolePage) -> [String: Any] {
         let language = page.language
-        let names = names(catalog)
         return [
             "heading": ConsoleWords.word("receipt", language), "point_name": point.name, "address": point.address,
             "receipt_number": sale.receiptNumber, "time": ShowroomFormat.localTime(sale.at, language),
@@ -61,7 +44,7 @@ enum CounterPage {
             "total": ShowroomFormat.price(sale.total, language),
             "lines": sale.lines.map { line -> [String: Any] in
                 [
-                    "name": names[line.sku] ?? line.sku, "sku": line.sku, "quantity": line.quantity,
+                    "name": skus.name(line.sku), "sku": line.sku, "quantity": line.quantity,
                     "unit_price": ShowroomFormat.price(line.unitPrice, language),
                     "discount": ShowroomFormat.price(line.discount, language), "has_discount": line.discount > 0,
                     "amount": ShowroomFormat.price(line.amount, language),

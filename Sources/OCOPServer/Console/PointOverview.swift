@@ -34,9 +34,8 @@ struct PointOverview {
         return free
     }
 
-    func context(_ page: ConsolePage, catalog: CatalogContents) -> [String: Any] {
+    func context(_ page: ConsolePage, skus names: SKUDirectory) -> [String: Any] {
         let language = page.language
-        let names = CounterPage.names(catalog)
         var bySKU: [String: [StockLevel]] = [:]
         for level in levels where level.quantity > 0 { bySKU[level.sku, default: []].append(level) }
         let skus = Set(bySKU.keys).union(held.keys).union(transit.keys).sorted()
@@ -45,7 +44,7 @@ struct PointOverview {
             let onHand = batches.reduce(0) { $0 + $1.quantity }
             let heldUnits = held[sku] ?? 0
             return [
-                "sku": sku, "name": names[sku] ?? sku, "on_hand": onHand, "held": heldUnits,
+                "sku": sku, "name": names.name(sku), "on_hand": onHand, "held": heldUnits,
                 "free": max(0, onHand - heldUnits), "out": transit[sku]?.outgoing ?? 0, "in": transit[sku]?.incoming ?? 0,
                 "batches": batches.map { batch -> [String: Any] in
                     [
@@ -56,14 +55,14 @@ struct PointOverview {
             ]
         }
         let low = alerts.belowMinimum.map { alert -> String in
-            "\(names[alert.sku] ?? alert.sku) (\(alert.sku)): \(alert.quantity) — "
+            "\(names.name(alert.sku)) (\(alert.sku)): \(alert.quantity) — "
                 + ConsoleWords.word("below_minimum", language) + " \(alert.minimum)"
         }
         let expiring = alerts.expiring.map { alert -> String in
             let when = alert.daysLeft < 0
                 ? ConsoleWords.word("expired", language)
                 : ConsoleWords.word("expires_in", language) + " \(alert.daysLeft) " + ConsoleWords.word("days", language)
-            return "\(names[alert.sku] ?? alert.sku), \(ConsoleWords.word("batch", language)) \(alert.batch): "
+            return "\(names.name(alert.sku)), \(ConsoleWords.word("batch", language)) \(alert.batch): "
                 + "\(alert.quantity) — \(when) (\(ShowroomFormat.date(alert.bestBefore, language)))"
         }
         return [

@@ -100,14 +100,14 @@ struct StockSheet {
 
     /// The filled rows of a delivery, checked by the API's own rules (`ReceiptRequest`). A row's
     /// code may be a GTIN as a scanner types it; it becomes the SKU it names.
-    func receiptLines(reference: String?, catalog: CatalogContents) throws(DomainError) -> [ReceiptLine] {
+    func receiptLines(reference: String?, skus: SKUDirectory) throws(DomainError) -> [ReceiptLine] {
         var lines: [ReceiptRequest.Line] = []
         for index in rows.indices where !rows[index].sku.isEmpty {
             let row = rows[index]
             guard let quantity = try quantity(at: index, allowZero: false) else {
                 throw DomainError.invalid(field: "lines[\(index)].quantity", "row \(index + 1): how many arrived")
             }
-            let matches = CounterCart.lookup(row.sku, in: catalog)
+            let matches = skus.lookup(row.sku)
             let sku = matches.count == 1 && row.sku.allSatisfy(\.isNumber) ? matches[0].sku : row.sku
             lines.append(
                 ReceiptRequest.Line(
@@ -119,14 +119,14 @@ struct StockSheet {
     }
 
     /// The rows as a template's list.
-    func context(names: [String: String], language: Language, showDifference: Bool = false) -> [[String: Any]] {
+    func context(names: SKUDirectory, language: Language, showDifference: Bool = false) -> [[String: Any]] {
         rows.enumerated().map { index, row in
             var values: [String: Any] = [
                 "index": index, "sku": row.sku, "batch": row.batch, "best_before": row.bestBefore,
                 "best_before_text": CalendarDate(iso: row.bestBefore).map { ShowroomFormat.date($0, language) } ?? "—",
                 "expected": row.expected, "drawn": row.drawn ?? row.expected, "entered": row.entered,
-                "name": names[row.sku] ?? row.sku,
-                "label": "\(names[row.sku] ?? row.sku) \(row.batch)",
+                "name": names.name(row.sku),
+                "label": "\(names.name(row.sku)) \(row.batch)",
             ]
             if showDifference, let counted = Int(row.entered), (0...StockRules.maxLineQuantity).contains(counted),
                 counted != (row.drawn ?? row.expected)

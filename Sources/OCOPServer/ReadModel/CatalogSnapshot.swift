@@ -31,6 +31,17 @@ final class CatalogSnapshot: Sendable {
     let filters: ProductFilterIndex
     /// The facets of the whole catalog, for lists without filters.
     let allFacets: ProductFilterIndex.FacetCounter
+    /// Every variant by SKU and GTIN with its name and price, for the console (built on first use:
+    /// the public catalog never needs it, and a cold start should not pay for it).
+    var skus: SKUDirectory {
+        skuDirectory.withLock { built in
+            if let built { return built }
+            let directory = SKUDirectory(contents)
+            built = directory
+            return directory
+        }
+    }
+    private let skuDirectory = Mutex<SKUDirectory?>(nil)
     /// Encoded list pages of this snapshot.
     /// Half the default: anonymous list pages are mostly answered from `ListAnswerCache` in front.
     let pageCache = EncodedPageCache(maxEntries: 256, maxBytes: 4 << 20)

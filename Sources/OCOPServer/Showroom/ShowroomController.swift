@@ -29,7 +29,7 @@ struct ShowroomController: Sendable {
         router.get("livestream", use: livestreams)
         router.get("sitemap.xml", use: sitemap)
         router.get("robots.txt", use: robots)
-        router.get("static/:file", use: stylesheet)
+        router.get("static/:file", use: staticFile)
     }
 
     // MARK: - Pages
@@ -96,7 +96,7 @@ struct ShowroomController: Sendable {
         }
     }
 
-    // MARK: - Sitemap, robots, stylesheet
+    // MARK: - Sitemap, robots, static files
 
     @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
         let snapshot = sources.catalog.snapshot()
@@ -120,13 +120,13 @@ struct ShowroomController: Sendable {
             .response(for: request)
     }
 
-    @Sendable func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard "/static/" + (try context.pathValue("file")) == templates.stylesheetPath else {
-            throw Problem.notFound("no such file")
-        }
+    /// The stylesheet and the console's script, under names that change with their bytes.
+    @Sendable func staticFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let path = "/static/" + (try context.pathValue("file"))
+        guard let file = templates.staticFile(path) else { throw Problem.notFound("no such file") }
         return HTMLAnswer(
-            body: templates.stylesheet, etag: "\"" + templates.stylesheetPath.dropFirst(8) + "\"",
-            contentType: "text/css; charset=utf-8", cacheControl: "public, max-age=31536000, immutable"
+            body: file.bytes, etag: "\"" + path.dropFirst(8) + "\"", contentType: file.contentType,
+            cacheControl: "public, max-age=31536000, immutable"
         ).response(for: request)
     }
 

@@ -10,6 +10,9 @@ struct ShowroomTemplates: Sendable {
     let stylesheet: [UInt8]
     /// "/static/showroom-<digest>.css"
     let stylesheetPath: String
+    /// The console's one script (`Resources/console/console.js`), at "/static/console-<digest>.js".
+    let consoleScript: [UInt8]
+    let consoleScriptPath: String
 
     static let folder = "Resources/showroom"
 
@@ -39,8 +42,23 @@ struct ShowroomTemplates: Sendable {
         }
         library = MustacheLibrary(templates: templates)
         stylesheet = Array(try Data(contentsOf: directory.appendingPathComponent("showroom.css")))
-        let digest = SHA256.hash(data: stylesheet).prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        stylesheetPath = "/static/showroom-\(digest).css"
+        stylesheetPath = "/static/showroom-\(Self.digest(stylesheet)).css"
+        consoleScript = Array(try Data(contentsOf: console.appendingPathComponent("console.js")))
+        consoleScriptPath = "/static/console-\(Self.digest(consoleScript)).js"
+    }
+
+    /// What a static file's name carries: 12 hex digits of its bytes' SHA-256.
+    private static func digest(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    /// The bytes and content type of a static file's path, if it is one of ours.
+    func staticFile(_ path: String) -> (bytes: [UInt8], contentType: String)? {
+        switch path {
+        case stylesheetPath: (stylesheet, "text/css; charset=utf-8")
+        case consoleScriptPath: (consoleScript, "text/javascript; charset=utf-8")
+        default: nil
+        }
     }
 
     /// The page `name` rendered with `context`; a missing template is a programming error caught by
