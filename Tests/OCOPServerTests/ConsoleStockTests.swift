@@ -206,13 +206,34 @@ import TestSupport
             #expect(try await scene.stock.quantity(scene.stallPoint("A-01"), "CAM-5KG") == 30)
             #expect(String(buffer: try await client.get(stall, headers: [.cookie: cookie]).body).contains(#"value="30""#))
 
+            // The stall's counter: refused before the fair opens, then a sale of 2 on its first
+            // day, once however often the form is sent, with a receipt at the stall.
+            let sale = "action=complete&payment_method=cash&sku=CAM-5KG&qty=2&discount=0"
+            let early = try await ConsoleTests.post(
+                client, stall + "/sale", cookie: cookie, "csrf=\(csrf)&idempotency_key=s-early&" + sale)
+            #expect(early.status == .conflict)
+            #expect(String(buffer: early.body).contains("2026-11-25"))
+            scene.setClock("2026-11-25", 10)
+            let (dayCookie, dayCSRF) = try await Self.signIn(client, "manager-\(FairScene.slug)", page: stall + "/sale")
+            var receipts: [String] = []
+            for _ in 0..<2 {
+                let sold = try await ConsoleTests.post(
+                    client, stall + "/sale", cookie: dayCookie, "csrf=\(dayCSRF)&idempotency_key=s-sale&" + sale)
+                #expect(sold.status == .seeOther, "\(String(buffer: sold.body))")
+                receipts.append(sold.headers[.location] ?? "")
+            }
+            #expect(receipts[0].hasPrefix(stall + "/sales/") && receipts[1] == receipts[0])
+            let receipt = String(buffer: try await client.get(receipts[0], headers: [.cookie: dayCookie]).body)
+            #expect(receipt.contains("2 × 250.000 ₫"), "\(receipt)")
+            #expect(try await scene.stock.quantity(scene.stallPoint("A-01"), "CAM-5KG") == 28)
+
             // The closing count: one box short; the difference is on the ledger, the rest leaves.
             let closed = try await ConsoleTests.post(
-                client, stall + "/close", cookie: cookie, "csrf=\(csrf)&idempotency_key=s-3&sku=CAM-5KG&batch=C1&quantity=29")
+                client, stall + "/close", cookie: dayCookie, "csrf=\(dayCSRF)&idempotency_key=s-3&sku=CAM-5KG&batch=C1&quantity=27")
             #expect(closed.status == .seeOther, "\(String(buffer: closed.body))")
             #expect(try await Self.ledgerRows(harness, scene.stallPoint("A-01"), kind: "count").map(\.delta) == [-1])
             #expect(try await scene.stock.quantity(scene.stallPoint("A-01"), "CAM-5KG") == 0)
-            let page = String(buffer: try await client.get(stall, headers: [.cookie: cookie]).body)
+            let page = String(buffer: try await client.get(stall, headers: [.cookie: dayCookie]).body)
             #expect(page.contains("Đã đóng") && !page.contains(stall + "/close"))
             try await scene.stock.expectBalancedLedger()
         }

@@ -91,6 +91,7 @@ extension ConsoleController {
         values["has_levels"] = !levels.isEmpty
         values["receive_rows"] = StockSheet(blank: 4).context(names: names, language: language)
         values["close_rows"] = StockSheet(levels: levels, prefillExpected: true).context(names: names, language: language)
+        values["sale_href"] = page.link(path + "/sale")
         values["receive_action"] = page.link(path + "/receive")
         values["close_action"] = page.link(path + "/close")
         values["receive_key"] = Self.newKey()

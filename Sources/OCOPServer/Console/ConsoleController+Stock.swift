@@ -134,7 +134,8 @@ extension ConsoleController {
         values["point_href"] = page.link("/console/points/\(point.slug)")
         values["action"] = page.link(path)
         values["idempotency_key"] = key
-        values["rows"] = sheet.context(names: catalog.snapshot().skus, language: language)
+        values["sheet_rows"] = ConsoleTables.sheetRows(
+            sheet, isDelivery: kind == .receive, isCount: kind == .count, names: catalog.snapshot().skus, language: language)
         values["has_rows"] = !sheet.rows.isEmpty
         values["is_" + kind.rawValue] = true
         values["nav"] = page.pointNav(point.slug, current: kind == .transfer ? "/transfers" : "/" + kind.rawValue)
@@ -167,7 +168,7 @@ extension ConsoleController {
         values["point_href"] = page.link("/console/points/\(point.slug)")
         values["action"] = page.link("/console/points/\(point.slug)/count")
         values["idempotency_key"] = key
-        values["rows"] = rows
+        values["count_rows"] = ConsoleTables.countRows(sheet)
         values["differing"] = rows.filter { $0["differs"] as? Bool == true }
         values["has_differences"] = rows.contains { $0["differs"] as? Bool == true }
         return html(request, .ok, templates.render("console-count-check", values))

@@ -25,9 +25,7 @@ struct ConsoleController: Sendable {
         group.post("logout", use: logout)
         group.get("", use: home)
         group.get("points/:slug", use: pointHome)
-        group.get("points/:slug/sale", use: saleForm)
-        group.post("points/:slug/sale", use: sale)
-        group.get("points/:slug/sales/:id", use: receipt)
+        addCounterRoutes(to: group)
         addStockRoutes(to: group)
         addTransferRoutes(to: group)
         addJournalRoutes(to: group)
@@ -120,94 +118,6 @@ struct ConsoleController: Sendable {
         }
     }
 
-    // MARK: - The counter
-
-    @Sendable func saleForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await withPoint(request, context) { point in
-            try await renderSale(request, context, point: point, cart: CounterCart(), key: Self.newKey(), status: .ok)
-        }
-    }
-
-    /// "Add", "update", "remove" and "complete" all post the whole form; only "complete" writes.
-    @Sendable func sale(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await withPointForm(request, context) { point, form, identity in
-            let key = Self.key(in: form)
-            var cart: CounterCart
-            do {
-                cart = try CounterCart(form)
-            } catch let problem as Problem {
-                return try await renderSale(
-                    request, context, point: point, cart: CounterCart(), key: key, status: .badRequest, error: problem.detail)
-            }
-            let action = form["action"] ?? "add"
-            var choices: [(sku: String, label: String)] = []
-            switch action {
-            case "complete":
-                guard !cart.lines.isEmpty else {
-                    return try await renderSale(request, context, point: point, cart: cart, key: key, status: .badRequest)
-                }
-                let payment = PaymentMethod(rawValue: form["payment_method"] ?? "") ?? .cash
-                let operation = stock.sale(
-                    point: point.slug, lines: cart.saleLines, payment: payment, actor: identity.actor, at: clock.now())
-                do {
-                    let answer = try await perform(operation, form: form, key: key, request: request, identity: identity)
-                    guard let id = Self.id(in: answer) else { throw Problem(.internalServerError, "the sale has no id") }
-                    return ConsolePage.redirect(page(request, context).link("/console/points/\(point.slug)/sales/\(id)"))
-                } catch let error as DomainError {
-                    // Nothing was sold: the transaction rolled back. A new key, since the next try is a new sale.
-                    return try await renderSale(
-                        request, context, point: point, cart: cart, key: Self.newKey(), status: Problem(error).status,
-                        error: error.message)
-                }
-            case let remove where remove.hasPrefix("remove:"):
-                if let index = Int(remove.dropFirst("remove:".count)), cart.lines.indices.contains(index) {
-                    cart.lines.remove(at: index)
-                }
-            case "update":
-                break
-            default:
-                // A picked choice names its SKU; otherwise what was scanned or typed.
-                let code = form["pick"].flatMap { $0.isEmpty ? nil : $0 } ?? form["code"] ?? ""
-                choices = cart.add(code: code, skus: catalog.snapshot().skus)
-            }
-            return try await renderSale(request, context, point: point, cart: cart, key: key, status: .ok, choices: choices)
-        }
-    }
-
-    private func renderSale(
-        _ request: Request, _ context: AppRequestContext, point: SalePoint, cart: CounterCart, key: String,
-        status: HTTPResponse.Status, error: String? = nil, choices: [(sku: String, label: String)] = []
-    ) async throws -> Response {
-        let page = page(request, context)
-        let free = try await PointOverview.freeBySKU(point: point.slug, stock: stock, database: database, now: clock.now())
-        var values = page.context(title: ConsoleWords.word("new_sale", page.language) + " · " + point.name,
-                                  path: "/console/points/\(point.slug)/sale")
-        for (key, value) in CounterPage.context(
-            cart: cart, point: point, free: free, skus: catalog.snapshot().skus, page: page, choices: choices)
-        {
-            values[key] = value
-        }
-        values["idempotency_key"] = key
-        if let error { values["error"] = error }
-        return html(request, status, templates.render("console-sale", values))
-    }
-
-    @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await withPoint(request, context) { point in
-            guard let id = Int(try context.pathValue("id")), id > 0,
-                let sale = try await stock.saleRecord(id: id, point: point.slug, database)
-            else { return notFound(request, context) }
-            let page = page(request, context)
-            var values = page.context(
-                title: ConsoleWords.word("receipt", page.language) + " " + sale.receiptNumber,
-                path: "/console/points/\(point.slug)/sales/\(id)")
-            for (key, value) in CounterPage.receipt(sale, point: point, skus: catalog.snapshot().skus, page: page) {
-                values[key] = value
-            }
-            return html(request, .ok, templates.render("console-receipt", values))
-        }
-    }
-
     // MARK: - Helpers
 
     /// Why a point's page is not shown: the page that says so.
@@ -250,7 +160,7 @@ struct ConsoleController: Sendable {
     func perform<Answer: Encodable & Sendable>(
         _ operation: StoreOperation<Answer>, form: FormBody, key: String, request: Request, identity: StaffIdentity
     ) async throws -> [UInt8] {
-        let digest = Array("POST \(request.uri.path)\n".utf8) + form.bytes
+        let digest = Array("POST \(request.uri.path)\n".utf8) + form.bytesWithoutCSRF
         return try await database.perform(
             operation, idempotency: IdempotencyRequest(scope: identity.actor, key: key, request: digest),
             at: clock.now(), status: 201, encode: { try ResponseJSON.encode($0) }

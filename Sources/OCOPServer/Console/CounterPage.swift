@@ -4,7 +4,7 @@ import OCOPStorage
 /// The counter's form and the receipt as template contexts.
 enum CounterPage {
     static func context(
-        cart: CounterCart, point: SalePoint, free: [String: Int], skus: SKUDirectory, page: ConsolePage,
+        cart: CounterCart, place: CounterPlace, free: [String: Int], skus: SKUDirectory, page: ConsolePage,
         choices: [(sku: String, label: String)]
     ) -> [String: Any] {
         let language = page.language
@@ -23,9 +23,8 @@ enum CounterPage {
             ]
         }
         return [
-            "heading": ConsoleWords.word("new_sale", language), "point_name": point.name,
-            "point_href": page.link("/console/points/\(point.slug)"),
-            "action": page.link("/console/points/\(point.slug)/sale"),
+            "heading": ConsoleWords.word("new_sale", language), "point_name": place.name,
+            "point_href": page.link(place.path), "action": page.link(place.path + "/sale"),
             "lines": lines, "has_lines": !lines.isEmpty, "total": ShowroomFormat.price(total, language),
             "notes": cart.notes, "choices": choices.map { ["sku": $0.sku, "label": $0.label] },
             "has_choices": !choices.isEmpty,
@@ -35,10 +34,10 @@ enum CounterPage {
         ]
     }
 
-    static func receipt(_ sale: SaleRecord, point: SalePoint, skus: SKUDirectory, page: ConsolePage) -> [String: Any] {
+    static func receipt(_ sale: SaleRecord, place: CounterPlace, skus: SKUDirectory, page: ConsolePage) -> [String: Any] {
         let language = page.language
         return [
-            "heading": ConsoleWords.word("receipt", language), "point_name": point.name, "address": point.address,
+            "heading": ConsoleWords.word("receipt", language), "point_name": place.name, "address": place.address,
             "receipt_number": sale.receiptNumber, "time": ShowroomFormat.localTime(sale.at, language),
             "payment": ConsoleWords.word("pay_" + sale.paymentMethod, language),
             "total": ShowroomFormat.price(sale.total, language),
@@ -50,8 +49,7 @@ enum CounterPage {
                     "amount": ShowroomFormat.price(line.amount, language),
                 ]
             },
-            "next_sale_href": page.link("/console/points/\(point.slug)/sale"),
-            "point_href": page.link("/console/points/\(point.slug)"),
+            "next_sale_href": page.link(place.path + "/sale"), "point_href": page.link(place.path),
         ]
     }
 }

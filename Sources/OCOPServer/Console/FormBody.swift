@@ -38,6 +38,16 @@ struct FormBody: Sendable {
         self.fields = fields
     }
 
+    /// The body without its `csrf` field: what a form's idempotency digest is made of. The token
+    /// belongs to the session, not to the write, so a sale kept on the tablet and sent after the
+    /// same person signs in again (a new token) is still recognised as the same sale.
+    var bytesWithoutCSRF: [UInt8] {
+        let csrf = Array("csrf=".utf8)
+        let items = bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
+            .filter { !$0.starts(with: csrf) }
+        return Array(items.joined(separator: [UInt8(ascii: "&")]))
+    }
+
     subscript(_ name: String) -> String? { fields.first { $0.name == name }?.value }
 
     func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }

@@ -34,26 +34,38 @@ struct PointOverview {
         return free
     }
 
-    func context(_ page: ConsolePage, skus names: SKUDirectory) -> [String: Any] {
-        let language = page.language
+    /// A SKU's line in the stock table.
+    struct Row {
+        let sku: String
+        let name: String
+        let batches: [StockLevel]
+        let onHand: Int
+        let held: Int
+        let free: Int
+        let outgoing: Int
+        let incoming: Int
+    }
+
+    /// Every SKU on the shelf, held or in transit, in SKU order.
+    func rows(_ names: SKUDirectory) -> [Row] {
         var bySKU: [String: [StockLevel]] = [:]
         for level in levels where level.quantity > 0 { bySKU[level.sku, default: []].append(level) }
         let skus = Set(bySKU.keys).union(held.keys).union(transit.keys).sorted()
-        let rows = skus.map { sku -> [String: Any] in
+        return skus.map { sku in
             let batches = bySKU[sku] ?? []
+            // Levels are bounded by the store's line maximum, so these sums cannot overflow.
             let onHand = batches.reduce(0) { $0 + $1.quantity }
             let heldUnits = held[sku] ?? 0
-            return [
-                "sku": sku, "name": names.name(sku), "on_hand": onHand, "held": heldUnits,
-                "free": max(0, onHand - heldUnits), "out": transit[sku]?.outgoing ?? 0, "in": transit[sku]?.incoming ?? 0,
-                "batches": batches.map { batch -> [String: Any] in
-                    [
-                        "batch": batch.batch, "quantity": batch.quantity,
-                        "best_before": batch.bestBefore.map { ShowroomFormat.date($0, language) } ?? "—",
-                    ]
-                },
-            ]
+            return Row(
+                sku: sku, name: names.name(sku), batches: batches, onHand: onHand, held: heldUnits,
+                free: max(0, onHand - heldUnits), outgoing: transit[sku]?.outgoing ?? 0,
+                incoming: transit[sku]?.incoming ?? 0)
         }
+    }
+
+    func context(_ page: ConsolePage, skus names: SKUDirectory) -> [String: Any] {
+        let language = page.language
+        let rows = rows(names)
         let low = alerts.belowMinimum.map { alert -> String in
             "\(names.name(alert.sku)) (\(alert.sku)): \(alert.quantity) — "
                 + ConsoleWords.word("below_minimum", language) + " \(alert.minimum)"
@@ -68,7 +80,7 @@ struct PointOverview {
         return [
             "heading": point.name, "address": point.address,
             "sale_href": page.link("/console/points/\(point.slug)/sale"),
-            "rows": rows, "has_rows": !rows.isEmpty,
+            "stock_rows": ConsoleTables.stock(rows, language: language), "has_rows": !rows.isEmpty,
             "alerts": low + expiring, "has_alerts": !(low.isEmpty && expiring.isEmpty),
             "sales_count": today.salesCount, "revenue": ShowroomFormat.price(today.revenue, language),
         ]

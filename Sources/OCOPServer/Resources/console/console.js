@@ -84,7 +84,7 @@
         }
         write(QUEUE, read(QUEUE).filter(function (kept) { return keyOf(kept.body) !== keyOf(entry.body); }));
         sending = false;
-        var open = document.querySelector("form.counter input[name=idempotency_key]");
+        var open = document.querySelector("form[data-sale] input[name=idempotency_key]");
         if (receipt && open && open.value === keyOf(entry.body)) { location.assign(receipt); return; }
         show();
         flush();
@@ -94,7 +94,7 @@
 
   // The counter's "complete": sent by script so that a dropped network keeps the sale instead of
   // showing the browser's error page. A second tap while the first is on its way does nothing.
-  var form = document.querySelector("form.counter");
+  var form = document.querySelector("form[data-sale]");
   // Not `form.action`: the form's buttons are named "action", and the name wins.
   var target = form && new URL(form.getAttribute("action"), location.href).href;
   if (form && window.fetch && window.URLSearchParams) {
