@@ -51,7 +51,7 @@ struct ConsolePage {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
         var bytes = plain
         // Small pages are not worth a compressor's time; zlib failing sends the plain page.
-        if gzip, plain.readableBytes > 1024, let compressed = Gzip.compress(plain) {
+        if gzip, plain.readableBytes > 1024, let compressed = Gzip.compress(plain, level: 1) {
             bytes = compressed
             headers[.contentEncoding] = "gzip"
         }

@@ -7,19 +7,22 @@ import OCOPStorage
 /// chain of dynamic casts; at 500 SKUs those pages took 30–45 ms to render, and this takes well
 /// under one (docs/decisions.md, "Console tables written directly"). The markup is the templates'.
 struct HTMLWriter {
-    private(set) var html = ""
+    /// Bytes, not a String: appending a literal to a String allocates one per call.
+    private var bytes: [UInt8] = []
 
-    init(reservingCapacity bytes: Int) { html.reserveCapacity(bytes) }
+    init(reservingCapacity count: Int) { bytes.reserveCapacity(count) }
+
+    var html: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Markup: a literal of this file, never a value.
     mutating func markup(_ text: StaticString) {
-        text.withUTF8Buffer { html += String(decoding: $0, as: UTF8.self) }
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// A value, escaped for text and for a quoted attribute alike.
-    mutating func text(_ value: String) { html += HTMLEscaping.escape(value) }
+    mutating func text(_ value: String) { HTMLEscaping.append(escaping: value, to: &bytes) }
 
-    mutating func number(_ value: Int) { html += String(value) }
+    mutating func number(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 }
 
 enum ConsoleTables {

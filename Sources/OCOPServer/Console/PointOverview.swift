@@ -22,7 +22,8 @@ struct PointOverview {
             transit: try await stock.inTransit(point: point.slug, database),
             alerts: StockAlerts(levels: levels, minimums: minimums, today: today, withinDays: 30),
             today: try await stock.salesSummary(
-                point: point.slug, from: today.startInVietnam, to: today.adding(days: 1).startInVietnam, database))
+                point: point.slug, from: today.startInVietnam, to: today.adding(days: 1).startInVietnam, byProduct: false,
+                database))
     }
 
     /// Units each SKU may still be sold: on the shelf, less what livestream orders hold.

@@ -14,17 +14,26 @@ struct HTMLEscaping: MustacheContentType {
         guard utf8.contains(where: needsEscape) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count + 16)
-        for byte in utf8 {
+        append(escaping: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text`'s UTF-8 with the five characters that matter in text and quoted attributes escaped.
+    static func append(escaping text: String, to out: inout [UInt8]) {
+        for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
-            case UInt8(ascii: "'"): out += Array("&#39;".utf8)
+            case UInt8(ascii: "<"): append("&lt;", to: &out)
+            case UInt8(ascii: ">"): append("&gt;", to: &out)
+            case UInt8(ascii: "&"): append("&amp;", to: &out)
+            case UInt8(ascii: "\""): append("&quot;", to: &out)
+            case UInt8(ascii: "'"): append("&#39;", to: &out)
             default: out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ entity: StaticString, to out: inout [UInt8]) {
+        entity.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

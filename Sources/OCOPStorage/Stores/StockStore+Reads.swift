@@ -94,8 +94,11 @@ extension StockStore {
         try await ledger(point: point, filter: LedgerFilter(), beforeID: beforeID, limit: limit, database)
     }
 
-    /// Sales between two instants (`from` inclusive, `to` exclusive).
-    public func salesSummary(point: String, from: Moment, to: Moment, _ database: Database) async throws -> SalesSummary {
+    /// Sales of a point in [from, to): count and revenue by payment method, and (unless
+    /// `byProduct` is false, as a page that shows only the totals asks) by product.
+    public func salesSummary(
+        point: String, from: Moment, to: Moment, byProduct: Bool = true, _ database: Database
+    ) async throws -> SalesSummary {
         let start = ISOTimestamp.string(from)
         let end = ISOTimestamp.string(to)
         return try await database.read { sql in
@@ -113,7 +116,7 @@ extension StockStore {
                     try row.decode(column: "revenue", as: Int.self)
                 count += try row.decode(column: "n", as: Int.self)
             }
-            let products = try await sql.raw(
+            let products = !byProduct ? [] : try await sql.raw(
                 """
                 SELECT l.sku, v.product_slug, CAST(SUM(l.quantity) AS BIGINT) AS quantity, CAST(SUM(l.amount) AS BIGINT) AS revenue
                 FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN variants v ON v.sku = l.sku
