@@ -602,6 +602,25 @@ class FairDeskInChromium(unittest.TestCase):
         stall = next(s for s in fair["stalls"] if s["code"] == "A-04")
         self.assertEqual(stall["status"], "allocated")
 
+    def test_a_stall_takes_its_producers_goods_and_sells_them_at_its_own_counter(self):
+        stall = "/console/fairs/tuan-hang-ocop-tuyen-quang/stalls/A-02"
+        open_page(stall)
+        rows = driver.find_elements(By.CSS_SELECTOR, "form[action$='/receive'] tbody tr")
+        rows[0].find_element(By.NAME, "sku").send_keys("CSHG-5KG")
+        rows[0].find_element(By.NAME, "batch").send_keys("HC-1")
+        rows[0].find_element(By.NAME, "quantity").send_keys("10")
+        submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/receive'] button[type=submit]"))
+        self.assertTrue(driver.find_element(By.CSS_SELECTOR, ".done").is_displayed())
+        submit(driver.find_element(By.LINK_TEXT, "Bán hàng tại quầy"))
+        self.assertTrue(driver.current_url.endswith(stall + "/sale"))
+        submit(driver.find_element(By.NAME, "code"), "CSHG-5KG" + Keys.ENTER)
+        shot("console-stall-sale")
+        submit(driver.find_element(By.CSS_SELECTOR, "button[value=complete]"))
+        self.assertIn(stall + "/sales/", driver.current_url)
+        self.assertIn("A-02", driver.find_element(By.CSS_SELECTOR, ".receipt").text)
+        status, stock = api("GET", "/v1/fairs/tuan-hang-ocop-tuyen-quang/stalls/A-02/stock")
+        self.assertEqual(sum(b["quantity"] for b in stock["batches"] if b["sku"] == "CSHG-5KG"), 9)
+
     def test_the_desk_fits_a_phone_and_other_points_are_refused(self):
         driver.set_window_size(*PHONE)
         open_page("/console/fairs/tuan-hang-ocop-tuyen-quang")
