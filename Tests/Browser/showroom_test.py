@@ -630,5 +630,27 @@ class FairDeskInChromium(unittest.TestCase):
         self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền")
 
 
+
+class ProducerConsoleInChromium(unittest.TestCase):
+    """A producer's own home: its products' certificates and what each needs next."""
+
+    def test_a_producer_lands_on_its_certificates_and_applications(self):
+        database = f"sqlite:{workdir}/ocop.sqlite"
+        subprocess.run([BINARY, "user", "add", "anh-tai", "--role", "producer", "--scope", "htx-anh-tai",
+                        "--database", database], input=b"anh-tai-password-1\n", cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("anh-tai", "anh-tai-password-1")
+        self.assertTrue(driver.current_url.endswith("/console/producers/htx-anh-tai"))
+        rows = driver.find_elements(By.CSS_SELECTOR, ".renewals tbody tr")
+        self.assertTrue(rows)
+        self.assertTrue(all(r.get_attribute("data-state") for r in rows))
+        self.assertIn("Tuần hàng OCOP Tuyên Quang", driver.find_element(By.ID, "fairs-h").find_element(By.XPATH, "..").text)
+        shot("console-producer")
+        driver.set_window_size(*PHONE)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -30,6 +30,7 @@ struct ConsoleController: Sendable {
         addTransferRoutes(to: group)
         addJournalRoutes(to: group)
         addFairRoutes(to: group)
+        addProducerRoutes(to: group)
     }
 
     // MARK: - Sign-in
@@ -100,8 +101,21 @@ struct ConsoleController: Sendable {
         let fairs = try await fairs.listings().map(\.fair).filter { identity.canManageFair($0.slug) }
         values["fairs"] = fairs.map { ["name": $0.name, "href": page.link("/console/fairs/" + $0.slug)] }
         values["has_fairs"] = !fairs.isEmpty
-        if points.count == 1, fairs.isEmpty, !identity.isAdmin {
-            return ConsolePage.redirect(page.link("/console/points/" + points[0].slug))
+        // A producer's own pages (the office reaches any producer's from its address).
+        let snapshot = catalog.snapshot()
+        let producers = identity.role == .producer ? identity.scopes.sorted() : []
+        values["producers"] = producers.map { slug -> [String: Any] in
+            ["name": snapshot.contents.producers.first { $0.slug == slug }?.name ?? slug,
+             "href": page.link("/console/producers/" + slug)]
+        }
+        values["has_producers"] = !producers.isEmpty
+        if !identity.isAdmin {
+            if points.count == 1, fairs.isEmpty, producers.isEmpty {
+                return ConsolePage.redirect(page.link("/console/points/" + points[0].slug))
+            }
+            if producers.count == 1, points.isEmpty, fairs.isEmpty {
+                return ConsolePage.redirect(page.link("/console/producers/" + producers[0]))
+            }
         }
         return html(request, .ok, templates.render("console-home", values))
     }
