@@ -652,5 +652,35 @@ class ProducerConsoleInChromium(unittest.TestCase):
         width = driver.execute_script("return document.documentElement.scrollWidth")
         self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
 
+
+class OfficeConsoleInChromium(unittest.TestCase):
+    """The programme office finds a product, revokes its certificate, and the catalog follows."""
+
+    def test_the_office_revokes_a_certificate_and_the_product_leaves_the_showroom_within_a_second(self):
+        slug = "cao-atiso-da-lat"
+        status, product = api("GET", f"/v1/products/{slug}")
+        self.assertEqual(status, 200, f"{slug} should be published in the demo catalog")
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+        open_page("/console/office")
+        shot("console-office")
+        submit(driver.find_element(By.NAME, "q"), "cao atiso" + Keys.ENTER)  # typed without diacritics
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, product["name"]))
+        self.assertIn(product["certificate"]["number"], driver.find_element(By.CSS_SELECTOR, ".certificates").text)
+        driver.find_element(By.NAME, "reason").send_keys("Vi phạm quy định ghi nhãn")
+        driver.find_element(By.NAME, "decision_number").send_keys("77/QĐ-UBND")
+        shot("console-office-product")
+        submit(driver.find_element(By.CSS_SELECTOR, "button.danger"))
+        revoked = time.monotonic()
+        self.assertTrue(driver.find_element(By.CSS_SELECTOR, ".done").is_displayed())
+        self.assertIn("Vi phạm quy định ghi nhãn", driver.find_element(By.CSS_SELECTOR, ".certificates").text)
+        while api("GET", f"/v1/products/{slug}")[0] != 404:
+            self.assertLess(time.monotonic() - revoked, 1.0, "the API still serves the revoked product")
+            time.sleep(0.05)
+        open_page(f"/san-pham/{slug}")
+        self.assertNotEqual(driver.find_element(By.TAG_NAME, "h1").text, product["name"])
+        self.assertLess(time.monotonic() - revoked, 1.5)
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

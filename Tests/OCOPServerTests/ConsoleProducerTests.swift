@@ -56,3 +56,53 @@ import TestSupport
         }
     }
 }
+
+/// The office's certificate desk: the running-out lists and a revocation that takes the product
+/// off the catalog at once, through the same store operation as the API.
+@Suite struct ConsoleOfficeTests {
+    @Test(arguments: TestEngine.all) func theOfficeRevokesACertificateAndTheProductLeavesTheCatalog(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            _ = try await harness.staffToken(username: "office-lan", role: .admin)
+            let desk = "/console/office/products/tra-shan-tuyet-dac-biet"
+            let (cookie, csrf) = try await ConsoleStockTests.signIn(client, "office-lan", page: desk)
+
+            // Within 30 days: the certificate that ends tomorrow, one day left.
+            let lists = String(buffer: try await client.get("/console/office", headers: [.cookie: cookie]).body)
+            #expect(lists.contains("06/GCN") && lists.contains(#"<td class="num">1</td>"#))
+            #expect(try await client.get("/console/office?within=45", headers: [.cookie: cookie]).status == .notFound)
+            // Words of a name, as a form sends them (`+` for a space), without diacritics.
+            let found = String(buffer: try await client.get("/console/office?q=tra+shan", headers: [.cookie: cookie]).body)
+            #expect(found.contains(#"href="/console/office/products/tra-shan-tuyet-dac-biet""#))
+
+            // A revocation needs its ground: refused, naming the field, nothing changed.
+            let bare = try await ConsoleTests.post(
+                client, desk + "/revoke", cookie: cookie, "csrf=\(csrf)&number=01%2FGCN&reason=&decision_number=")
+            #expect(bare.status == .unprocessableContent || bare.status == .badRequest)
+            #expect(String(buffer: bare.body).contains("reason"))
+            #expect(try await client.get("/v1/products/tra-shan-tuyet-dac-biet").status == .ok)
+
+            let revoked = try await ConsoleTests.post(
+                client, desk + "/revoke", cookie: cookie,
+                "csrf=\(csrf)&number=01%2FGCN&reason=Vi+ph%E1%BA%A1m+an+to%C3%A0n+th%E1%BB%B1c+ph%E1%BA%A9m&decision_number=88%2FQ%C4%90-UBND&revoked_on=")
+            #expect(revoked.status == .seeOther, "\(String(buffer: revoked.body))")
+            #expect(try await client.get("/v1/products/tra-shan-tuyet-dac-biet").status == .notFound)
+            let page = String(buffer: try await client.get(desk, headers: [.cookie: cookie]).body)
+            #expect(page.contains("Đã thu hồi") && page.contains("Vi phạm an toàn thực phẩm") && page.contains("Không hiển thị"))
+            // Sent again: already revoked, said so, nothing more.
+            let again = try await ConsoleTests.post(
+                client, desk + "/revoke", cookie: cookie, "csrf=\(csrf)&number=01%2FGCN&reason=x&decision_number=y")
+            #expect(again.status == .conflict)
+
+            // Only the office: a producer's account is refused, and a form without the token too.
+            _ = try await harness.staffToken(username: "producer-htx-dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
+            let (producer, _) = try await ConsoleStockTests.signIn(
+                client, "producer-htx-dong-xanh", page: "/console/producers/htx-dong-xanh")
+            #expect(try await client.get("/console/office", headers: [.cookie: producer]).status == .forbidden)
+            let forged = try await ConsoleTests.post(
+                client, "/console/office/products/cam-sanh-hop-5kg/revoke", cookie: cookie,
+                "number=02%2FGCN&reason=x&decision_number=y")
+            #expect(forged.status == .forbidden)
+            #expect(try await client.get("/v1/products/cam-sanh-hop-5kg").status == .ok)
+        }
+    }
+}

@@ -52,4 +52,11 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// The message with each field's reason, for a person to read on a page.
+    public var explanation: String {
+        let named = issues.filter { !message.hasPrefix($0.field + ":") }
+        guard !named.isEmpty else { return message }
+        return message + " (" + named.map { "\($0.field): \($0.reason)" }.joined(separator: "; ") + ")"
+    }
 }

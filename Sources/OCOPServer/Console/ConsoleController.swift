@@ -31,6 +31,7 @@ struct ConsoleController: Sendable {
         addJournalRoutes(to: group)
         addFairRoutes(to: group)
         addProducerRoutes(to: group)
+        addOfficeRoutes(to: group)
     }
 
     // MARK: - Sign-in
@@ -109,6 +110,7 @@ struct ConsoleController: Sendable {
              "href": page.link("/console/producers/" + slug)]
         }
         values["has_producers"] = !producers.isEmpty
+        if identity.isAdmin { values["office_href"] = page.link("/console/office") }
         if !identity.isAdmin {
             if points.count == 1, fairs.isEmpty, producers.isEmpty {
                 return ConsolePage.redirect(page.link("/console/points/" + points[0].slug))

@@ -1,0 +1,151 @@
+import Hummingbird
+import OCOPDomain
+import OCOPStorage
+
+/// The programme office's certificate desk (admins only): the certificates running out within
+/// 30, 60 or 90 days, a product's certificate history, and revocation with its ground and
+/// decision number, through the same `CertificateStore` operation as the API (audit row, catalog
+/// revision, the snapshot and every node following at once).
+extension ConsoleController {
+    func addOfficeRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("office", use: officeHome)
+        group.get("office/products/:slug", use: officeProduct)
+        group.post("office/products/:slug/revoke", use: officeRevoke)
+    }
+
+    var certificates: CertificateStore { CertificateStore(database: database) }
+
+    @Sendable func officeHome(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let identity = context.identity else { return signInFirst(request) }
+        guard identity.isAdmin else { return forbidden(request, context) }
+        let page = page(request, context)
+        let language = page.language
+        let within = Int(request.uri.queryParameters.get("within") ?? "") ?? 30
+        guard [30, 60, 90].contains(within) else { return notFound(request, context) }
+        let today = clock.todayInVietnam()
+        let snapshot = catalog.snapshot()
+        let names = Dictionary(snapshot.contents.products.map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var values = page.context(title: ConsoleWords.word("office", language), path: "/console/office")
+        values["heading"] = ConsoleWords.word("office", language)
+        values["windows"] = [30, 60, 90].map { days -> [String: Any] in
+            ["label": "\(days) " + ConsoleWords.word("days", language), "href": page.link("/console/office?within=\(days)"),
+             "current": days == within]
+        }
+        let expiring = try await certificates.expiring(within: within, from: today)
+        values["expiring"] = expiring.map { entry -> [String: Any] in
+            [
+                "name": names[entry.product]?.text(in: language) ?? entry.product,
+                "href": page.link("/console/office/products/\(entry.product)"), "number": entry.certificate.number,
+                "stars": ShowroomFormat.stars(entry.certificate.stars.value),
+                "ends": ShowroomFormat.date(entry.certificate.expiresOn, language),
+                "days_left": entry.certificate.expiresOn.daysSince1970 - today.daysSince1970,
+            ]
+        }
+        values["has_expiring"] = !expiring.isEmpty
+        values["within"] = within
+        // Finding a product by words of its name, typed with or without diacritics.
+        // As a browser's form sends it: `+` is a space.
+        let query = (ShowroomBase.queryItems(request).first { $0.0 == "q" }?.1 ?? "").trimmingWhitespace
+        values["q"] = query
+        let words = VietnameseText.fold(String(query.prefix(100))).split(separator: " ")
+        if !words.isEmpty {
+            let found = Array(
+                snapshot.contents.products.lazy
+                    .filter { product in words.allSatisfy { VietnameseText.fold(product.name.vi).contains($0) } }
+                    .prefix(30))
+            values["found"] = found.map { product -> [String: Any] in
+                ["name": product.name.text(in: language), "href": page.link("/console/office/products/\(product.slug)")]
+            }
+            values["searched"] = true
+            values["none_found"] = found.isEmpty
+        }
+        values["search_action"] = page.link("/console/office")
+        return html(request, .ok, templates.render("console-office", values))
+    }
+
+    @Sendable func officeProduct(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await withOfficeProduct(request, context) { product in
+            try await renderOfficeProduct(request, context, product: product, status: .ok)
+        }
+    }
+
+    @Sendable func officeRevoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let token = ConsoleSession.token(in: request), context.identity != nil else { return signInFirst(request) }
+        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
+        return try await withOfficeProduct(request, context) { product in
+            let identity = context.identity!
+            let number = form["number"]?.trimmingWhitespace ?? ""
+            let reason = form["reason"]?.trimmingWhitespace ?? ""
+            let decision = form["decision_number"]?.trimmingWhitespace ?? ""
+            let dayText = form["revoked_on"]?.trimmingWhitespace ?? ""
+            do {
+                var checks = FieldChecks()
+                checks.require(reason.utf8.count <= 1000, "reason", "at most 1,000 bytes")
+                checks.require(decision.utf8.count <= 100, "decision_number", "at most 100 bytes")
+                let day = dayText.isEmpty ? clock.todayInVietnam() : CalendarDate(iso: dayText)
+                checks.require(day != nil, "revoked_on", "a date YYYY-MM-DD")
+                try checks.throwIfAny()
+                try await certificates.revoke(
+                    product: product.slug, number: number, on: day!, reason: reason, decisionNumber: decision,
+                    actor: identity.actor, at: clock.now())
+                return ConsolePage.redirect(page(request, context).link("/console/office/products/\(product.slug)?done=1"))
+            } catch let error as DomainError {
+                return try await renderOfficeProduct(
+                    request, context, product: product, status: Problem(error).status, error: error.explanation)
+            }
+        }
+    }
+
+    /// The product (`:slug`) for an admin; otherwise the sign-in, 403 or 404 page.
+    private func withOfficeProduct(
+        _ request: Request, _ context: AppRequestContext, _ body: (Product) async throws -> Response
+    ) async throws -> Response {
+        guard let identity = context.identity else { return signInFirst(request) }
+        guard identity.isAdmin else { return forbidden(request, context) }
+        let slug = try context.pathValue("slug")
+        guard let product = catalog.snapshot().contents.products.first(where: { $0.slug == slug }) else {
+            return notFound(request, context)
+        }
+        return try await body(product)
+    }
+
+    private func renderOfficeProduct(
+        _ request: Request, _ context: AppRequestContext, product: Product, status: HTTPResponse.Status,
+        error: String? = nil
+    ) async throws -> Response {
+        let page = page(request, context)
+        let language = page.language
+        let today = clock.todayInVietnam()
+        let history = try await certificates.history(of: product.slug, on: today)
+        let path = "/console/office/products/\(product.slug)"
+        var values = page.context(title: product.name.text(in: language), path: path)
+        values["heading"] = product.name.text(in: language)
+        values["office_href"] = page.link("/console/office")
+        values["published"] = PublicationRule.isPublishable(history.map(\.certificate), on: today)
+        values["showroom_href"] = page.link("/san-pham/\(product.slug)")
+        values["certificates"] = history.map { record -> [String: Any] in
+            let certificate = record.certificate
+            var row: [String: Any] = [
+                "number": certificate.number, "stars": ShowroomFormat.stars(certificate.stars.value),
+                "authority": certificate.authority, "decision": certificate.decisionNumber,
+                "issued": ShowroomFormat.date(certificate.issuedOn, language),
+                "ends": ShowroomFormat.date(certificate.expiresOn, language),
+                "status": ConsoleWords.word("certificate_" + record.status.rawValue, language),
+                "revocable": certificate.revokedOn == nil,
+            ]
+            if let revoked = certificate.revokedOn {
+                row["revoked"] = ShowroomFormat.date(revoked, language)
+                if let reason = certificate.revocationReason { row["reason"] = reason }
+            }
+            return row
+        }
+        values["revocable"] = history.filter { $0.certificate.revokedOn == nil }.map { ["number": $0.certificate.number] }
+        values["has_revocable"] = history.contains { $0.certificate.revokedOn == nil }
+        values["revoke_action"] = page.link(path + "/revoke")
+        values["today"] = today.description
+        values["recorded"] = request.uri.queryParameters.get("done") != nil
+        if let error { values["error"] = error }
+        return html(request, status, templates.render("console-office-product", values))
+    }
+}
