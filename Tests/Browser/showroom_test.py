@@ -682,5 +682,40 @@ class OfficeConsoleInChromium(unittest.TestCase):
         self.assertNotEqual(driver.find_element(By.TAG_NAME, "h1").text, product["name"])
         self.assertLess(time.monotonic() - revoked, 1.5)
 
+    def test_the_monthly_report_page_shows_the_apis_numbers_with_drawn_charts(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+        open_page("/console/office/report")
+        month = driver.find_element(By.NAME, "month").get_attribute("value")
+        report = must(api("GET", f"/v1/reports/monthly?month={month}"), 200)
+        shown = {row.get_attribute("data-key"): row.find_elements(By.TAG_NAME, "td")[1].text
+                 for row in driver.find_elements(By.CSS_SELECTOR, "#channels-table tbody tr")}
+        self.assertEqual(shown, {row["key"]: str(row["sales_count"]) for row in report["sales_by_channel"]})
+        totals = [row.find_elements(By.TAG_NAME, "td")[-1].text
+                  for row in driver.find_elements(By.CSS_SELECTOR, "#provinces-table tbody tr")]
+        self.assertEqual(sorted(map(int, totals)), sorted(row["total"] for row in report["products_by_province"]))
+        # Every chart is drawn: bars with a real width, as laid out by the browser.
+        widths = driver.execute_script(
+            "return [...document.querySelectorAll('svg.chart')].map(s => [...s.querySelectorAll('rect')]"
+            ".map(r => r.getBBox().width).filter(w => w > 0).length)")
+        top = sorted(report["products_by_province"], key=lambda row: -row["total"])[:20]  # the chart's 20
+        expected = [sum(1 for row in top for key in ("three_star", "four_star",
+                        "potential_five_star", "five_star") if row[key] > 0),
+                    sum(1 for key in ("newly_certified", "re_recognised", "expired", "revoked") if report[key]),
+                    sum(1 for row in report["sales_by_channel"] if row["revenue"] > 0)]
+        if report["sales_by_point"]:
+            expected.append(min(15, sum(1 for row in report["sales_by_point"] if row["revenue"] > 0)))
+        self.assertEqual(widths, expected)
+        self.assertGreater(widths[0], 0)
+        shot("console-report")
+        # The CSV download holds the same provinces, with the session's cookie.
+        cookie = next(c for c in driver.get_cookies() if c["name"] == "ocop_console")
+        link = driver.find_element(By.CSS_SELECTOR, "#provinces-h ~ p a").get_attribute("href")
+        with urllib.request.urlopen(urllib.request.Request(link, headers={
+                "Cookie": f"ocop_console={cookie['value']}"}), timeout=20) as answer:
+            rows = list(csv.reader(io.StringIO(answer.read().decode())))
+        self.assertEqual(len(rows) - 1, len(report["products_by_province"]))
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -60,6 +60,7 @@ extension ConsoleController {
             values["none_found"] = found.isEmpty
         }
         values["search_action"] = page.link("/console/office")
+        values["report_href"] = page.link("/console/office/report")
         return html(request, .ok, templates.render("console-office", values))
     }
 

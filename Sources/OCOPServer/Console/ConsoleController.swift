@@ -32,6 +32,7 @@ struct ConsoleController: Sendable {
         addFairRoutes(to: group)
         addProducerRoutes(to: group)
         addOfficeRoutes(to: group)
+        addReportRoutes(to: group)
     }
 
     // MARK: - Sign-in
