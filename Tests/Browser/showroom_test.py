@@ -681,6 +681,17 @@ class OfficeConsoleInChromium(unittest.TestCase):
         open_page(f"/san-pham/{slug}")
         self.assertNotEqual(driver.find_element(By.TAG_NAME, "h1").text, product["name"])
         self.assertLess(time.monotonic() - revoked, 1.5)
+        # The audit page says who revoked it, with the reason in the record after.
+        open_page("/console/office/audit")
+        driver.find_element(By.NAME, "entity").send_keys("certificate")
+        field = driver.find_element(By.NAME, "entity_id")
+        field.send_keys(slug)
+        submit(field, Keys.ENTER)
+        row = driver.find_element(By.CSS_SELECTOR, ".audit tbody tr")
+        self.assertEqual(row.find_element(By.CSS_SELECTOR, ".actor").text, "user:browser-office")
+        self.assertEqual(row.find_element(By.CSS_SELECTOR, ".audit-action").text, "revoke")
+        self.assertIn("Vi phạm quy định ghi nhãn", row.get_attribute("textContent"))
+        shot("console-audit")
 
     def test_the_monthly_report_page_shows_the_apis_numbers_with_drawn_charts(self):
         driver.set_window_size(*TABLET)

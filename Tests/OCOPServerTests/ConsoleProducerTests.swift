@@ -92,6 +92,12 @@ import TestSupport
             let again = try await ConsoleTests.post(
                 client, desk + "/revoke", cookie: cookie, "csrf=\(csrf)&number=01%2FGCN&reason=x&decision_number=y")
             #expect(again.status == .conflict)
+            // The audit page names who did it; a filter that does not parse is named, not dropped.
+            let audit = String(buffer: try await client.get(
+                "/console/office/audit?entity=certificate&entity_id=tra-shan-tuyet-dac-biet", headers: [.cookie: cookie]).body)
+            #expect(audit.contains(#"<td class="actor">user:office-lan</td>"#) && audit.contains(">revoke<"))
+            let badDay = try await client.get("/console/office/audit?from=2026-13-01", headers: [.cookie: cookie])
+            #expect(badDay.status == .badRequest && String(buffer: badDay.body).contains("from: a date YYYY-MM-DD"))
 
             // Only the office: a producer's account is refused, and a form without the token too.
             _ = try await harness.staffToken(username: "producer-htx-dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])

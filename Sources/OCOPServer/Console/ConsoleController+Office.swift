@@ -61,6 +61,7 @@ extension ConsoleController {
         }
         values["search_action"] = page.link("/console/office")
         values["report_href"] = page.link("/console/office/report")
+        values["audit_href"] = page.link("/console/office/audit")
         return html(request, .ok, templates.render("console-office", values))
     }
 

@@ -33,6 +33,7 @@ struct ConsoleController: Sendable {
         addProducerRoutes(to: group)
         addOfficeRoutes(to: group)
         addReportRoutes(to: group)
+        addAuditRoutes(to: group)
     }
 
     // MARK: - Sign-in
