@@ -728,5 +728,36 @@ class OfficeConsoleInChromium(unittest.TestCase):
             rows = list(csv.reader(io.StringIO(answer.read().decode())))
         self.assertEqual(len(rows) - 1, len(report["products_by_province"]))
 
+    def test_a_stamp_runs_printed_qr_codes_decode_to_the_urls_in_its_csv(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+        open_page("/console/office/stamps")
+        driver.find_element(By.NAME, "product").send_keys("cam-sanh-ha-giang")
+        driver.find_element(By.NAME, "batch").send_keys("L2412")
+        field = driver.find_element(By.NAME, "count")
+        field.send_keys("6")
+        submit(field, Keys.ENTER)
+        self.assertRegex(driver.current_url, r"/console/office/stamps/\d+$")
+        cookie = next(c for c in driver.get_cookies() if c["name"] == "ocop_console")
+        link = driver.find_element(By.PARTIAL_LINK_TEXT, "CSV").get_attribute("href")
+        with urllib.request.urlopen(urllib.request.Request(link, headers={
+                "Cookie": f"ocop_console={cookie['value']}"}), timeout=20) as answer:
+            printed = {row["url"] for row in csv.DictReader(io.StringIO(answer.read().decode()))}
+        self.assertEqual(len(printed), 6)
+        submit(driver.find_element(By.CSS_SELECTOR, ".sheets a"))
+        self.assertEqual(len(driver.find_elements(By.CSS_SELECTOR, ".stamp-label svg.qr")), 6)
+        shot("console-stamp-sheet")
+        # A sharp picture of the sheet, read by zbar as a phone's camera would read the labels.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": TABLET[0], "height": 1400, "deviceScaleFactor": 3, "mobile": False})
+        picture = os.path.join(workdir, "stamp-sheet.png")
+        driver.save_screenshot(picture)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", picture],
+                                 capture_output=True, text=True)
+        self.assertEqual(set(decoded.stdout.split()), printed, decoded.stderr)
+        self.assertTrue(all(url.startswith(base + "/01/") for url in printed))
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -162,7 +162,7 @@ public func buildRouter(
     ConsoleController(
         database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
         catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
-        secureCookies: configuration.publicBaseURL.hasPrefix("https://")
+        secureCookies: configuration.publicBaseURL.hasPrefix("https://"), publicBaseURL: configuration.publicBaseURL
     ).addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     MarketplaceAccountsController(

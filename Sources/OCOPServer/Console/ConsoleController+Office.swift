@@ -62,6 +62,7 @@ extension ConsoleController {
         values["search_action"] = page.link("/console/office")
         values["report_href"] = page.link("/console/office/report")
         values["audit_href"] = page.link("/console/office/audit")
+        values["stamps_href"] = page.link("/console/office/stamps")
         return html(request, .ok, templates.render("console-office", values))
     }
 

@@ -14,6 +14,8 @@ struct ConsoleController: Sendable {
     let templates: ShowroomTemplates
     /// Cookies are `Secure` when the service's public address is https.
     let secureCookies: Bool
+    /// The service's public address, for the URLs printed on stamps ("" = the request's host).
+    var publicBaseURL = ""
 
     var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
     let stock = StockStore()
@@ -34,6 +36,7 @@ struct ConsoleController: Sendable {
         addOfficeRoutes(to: group)
         addReportRoutes(to: group)
         addAuditRoutes(to: group)
+        addStampRoutes(to: group)
     }
 
     // MARK: - Sign-in

@@ -61,11 +61,10 @@ struct StampsController: Sendable {
             throw Problem.notFound("no stamp run")
         }
         try requireOwnerOrAdmin(context, product: run.product)
-        let gtin = readModel.snapshot().contents.products.first { $0.slug == run.product }?
-            .variants.compactMap(\.gtin).first
         var csv = "code,url\r\n"
-        for code in run.codes {
-            csv += "\(code),\(publicBaseURL)\(StampLink.path(code: code.symbols, gtin: gtin, batch: run.batch))\r\n"
+        let base = ShowroomBase.address(publicBaseURL, request)
+        for (code, url) in PrintedStampLinks.urls(run, base: base, catalog: readModel.snapshot().contents) {
+            csv += "\(code),\(url)\r\n"
         }
         return Response(
             status: .ok,

@@ -19,6 +19,15 @@ public struct StampScan: Sendable, Hashable {
     public var provinces: Set<String>
 }
 
+/// A run as listed: what was printed for which product and batch, and when.
+public struct StampRunListing: Sendable, Hashable {
+    public var id: Int
+    public var product: String
+    public var batch: String?
+    public var count: Int
+    public var createdAt: String
+}
+
 /// Traceability stamps: issue runs of unguessable codes, and count scans without personal data.
 public struct StampStore: Sendable {
     /// The most codes one run may hold (a printer's batch).
@@ -59,6 +68,22 @@ public struct StampStore: Sendable {
                 sql, actor: actor, action: "issue_stamps", entity: "stamp_run", entityID: String(id), before: nil,
                 after: try CanonicalJSON.encode(StampRunSummary(product: product, count: count)), at: timestamp)
             return StampRun(id: id, product: product, batch: batch, codes: codes)
+        }
+    }
+
+    /// The newest runs first, without their codes: what the office's stamp page lists.
+    public func recentRuns(limit: Int) async throws -> [StampRunListing] {
+        try await database.read { sql in
+            try await sql.raw(
+                "SELECT id, product_slug, batch, count, created_at FROM stamp_runs ORDER BY id DESC LIMIT \(bind: limit)"
+            ).all().map { row in
+                StampRunListing(
+                    id: try row.decode(column: "id", as: Int.self),
+                    product: try row.decode(column: "product_slug", as: String.self),
+                    batch: try row.decode(column: "batch", as: String?.self),
+                    count: try row.decode(column: "count", as: Int.self),
+                    createdAt: try row.decode(column: "created_at", as: String.self))
+            }
         }
     }
 
