@@ -6,6 +6,7 @@ run created over the API as the office would. Screenshots of every main page at 
 width go to $OCOP_SCREENSHOTS (default: a temporary folder, printed at the end).
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -356,6 +357,18 @@ def gone(page):
     WebDriverWait(driver, 10, ignored_exceptions=[WebDriverException]).until(expected_conditions.staleness_of(page))
 
 
+@contextlib.contextmanager
+def network_cut():
+    """Chromium's offline mode (as DevTools sets it) for the duration of the block."""
+    conditions = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", conditions)
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**conditions, "offline": False})
+
+
 def ledger_sales(point):
     status, answer = api("GET", f"/v1/points/{point}/sales")
     return answer["summary"]["sales_count"]
@@ -444,10 +457,7 @@ class StaffConsoleInChromium(unittest.TestCase):
     def test_a_sale_completed_offline_is_kept_and_sent_once_when_the_network_returns(self):
         before = ledger_sales("diem-ocop-vinh-tuy")
         self.cart_of("TSDB-100G", 3)
-        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
-        try:
+        with network_cut():
             complete = driver.find_element(By.CSS_SELECTOR, "button[value=complete]")
             complete.click()
             kept = driver.find_element(By.ID, "kept-sales")
@@ -462,8 +472,6 @@ class StaffConsoleInChromium(unittest.TestCase):
                 "return JSON.parse(localStorage.getItem('ocop-console-kept-sales') || '[]').length")
             self.assertEqual(kept_count, 1)
             self.assertEqual(ledger_sales("diem-ocop-vinh-tuy"), before, "sold while the tablet was offline")
-        finally:
-            driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
         # The network is back: the kept sale is sent by itself and the counter shows its receipt.
         WebDriverWait(driver, 20).until(lambda d: "/sales/" in d.current_url)
         lines = driver.find_element(By.CSS_SELECTOR, ".receipt tbody").text
@@ -475,14 +483,9 @@ class StaffConsoleInChromium(unittest.TestCase):
     def test_a_kept_sale_the_server_refuses_is_shown_with_its_reason(self):
         before = ledger_sales("diem-ocop-vinh-tuy")
         self.cart_of("CSHG-5KG", 999)
-        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
-        try:
+        with network_cut():
             driver.find_element(By.CSS_SELECTOR, "button[value=complete]").click()
             WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "kept-sales").is_displayed())
-        finally:
-            driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
         WebDriverWait(driver, 20).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, "#kept-sales .refused"))
         reason = driver.find_element(By.CSS_SELECTOR, "#kept-sales .refused").text

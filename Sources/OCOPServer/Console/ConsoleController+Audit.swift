@@ -76,15 +76,7 @@ struct AuditPageQuery {
             guard let value = text(name) else { continue }
             if value.utf8.count <= 200 { query[keyPath: keyPath] = value } else { problem = "\(name): at most 200 bytes" }
         }
-        for name in ["from", "to"] {
-            guard let value = text(name) else { continue }
-            guard let day = CalendarDate(iso: value) else {
-                problem = "\(name): a date YYYY-MM-DD"
-                continue
-            }
-            if name == "from" { fromDay = day } else { toDay = day }
-        }
-        if let from = fromDay, let to = toDay, to < from { problem = "to: must not be before from" }
+        (fromDay, toDay) = JournalQuery.days(text, problem: &problem)
         query.from = fromDay.map { ISOTimestamp.string($0.startInVietnam) }
         query.to = toDay.map { ISOTimestamp.string(JournalQuery.end(of: $0)) }
         if let value = text("before") {

@@ -176,18 +176,26 @@ struct JournalQuery {
         if let value = text("sku") {
             if value.utf8.count <= 64 { sku = value } else { problem = "sku: at most 64 characters" }
         }
+        (fromDay, toDay) = Self.days(text, problem: &problem)
+        if let value = text("before") {
+            if let id = Int(value), id > 0 { beforeID = id } else { problem = "before: a ledger row number" }
+        }
+    }
+
+    /// The `from` and `to` days of a filter form (Vietnam days, both inclusive); a value that does
+    /// not parse, or a `to` before `from`, sets `problem`.
+    static func days(_ text: (String) -> String?, problem: inout String?) -> (from: CalendarDate?, to: CalendarDate?) {
+        var days: [String: CalendarDate] = [:]
         for name in ["from", "to"] {
             guard let value = text(name) else { continue }
             guard let day = CalendarDate(iso: value) else {
                 problem = "\(name): a date YYYY-MM-DD"
                 continue
             }
-            if name == "from" { fromDay = day } else { toDay = day }
+            days[name] = day
         }
-        if let from = fromDay, let to = toDay, to < from { problem = "to: must not be before from" }
-        if let value = text("before") {
-            if let id = Int(value), id > 0 { beforeID = id } else { problem = "before: a ledger row number" }
-        }
+        if let from = days["from"], let to = days["to"], to < from { problem = "to: must not be before from" }
+        return (days["from"], days["to"])
     }
 
     var filter: LedgerFilter {
