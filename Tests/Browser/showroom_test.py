@@ -671,8 +671,9 @@ class OfficeConsoleInChromium(unittest.TestCase):
         submit(driver.find_element(By.NAME, "q"), "cao atiso" + Keys.ENTER)  # typed without diacritics
         submit(driver.find_element(By.PARTIAL_LINK_TEXT, product["name"]))
         self.assertIn(product["certificate"]["number"], driver.find_element(By.CSS_SELECTOR, ".certificates").text)
-        driver.find_element(By.NAME, "reason").send_keys("Vi phạm quy định ghi nhãn")
-        driver.find_element(By.NAME, "decision_number").send_keys("77/QĐ-UBND")
+        revocation = driver.find_element(By.CSS_SELECTOR, "form[action$='/revoke']")
+        revocation.find_element(By.NAME, "reason").send_keys("Vi phạm quy định ghi nhãn")
+        revocation.find_element(By.NAME, "decision_number").send_keys("77/QĐ-UBND")
         shot("console-office-product")
         submit(driver.find_element(By.CSS_SELECTOR, "button.danger"))
         revoked = time.monotonic()

@@ -92,6 +92,20 @@ import TestSupport
             let again = try await ConsoleTests.post(
                 client, desk + "/revoke", cookie: cookie, "csrf=\(csrf)&number=01%2FGCN&reason=x&decision_number=y")
             #expect(again.status == .conflict)
+            // Re-recognised by a new decision: published again; the same form sent twice records
+            // one certificate (its number is taken the second time); a bad score is named.
+            let decision = "csrf=\(csrf)&kind=re_recognition&number=01b%2FGCN&decision_number=91%2FQ%C4%90-UBND"
+                + "&authority=UBND+t%E1%BB%89nh+Tuy%C3%AAn+Quang&stars=3&issued_on=2026-11-22&expires_on="
+            let badScore = try await ConsoleTests.post(client, desk + "/certificates", cookie: cookie, decision + "&score=abc")
+            #expect(badScore.status == .unprocessableContent && String(buffer: badScore.body).contains("score: points from 0 to 100"))
+            let recognised = try await ConsoleTests.post(client, desk + "/certificates", cookie: cookie, decision + "&score=63")
+            #expect(recognised.status == .seeOther, "\(String(buffer: recognised.body))")
+            #expect(try await client.get("/v1/products/tra-shan-tuyet-dac-biet").status == .ok)
+            let twice = try await ConsoleTests.post(client, desk + "/certificates", cookie: cookie, decision + "&score=63")
+            #expect(twice.status == .conflict || twice.status == .unprocessableContent)
+            let history = String(buffer: try await client.get(desk, headers: [.cookie: cookie]).body)
+            #expect(history.components(separatedBy: #"<b class="number">01b/GCN</b>"#).count == 2)
+
             // The audit page names who did it; a filter that does not parse is named, not dropped.
             let audit = String(buffer: try await client.get(
                 "/console/office/audit?entity=certificate&entity_id=tra-shan-tuyet-dac-biet", headers: [.cookie: cookie]).body)

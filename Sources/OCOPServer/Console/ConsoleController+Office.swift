@@ -101,7 +101,7 @@ extension ConsoleController {
     }
 
     /// The product (`:slug`) for an admin; otherwise the sign-in, 403 or 404 page.
-    private func withOfficeProduct(
+    func withOfficeProduct(
         _ request: Request, _ context: AppRequestContext, _ body: (Product) async throws -> Response
     ) async throws -> Response {
         guard let identity = context.identity else { return signInFirst(request) }
@@ -113,7 +113,7 @@ extension ConsoleController {
         return try await body(product)
     }
 
-    private func renderOfficeProduct(
+    func renderOfficeProduct(
         _ request: Request, _ context: AppRequestContext, product: Product, status: HTTPResponse.Status,
         error: String? = nil
     ) async throws -> Response {
@@ -146,6 +146,10 @@ extension ConsoleController {
         values["revocable"] = history.filter { $0.certificate.revokedOn == nil }.map { ["number": $0.certificate.number] }
         values["has_revocable"] = history.contains { $0.certificate.revokedOn == nil }
         values["revoke_action"] = page.link(path + "/revoke")
+        values["certify_action"] = page.link(path + "/certificates")
+        values["kinds"] = CertificationKind.allCases.map { kind -> [String: Any] in
+            ["value": kind.rawValue, "label": ConsoleWords.word("kind_" + kind.rawValue, language)]
+        }
         values["today"] = today.description
         values["recorded"] = request.uri.queryParameters.get("done") != nil
         if let error { values["error"] = error }

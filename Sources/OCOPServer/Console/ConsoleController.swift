@@ -37,6 +37,7 @@ struct ConsoleController: Sendable {
         addReportRoutes(to: group)
         addAuditRoutes(to: group)
         addStampRoutes(to: group)
+        addCertifyRoutes(to: group)
     }
 
     // MARK: - Sign-in
