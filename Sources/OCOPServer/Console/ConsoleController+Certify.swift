@@ -13,10 +13,7 @@ extension ConsoleController {
     }
 
     @Sendable func officeCertify(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else { return signInFirst(request) }
-        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        return try await withOfficeProduct(request, context) { product in
+        try await withTrustedForm(request, context) { form, identity in try await withOfficeProduct(request, context) { product in
             let text = { (name: String) in form[name]?.trimmingWhitespace ?? "" }
             do {
                 var checks = FieldChecks()
@@ -41,6 +38,6 @@ extension ConsoleController {
                 return try await renderOfficeProduct(
                     request, context, product: product, status: Problem(error).status, error: error.explanation)
             }
-        }
+        } }
     }
 }

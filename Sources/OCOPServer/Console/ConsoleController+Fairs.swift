@@ -94,11 +94,8 @@ extension ConsoleController {
     func withFairForm(
         _ request: Request, _ context: AppRequestContext, _ body: (Fair, FormBody, StaffIdentity) async throws -> Response
     ) async throws -> Response {
-        let form = try await FormBody.read(request)
-        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
-            return signInFirst(request)
+        try await withTrustedForm(request, context) { form, identity in
+            try await withFair(request, context) { fair in try await body(fair, form, identity) }
         }
-        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        return try await withFair(request, context) { fair in try await body(fair, form, identity) }
     }
 }

@@ -73,11 +73,7 @@ extension ConsoleController {
     }
 
     @Sendable func officeRevoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        guard let token = ConsoleSession.token(in: request), context.identity != nil else { return signInFirst(request) }
-        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        return try await withOfficeProduct(request, context) { product in
-            let identity = context.identity!
+        try await withTrustedForm(request, context) { form, identity in try await withOfficeProduct(request, context) { product in
             let number = form["number"]?.trimmingWhitespace ?? ""
             let reason = form["reason"]?.trimmingWhitespace ?? ""
             let decision = form["decision_number"]?.trimmingWhitespace ?? ""
@@ -97,7 +93,7 @@ extension ConsoleController {
                 return try await renderOfficeProduct(
                     request, context, product: product, status: Problem(error).status, error: error.explanation)
             }
-        }
+        } }
     }
 
     /// The product (`:slug`) for an admin; otherwise the sign-in, 403 or 404 page.

@@ -23,10 +23,7 @@ extension ConsoleController {
     }
 
     @Sendable func createStampRun(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = try await FormBody.read(request)
-        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else { return signInFirst(request) }
-        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
-        return try await asOffice(request, context) {
+        try await withTrustedForm(request, context) { form, identity in try await asOffice(request, context) {
             let product = form["product"]?.trimmingWhitespace ?? ""
             let batch = form["batch"]?.trimmingWhitespace ?? ""
             do {
@@ -43,7 +40,7 @@ extension ConsoleController {
             } catch let error as DomainError {
                 return try await renderStampRuns(request, context, status: Problem(error).status, error: error.explanation)
             }
-        }
+        } }
     }
 
     @Sendable func stampRun(_ request: Request, context: AppRequestContext) async throws -> Response {

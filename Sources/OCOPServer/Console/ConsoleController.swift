@@ -176,6 +176,19 @@ struct ConsoleController: Sendable {
         }
     }
 
+    /// Runs `body` for a form posted by a signed-in caller with the session's CSRF token from this
+    /// origin; otherwise the sign-in redirect or the 403 page.
+    func withTrustedForm(
+        _ request: Request, _ context: AppRequestContext, _ body: (FormBody, StaffIdentity) async throws -> Response
+    ) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let identity = context.identity, let token = ConsoleSession.token(in: request) else {
+            return signInFirst(request)
+        }
+        guard ConsoleSession.isTrusted(form, request, sessionToken: token) else { return forbidden(request, context) }
+        return try await body(form, identity)
+    }
+
     /// Runs a store operation for a form, at most once per rendered form: the form's
     /// `idempotency_key`, scoped to the caller, remembers the answer (JSON, as the API's) with a
     /// digest of the form, so a resubmission after a dropped connection replays it.
