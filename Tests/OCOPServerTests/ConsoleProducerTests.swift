@@ -70,6 +70,9 @@ import TestSupport
             let lists = String(buffer: try await client.get("/console/office", headers: [.cookie: cookie]).body)
             #expect(lists.contains("06/GCN") && lists.contains(#"<td class="num">1</td>"#))
             #expect(try await client.get("/console/office?within=45", headers: [.cookie: cookie]).status == .notFound)
+            #expect(try await client.get("/console/office?within=abc", headers: [.cookie: cookie]).status == .notFound)
+            let badMonth = try await client.get("/console/office/report.csv?month=2026-13&table=provinces", headers: [.cookie: cookie])
+            #expect(badMonth.status == .badRequest && String(buffer: badMonth.body).contains("month"))
             // Words of a name, as a form sends them (`+` for a space), without diacritics.
             let found = String(buffer: try await client.get("/console/office?q=tra+shan", headers: [.cookie: cookie]).body)
             #expect(found.contains(#"href="/console/office/products/tra-shan-tuyet-dac-biet""#))

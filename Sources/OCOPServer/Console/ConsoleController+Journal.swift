@@ -146,7 +146,7 @@ extension ConsoleController {
         return values
     }
 
-    private func csvRefusal(_ problem: String) -> Response {
+    func csvRefusal(_ problem: String) -> Response {
         Response(
             status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: problem + "\n")))

@@ -20,7 +20,8 @@ extension ConsoleController {
         guard identity.isAdmin else { return forbidden(request, context) }
         let page = page(request, context)
         let language = page.language
-        let within = Int(request.uri.queryParameters.get("within") ?? "") ?? 30
+        // Absent means 30; anything but 30, 60 or 90 is no such list (not silently the default).
+        let within = request.uri.queryParameters.get("within").map { Int($0) ?? 0 } ?? 30
         guard [30, 60, 90].contains(within) else { return notFound(request, context) }
         let today = clock.todayInVietnam()
         let snapshot = catalog.snapshot()

@@ -49,7 +49,7 @@ extension ConsoleController {
                 let report = try await reports.monthly(month, today: clock.todayInVietnam())
                 return ReportCSV.csvTable(report, table).response(filename: "ocop-\(month)-\(table.rawValue).csv")
             } catch let error as DomainError where error.code == .invalid {
-                return message(request, context, status: .badRequest, title: "not_found_title", text: "not_found_text")
+                return csvRefusal(error.explanation)
             }
         }
     }

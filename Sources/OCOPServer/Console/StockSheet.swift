@@ -124,7 +124,7 @@ struct StockSheet {
             var values: [String: Any] = [
                 "index": index, "sku": row.sku, "batch": row.batch, "best_before": row.bestBefore,
                 "best_before_text": CalendarDate(iso: row.bestBefore).map { ShowroomFormat.date($0, language) } ?? "—",
-                "expected": row.expected, "drawn": row.drawn ?? row.expected, "entered": row.entered,
+                "expected": row.expected, "entered": row.entered,
                 "name": names.name(row.sku),
                 "label": "\(names.name(row.sku)) \(row.batch)",
             ]
