@@ -130,6 +130,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One marketplace fake as a process, for the browser tests (see its main.swift).
+        .executableTarget(
+            name: "ocop-fake-marketplace",
+            dependencies: ["MarketplaceFakes", "OCOPDomain", "OCOPMarketplaces"],
+            path: "Tests/FakeMarketplaceServer",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["OCOPDomain", "OCOPStorage"],

@@ -6,6 +6,7 @@ run created over the API as the office would. Screenshots of every main page at 
 width go to $OCOP_SCREENSHOTS (default: a temporary folder, printed at the end).
 """
 
+import base64
 import contextlib
 import csv
 import datetime
@@ -34,6 +35,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("OCOP_BINARY", os.path.join(ROOT, ".build", "debug", "ocop"))
+FAKE_MARKETPLACE = os.path.join(os.path.dirname(BINARY), "ocop-fake-marketplace")
 PHONE = (390, 844)
 TABLET = (820, 1180)
 
@@ -90,9 +92,12 @@ def setUpModule():
     base = f"http://127.0.0.1:{port}"
     database = f"sqlite:{workdir}/ocop.sqlite"
     log = open(os.path.join(workdir, "server.log"), "w")
+    # A sealing key for marketplace credentials, and the local marketplace fakes allowed as hosts.
+    environment = dict(os.environ, OCOP_SECRET_KEY=base64.b64encode(os.urandom(32)).decode())
     server = subprocess.Popen(
-        [BINARY, "serve", "--port", str(port), "--database", database, "--log-level", "warning"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        [BINARY, "serve", "--port", str(port), "--database", database, "--log-level", "warning",
+         "--allow-outbound-host", "127.0.0.1"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
     for _ in range(300):
         try:
             with urllib.request.urlopen(base + "/readyz", timeout=2) as answer:
@@ -654,6 +659,126 @@ class ProducerConsoleInChromium(unittest.TestCase):
         driver.set_window_size(*PHONE)
         width = driver.execute_script("return document.documentElement.scrollWidth")
         self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
+
+
+class FakePlatform:
+    """One marketplace fake (`ocop-fake-marketplace`), which checks signatures and tokens as the platform does."""
+
+    def __init__(self, marketplace):
+        self.process = subprocess.Popen([FAKE_MARKETPLACE, marketplace], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+        hello = json.loads(self.process.stdout.readline())
+        self.base_url, self.credentials = hello["base_url"], hello["credentials"]
+
+    def ask(self, command):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def eventually(check, seconds=20, reload=True):
+    """Waits until `check()` is true, reloading the page between tries; returns its last value."""
+    deadline = time.time() + seconds
+    while True:
+        value = check()
+        if value or time.time() > deadline:
+            return value
+        time.sleep(0.5)
+        if reload:
+            driver.refresh()
+
+
+class MarketplaceConsoleInChromium(unittest.TestCase):
+    """A producer connects a Tiki shop (the local fake), lists a product, and follows its sync."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tiki = FakePlatform("tiki")
+        database = f"sqlite:{workdir}/ocop.sqlite"
+        for username, producer in (("anh-tai-shop", "htx-anh-tai"), ("tuong-shop", "hkd-pham-duc-tuong")):
+            subprocess.run([BINARY, "user", "add", username, "--role", "producer", "--scope", producer,
+                            "--database", database], input=b"shop-password-1\n", cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
+        # The point lets the cooperative sell its stock on its own channels.
+        must(api("PUT", "/v1/points/diem-ocop-vinh-tuy/sellers/htx-anh-tai", {}), 200, 201, 204)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tiki.stop()
+
+    def setUp(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
+    def listing_row(self):
+        rows = driver.find_elements(By.CSS_SELECTOR, ".listings tbody tr")
+        return rows[0] if rows else None
+
+    def test_a_producer_connects_tiki_lists_a_product_and_sees_it_published_then_throttled(self):
+        sign_in("anh-tai-shop", "shop-password-1")
+        open_page("/console/producers/htx-anh-tai/marketplaces")
+        form = driver.find_element(By.CSS_SELECTOR, 'details[data-platform="tiki"]')
+        form.find_element(By.TAG_NAME, "summary").click()
+        form.find_element(By.NAME, "name").send_keys("Cam sành Anh Tài trên Tiki")
+        base_url = form.find_element(By.NAME, "base_url")
+        base_url.clear()
+        base_url.send_keys(self.tiki.base_url)
+        for key in ("client_id", "client_secret", "access_token", "warehouse_id"):
+            form.find_element(By.NAME, "credential_" + key).send_keys(self.tiki.credentials[key])
+        Select(form.find_element(By.NAME, "point")).select_by_value("diem-ocop-vinh-tuy")
+        form.find_element(By.NAME, "stock_ratio").clear()
+        form.find_element(By.NAME, "stock_ratio").send_keys("0,5")
+        submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("connected=1", driver.current_url, driver.page_source[:3000])
+        accounts = driver.find_element(By.CSS_SELECTOR, ".accounts tbody").text
+        self.assertIn("Tiki", accounts)
+        self.assertIn("50 %", accounts)
+        self.assertIn("client_secret", accounts)  # the names of the keys kept, never their values
+        self.assertNotIn(self.tiki.credentials["client_secret"], driver.page_source)
+        shot("console-marketplaces")
+
+        open_page("/console/producers/htx-anh-tai/listings")
+        Select(driver.find_element(By.NAME, "sku")).select_by_value("CSHG-5KG")
+        driver.find_element(By.NAME, "category_id").send_keys("8322")
+        submit(driver.find_element(By.CSS_SELECTOR, "#new-listing-h ~ form button[type=submit]"))
+        self.assertIn("created=1", driver.current_url, driver.page_source[:3000])
+        published = eventually(lambda: self.listing_row().get_attribute("data-status") == "published")
+        self.assertTrue(published, self.listing_row().text)
+        on_platform = self.tiki.ask("listings")
+        self.assertEqual([item["sku"] for item in on_platform], ["CSHG-5KG"])
+        row = self.listing_row()
+        # Tiki answers a new product with a request's track id; the fake leads it to the product.
+        shown_id = row.find_element(By.CSS_SELECTOR, ".external-id").text
+        self.assertEqual(self.tiki.ask("listing " + shown_id)["id"], on_platform[0]["id"])
+        self.assertIn("Đã đăng", row.text)
+        shot("console-listings")
+
+        # The platform throttles the next push for two minutes: the row says when it tries again.
+        self.assertEqual(self.tiki.ask("throttle 1 120"), {"ok": True})
+        submit(self.listing_row().find_element(By.CSS_SELECTOR, "button.retry"))
+        retry = eventually(lambda: self.listing_row().find_elements(By.CSS_SELECTOR, ".next-push")
+                           and "429" in self.listing_row().text)
+        self.assertTrue(retry, self.listing_row().text)
+        next_push = self.listing_row().find_element(By.CSS_SELECTOR, ".next-push").text
+        self.assertRegex(next_push, r"Thử lại lúc \d\d:\d\d:\d\d \(sau (1[01]\d|120) giây\)")
+        shot("console-listing-throttled")
+
+    def test_another_producers_listing_pages_are_refused(self):
+        sign_in("tuong-shop", "shop-password-1")
+        for path in ("/console/producers/htx-anh-tai/listings", "/console/producers/htx-anh-tai/marketplaces"):
+            open_page(path)
+            self.assertEqual(driver.find_element(By.TAG_NAME, "h1").text, "Không có quyền", path)
+        # A delist posted with this session's own CSRF token is refused too.
+        status = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const csrf = document.querySelector('input[name=csrf]').value;
+            fetch('/console/producers/htx-anh-tai/listings/1/delist', {method: 'POST', body: new URLSearchParams({csrf})})
+                .then(answer => done(answer.status), () => done(0));""")
+        self.assertEqual(status, 403)
 
 
 class OfficeConsoleInChromium(unittest.TestCase):

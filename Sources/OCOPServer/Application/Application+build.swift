@@ -159,16 +159,17 @@ public func buildRouter(
         publicBaseURL: configuration.publicBaseURL, showroom: showroom
     ).addRoutes(to: router, v1: v1)
     showroom.addRoutes(to: router)
+    let marketplaceAccounts = MarketplaceAccountsController(
+        database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
+        readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound)
     ConsoleController(
         database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
         catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
-        secureCookies: configuration.publicBaseURL.hasPrefix("https://"), publicBaseURL: configuration.publicBaseURL
+        secureCookies: configuration.publicBaseURL.hasPrefix("https://"), publicBaseURL: configuration.publicBaseURL,
+        marketplaceAccountsAPI: marketplaceAccounts
     ).addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
-    MarketplaceAccountsController(
-        database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
-        readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound
-    ).addRoutes(to: v1)
+    marketplaceAccounts.addRoutes(to: v1)
     MarketplaceListingsController(pipeline: pipeline).addRoutes(to: v1)
     FairsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,

@@ -33,6 +33,17 @@ public struct OutboundPolicy: Sendable {
         .facebook: ["graph.facebook.com"],
     ]
 
+    /// The base URL a seller in Vietnam starts from, offered in the console's connect form.
+    static func defaultBaseURL(_ marketplace: Marketplace) -> String {
+        switch marketplace {
+        case .shopee: "https://partner.shopeemobile.com"
+        case .lazada: "https://api.lazada.vn/rest"
+        case .tiktokShop: "https://open-api.tiktokglobalshop.com"
+        case .tiki: "https://api.tiki.vn"
+        case .facebook: "https://graph.facebook.com"
+        }
+    }
+
     /// Why a marketplace account may not use `baseURL`, or nil when it may.
     func marketplaceBaseURLProblem(_ marketplace: Marketplace, _ baseURL: String) -> String? {
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),

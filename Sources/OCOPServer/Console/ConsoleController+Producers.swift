@@ -27,6 +27,7 @@ extension ConsoleController {
             .sorted { (Self.urgency($0.outlook), $0.product.name.vi) < (Self.urgency($1.outlook), $1.product.name.vi) }
         var values = page.context(title: producer.name, path: "/console/producers/\(slug)")
         values["heading"] = producer.name
+        values["nav"] = page.producerNav(slug, current: "")
         values["products"] = products.map { entry -> [String: Any] in
             Self.productRow(entry.product, entry.outlook, published: snapshot.product(slug: entry.product.slug) != nil,
                             page: page)

@@ -16,6 +16,8 @@ struct ConsoleController: Sendable {
     let secureCookies: Bool
     /// The service's public address, for the URLs printed on stamps ("" = the request's host).
     var publicBaseURL = ""
+    /// The API's account checks and the sealing box, for the producer's connect form.
+    var marketplaceAccountsAPI: MarketplaceAccountsController?
 
     var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
     let stock = StockStore()
@@ -38,6 +40,8 @@ struct ConsoleController: Sendable {
         addAuditRoutes(to: group)
         addStampRoutes(to: group)
         addCertifyRoutes(to: group)
+        addMarketplaceRoutes(to: group)
+        addListingRoutes(to: group)
     }
 
     // MARK: - Sign-in

@@ -44,6 +44,18 @@ struct ConsolePage {
         }
     }
 
+    /// The task links of a producer's pages, `current` marked.
+    func producerNav(_ slug: String, current: String) -> [[String: Any]] {
+        let tasks = [
+            ("", "producer_home"), ("/marketplaces", "marketplace_accounts"), ("/listings", "listings"),
+            ("/livestreams", "livestreams"),
+        ]
+        return tasks.map { suffix, word in
+            ["href": link("/console/producers/\(slug)" + suffix), "label": ConsoleWords.word(word, language),
+             "current": suffix == current]
+        }
+    }
+
     static func html(
         _ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:], gzip: Bool = false
     ) -> Response {

@@ -2,7 +2,7 @@ import OCOPDomain
 
 /// The console's words in Vietnamese and English, for `{{t.key}}` in its templates.
 enum ConsoleWords {
-    private static let table: [String: (vi: String, en: String)] = [
+    static let table: [String: (vi: String, en: String)] = [
         "console": ("Bàn làm việc OCOP", "OCOP console"),
         "sign_in": ("Đăng nhập", "Sign in"),
         "username": ("Tên đăng nhập", "Username"),
@@ -271,6 +271,11 @@ enum ConsoleWords {
 
     static func word(_ key: String, _ language: Language) -> String { all(language)[key] ?? key }
 
-    private static let vietnamese = table.mapValues(\.vi)
-    private static let english = table.mapValues(\.en)
+    /// Every word: this file's and each page family's table. A key in two tables is a mistake that
+    /// stops the first console page, in every console test.
+    private static let merged = [table, selling].reduce(into: [:]) { words, next in
+        words.merge(next) { _, _ in preconditionFailure("a console word is defined in two tables") }
+    }
+    private static let vietnamese = merged.mapValues(\.vi)
+    private static let english = merged.mapValues(\.en)
 }

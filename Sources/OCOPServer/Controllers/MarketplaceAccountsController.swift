@@ -25,6 +25,8 @@ struct MarketplaceAccountsController: Sendable {
     struct CredentialValue: Decodable {
         let text: String
 
+        init(text: String) { self.text = text }
+
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let string = try? container.decode(String.self) {
@@ -98,7 +100,8 @@ struct MarketplaceAccountsController: Sendable {
         return identity.scopes.first!
     }
 
-    private func validated(_ body: CreateRequest, owner: String) throws -> NewMarketplaceAccount {
+    /// The account to store, checked field by field (the console's connect form uses it too).
+    func validated(_ body: CreateRequest, owner: String) throws -> NewMarketplaceAccount {
         var checks = FieldChecks()
         let marketplace = Marketplace(rawValue: body.marketplace)
         checks.require(

@@ -45,6 +45,14 @@ enum ShowroomFormat {
         return twoDigits(minutes / 60) + ":" + twoDigits(minutes % 60) + " " + date(day, language)
     }
 
+    /// A stored ISO timestamp (UTC) as the clock on a wall in Vietnam: "19:30:05".
+    static func localClock(_ iso: String) -> String {
+        guard let moment = ISOTimestamp.moment(iso) else { return iso }
+        let local = moment.unixMilliseconds / 1000 + 7 * 3600
+        let seconds = Int(local - local.floorDiv(86400) * 86400)
+        return twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
+    }
+
     private static func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : String(number) }
 
     /// "★★★★☆" for 4 of 5 stars.

@@ -140,6 +140,20 @@ public struct MarketplaceListingStore: Sendable {
         }
     }
 
+    /// The units each listing's SKU has at its point now, before the account's ratio and buffer:
+    /// what the sync worker would count for a push (keyed by listing id).
+    public func availableUnits(_ listings: [Listing], at now: Moment) async throws -> [Int: Int] {
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.read { sql in
+            var units: [Int: Int] = [:]
+            for listing in listings {
+                units[listing.id] = try await MarketplaceStock.available(
+                    point: listing.point, sku: listing.sku, at: timestamp, sql)
+            }
+            return units
+        }
+    }
+
     /// Every live, published listing with a shopper URL: the product page's `listings` section.
     public func publishedLinks() async throws -> [(product: String, marketplace: String, url: String)] {
         try await database.read { sql in
@@ -201,18 +215,23 @@ public struct MarketplaceListingStore: Sendable {
     private static func withPendingPushes(_ listings: [Listing], _ sql: any SQLDatabase) async throws -> [Listing] {
         guard !listings.isEmpty else { return [] }
         var kinds: [Int: [String]] = [:]
+        var due: [Int: String] = [:]
         for row in try await sql.raw(
             """
-            SELECT listing_id, kind FROM marketplace_outbox
+            SELECT listing_id, kind, run_after FROM marketplace_outbox
             WHERE listing_id IN (\(SQLList(listings.map { SQLBind($0.id) }))) ORDER BY kind
             """
         ).all() {
-            kinds[try row.decode(column: "listing_id", as: Int.self), default: []].append(
-                try row.decode(column: "kind", as: String.self))
+            let id = try row.decode(column: "listing_id", as: Int.self)
+            kinds[id, default: []].append(try row.decode(column: "kind", as: String.self))
+            // Timestamps are fixed-width UTC text, so the smallest string is the earliest time.
+            let runAfter = try row.decode(column: "run_after", as: String.self)
+            if due[id].map({ runAfter < $0 }) ?? true { due[id] = runAfter }
         }
         return listings.map { listing in
             var result = listing
             result.pendingPushes = kinds[listing.id] ?? []
+            result.nextPushAt = due[listing.id]
             return result
         }
     }
@@ -238,7 +257,7 @@ public struct MarketplaceListingStore: Sendable {
             attempts: try row.decode(column: "attempts", as: Int.self),
             pushedPrice: try row.decode(column: "pushed_price", as: Int?.self),
             pushedStock: try row.decode(column: "pushed_stock", as: Int?.self),
-            delistReason: try row.decode(column: "delist_reason", as: String?.self), pendingPushes: [],
+            delistReason: try row.decode(column: "delist_reason", as: String?.self), pendingPushes: [], nextPushAt: nil,
             createdBy: try row.decode(column: "created_by", as: String.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self),

@@ -125,6 +125,8 @@ public struct Listing: Sendable, Hashable, Codable {
     public var delistReason: String?
     /// Kinds of push still waiting in the outbox ("publish", "stock", "delist").
     public var pendingPushes: [String]
+    /// When the next waiting push is due (the platform's Retry-After or the backoff), if any waits.
+    public var nextPushAt: String?
     public var createdBy: String
     public var createdAt: String
     public var updatedAt: String

@@ -1,0 +1,50 @@
+import Foundation
+import MarketplaceFakes
+import OCOPDomain
+import OCOPMarketplaces
+
+// One marketplace fake as a process, for the browser tests (Python drives it over its pipes):
+//   ocop-fake-marketplace tiki
+// prints one JSON line, {"base_url": …, "credentials": {…}}, then reads commands from stdin, one per
+// line, answering each with one JSON line:
+//   throttle N SECONDS   the next N requests are throttled with Retry-After: SECONDS
+//   listings             what the platform now shows: [{"id", "sku", "price", "stock", "on_sale"}]
+//   listing ID           one of them by the id the seller was given (Tiki's track id leads to its product)
+// It stops at the end of stdin. The fake checks signatures and tokens as in the Swift tests.
+
+func emit(_ object: Any) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func describe(_ listing: FakeListing) -> [String: Any] {
+    ["id": listing.id, "sku": listing.sku, "price": listing.priceVND, "stock": listing.stock, "on_sale": listing.isOnSale]
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let name = arguments.first, let marketplace = Marketplace(rawValue: name) else {
+    FileHandle.standardError.write(Data("usage: ocop-fake-marketplace shopee|lazada|tiktok_shop|tiki|facebook\n".utf8))
+    exit(2)
+}
+let fake = try await FakeMarketplaces.start(marketplace)
+emit(["base_url": fake.baseURL, "credentials": fake.credentials.values])
+
+while let line = readLine() {
+    let words = line.split(separator: " ")
+    switch words.first {
+    case "throttle" where words.count == 3:
+        guard let times = Int(words[1]), let seconds = Int(words[2]) else {
+            emit(["error": "throttle N SECONDS"])
+            continue
+        }
+        fake.throttle(times: times, retryAfterSeconds: seconds)
+        emit(["ok": true])
+    case "listings":
+        emit(fake.listings.map(describe))
+    case "listing" where words.count == 2:
+        emit(fake.listing(id: String(words[1])).map(describe) ?? [:])
+    default:
+        emit(["error": "unknown command: \(line)"])
+    }
+}
+await fake.stop()
