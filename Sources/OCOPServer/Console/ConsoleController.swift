@@ -42,6 +42,7 @@ struct ConsoleController: Sendable {
         addCertifyRoutes(to: group)
         addMarketplaceRoutes(to: group)
         addListingRoutes(to: group)
+        addLiveDeskRoutes(to: group)
     }
 
     // MARK: - Sign-in

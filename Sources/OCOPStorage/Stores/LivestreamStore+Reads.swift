@@ -25,6 +25,16 @@ extension LivestreamStore {
         }
     }
 
+    /// Units of each SKU a point can still sell now: on hand less what unpaid orders hold.
+    public func freeUnits(point: String, skus: [String], at now: Moment) async throws -> [String: Int] {
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.read { sql in
+            var units: [String: Int] = [:]
+            for sku in skus { units[sku] = try await MarketplaceStock.available(point: point, sku: sku, at: timestamp, sql) }
+            return units
+        }
+    }
+
     static func order(_ id: Int, at now: Moment, _ sql: any SQLDatabase) async throws -> LiveOrderRecord? {
         guard
             let row = try await sql.raw(

@@ -130,4 +130,24 @@
   flush();
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
+
+  // The live desk: each held order counts down to the end of its hold; at zero the desk is read
+  // again, where the order shows as run out and its units are free to sell.
+  var countdowns = document.querySelectorAll(".countdown[data-expires]");
+  if (countdowns.length) {
+    var tick = function () {
+      var now = Date.now(), due = false;
+      countdowns.forEach(function (element) {
+        var left = Math.max(0, Math.ceil((Date.parse(element.dataset.expires) - now) / 1000));
+        element.textContent = String(Math.floor(left / 60)).padStart(2, "0") + ":" + String(left % 60).padStart(2, "0");
+        if (left === 0) due = true;
+      });
+      if (due && !document.querySelector(".live-orders form.confirm input:focus")) {
+        clearInterval(timer);
+        setTimeout(function () { location.replace(location.pathname + location.search.replace(/[?&](read|orders|confirmed|cancelled)=[^&]*/g, "")); }, 1000);
+      }
+    };
+    var timer = setInterval(tick, 1000);
+    tick();
+  }
 })();
