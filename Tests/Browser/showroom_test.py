@@ -701,13 +701,27 @@ class LiveDeskInChromium(unittest.TestCase):
         subprocess.run([BINARY, "user", "add", "anh-tai-live", "--role", "producer", "--scope", "htx-anh-tai",
                         "--database", database], input=b"live-password-1\n", cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-        starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
-        must(api("POST", "/v1/livestreams", {
-            "slug": "chot-don-cam-sanh", "title": "Chốt đơn cam sành", "platform": "facebook",
-            "page_url": "https://facebook.com/htx.anhtai/live", "host": "Anh Tài", "point": "diem-ocop-vinh-tuy",
-            "producers": ["htx-anh-tai"], "starts_at": starts.isoformat(timespec="seconds"),
-            "ends_at": (starts + datetime.timedelta(hours=1)).isoformat(timespec="seconds"), "hold_minutes": 1,
-            "products": [{"code": "CS01", "sku": "CSHG-5KG", "live_price": 199000, "quota": 10}]}), 201)
+        # The point lets the cooperative sell its stock on its own channels.
+        must(api("PUT", "/v1/points/diem-ocop-vinh-tuy/sellers/htx-anh-tai", {}), 200, 201, 204)
+
+    def plan_session(self):
+        """The producer plans the session with the console's form (times are Vietnam's wall clock)."""
+        open_page("/console/producers/htx-anh-tai/livestreams")
+        vietnam = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+        fields = {"title": "Chốt đơn cam sành", "slug": "chot-don-cam-sanh", "page_url": "https://facebook.com/htx.anhtai/live",
+                  "host": "Anh Tài", "hold_minutes": "1", "code_0": "CS01", "price_0": "199.000", "quota_0": "10"}
+        for name, value in fields.items():
+            field = driver.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(value)
+        for name, at in (("starts_at", vietnam + datetime.timedelta(minutes=5)), ("ends_at", vietnam + datetime.timedelta(hours=1))):
+            driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.NAME, name),
+                                  at.strftime("%Y-%m-%dT%H:%M"))
+        Select(driver.find_element(By.NAME, "platform")).select_by_value("facebook")
+        Select(driver.find_element(By.NAME, "point")).select_by_value("diem-ocop-vinh-tuy")
+        Select(driver.find_element(By.NAME, "sku_0")).select_by_value("CSHG-5KG")
+        submit(driver.find_element(By.CSS_SELECTOR, "#plan-h ~ form button[type=submit]"))
+        self.assertTrue(driver.current_url.endswith("/console/livestreams/chot-don-cam-sanh"), driver.page_source[:2000])
 
     def free_units(self):
         return int(driver.find_element(By.CSS_SELECTOR, 'tr[data-code="CS01"] .free-units').text)
@@ -719,6 +733,7 @@ class LiveDeskInChromium(unittest.TestCase):
         driver.set_window_size(*TABLET)
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         sign_in("anh-tai-live", "live-password-1")
+        self.plan_session()
         open_page("/console/producers/htx-anh-tai/livestreams")
         submit(driver.find_element(By.LINK_TEXT, "Chốt đơn cam sành"))
         submit(driver.find_element(By.XPATH, "//button[text()='Bắt đầu live']"))

@@ -10,6 +10,7 @@ import OCOPStorage
 extension ConsoleController {
     func addLiveDeskRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("producers/:slug/livestreams", use: producerLivestreams)
+        group.post("producers/:slug/livestreams", use: createLivestream)
         group.get("livestreams/:slug", use: liveDesk)
         group.post("livestreams/:slug/status", use: liveStatus)
         group.post("livestreams/:slug/comments", use: liveComments)
@@ -19,9 +20,59 @@ extension ConsoleController {
 
     var livestreamStore: LivestreamStore { LivestreamStore(database: database) }
 
-    /// The sessions featuring a producer, coming and live, each with its desk.
+    /// The sessions featuring a producer, coming and live, each with its desk, and a form to plan one.
     @Sendable func producerLivestreams(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await withProducer(request, context) { producer, _ in
+        try await withProducer(request, context) { producer, identity in
+            try await renderProducerLivestreams(request, context, producer: producer, identity: identity, status: .ok)
+        }
+    }
+
+    /// A session planned from the form, by the API's rules (`LivestreamRequest.validated`) and scope.
+    @Sendable func createLivestream(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await withTrustedForm(request, context) { form, identity in try await withProducer(request, context) { producer, _ in
+            let text = { (name: String) in form[name]?.trimmingWhitespace ?? "" }
+            do {
+                var checks = FieldChecks()
+                var products: [LivestreamRequest.Product] = []
+                for row in 0..<Self.liveProductRows where !text("code_\(row)").isEmpty || !text("price_\(row)").isEmpty {
+                    let price = Int(text("price_\(row)").filter(\.isNumber).prefix(12))
+                    let quota = text("quota_\(row)").isEmpty ? nil : Int(text("quota_\(row)").prefix(9))
+                    checks.require(price != nil, "products[\(row)].live_price", "whole VND above 0")
+                    checks.require(text("quota_\(row)").isEmpty || quota != nil, "products[\(row)].quota", "a whole number")
+                    products.append(.init(code: text("code_\(row)"), sku: text("sku_\(row)"), livePrice: price ?? 0, quota: quota))
+                }
+                let hold = Int(text("hold_minutes").prefix(4))
+                checks.require(hold != nil, "hold_minutes", "whole minutes")
+                try checks.throwIfAny()
+                // The form's times are Vietnam's wall clock (datetime-local has no zone).
+                let body = LivestreamRequest(
+                    slug: text("slug"), title: text("title"), platform: text("platform"), pageUrl: text("page_url"),
+                    host: text("host"), point: text("point"), producers: [producer.slug],
+                    startsAt: text("starts_at") + ":00+07:00", endsAt: text("ends_at") + ":00+07:00", holdMinutes: hold,
+                    products: products)
+                let session = try body.validated()
+                try await SellerScope(database: database).require(identity, sellFrom: session.point, for: [producer.slug])
+                _ = try await perform(
+                    livestreamStore.creation(session, actor: identity.actor, at: clock.now()), form: form,
+                    key: Self.key(in: form), request: request, identity: identity)
+                return ConsolePage.redirect(page(request, context).link("/console/livestreams/\(session.slug)"))
+            } catch let error as DomainError {
+                return try await renderProducerLivestreams(
+                    request, context, producer: producer, identity: identity, status: Problem(error).status,
+                    error: error.explanation)
+            } catch let problem as Problem {
+                return try await renderProducerLivestreams(
+                    request, context, producer: producer, identity: identity, status: problem.status, error: problem.detail)
+            }
+        } }
+    }
+
+    static let liveProductRows = 4
+
+    private func renderProducerLivestreams(
+        _ request: Request, _ context: AppRequestContext, producer: Producer, identity: StaffIdentity,
+        status: HTTPResponse.Status, error: String? = nil
+    ) async throws -> Response {
             let page = page(request, context)
             let language = page.language
             var values = page.context(
@@ -39,8 +90,22 @@ extension ConsoleController {
                 ]
             }
             values["has_sessions"] = !sessions.isEmpty
-            return html(request, .ok, templates.render("console-livestreams", values))
-        }
+            if let error { values["error"] = error }
+            let snapshot = catalog.snapshot()
+            let variants = snapshot.contents.products
+                .filter { $0.producerSlug == producer.slug && snapshot.product(slug: $0.slug) != nil }
+                .flatMap { product in
+                    product.variants.map { ["sku": $0.sku, "label": product.name.text(in: language) + " · " + $0.label] }
+                }
+            values["product_rows"] = (0..<Self.liveProductRows).map { row -> [String: Any] in
+                ["row": row, "number": row + 1, "variants": variants, "required": row == 0]
+            }
+            values["platforms"] = LivestreamPlatform.allCases.map { ["value": $0.rawValue] }
+            values["points"] = try await pointsSellable(by: producer.slug, identity).map { ["slug": $0.slug, "name": $0.name] }
+            values["create_action"] = page.link("/console/producers/\(producer.slug)/livestreams")
+            values["create_key"] = Self.newKey()
+            values["hold_default"] = LiveCodeRules.defaultHoldMinutes
+            return html(request, status, templates.render("console-livestreams", values))
     }
 
     @Sendable func liveDesk(_ request: Request, context: AppRequestContext) async throws -> Response {

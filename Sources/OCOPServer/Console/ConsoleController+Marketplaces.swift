@@ -139,7 +139,7 @@ extension ConsoleController {
 
     /// The points a producer's account may push stock from: every point for the office, else those
     /// that let the producer sell there.
-    private func pointsSellable(by producer: String, _ identity: StaffIdentity?) async throws -> [SalePoint] {
+    func pointsSellable(by producer: String, _ identity: StaffIdentity?) async throws -> [SalePoint] {
         let points = stockModel.allPoints.sorted { $0.name < $1.name }
         guard let identity, !identity.isAdmin else { return points }
         let sellers = PointSellerStore(database: database)

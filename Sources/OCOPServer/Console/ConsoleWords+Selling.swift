@@ -91,5 +91,14 @@ extension ConsoleWords {
         "cancel_order": ("Huỷ đơn", "Cancel"),
         "no_orders": ("Chưa có đơn nào.", "No orders yet."),
         "session_report": ("Báo cáo phiên", "Session report"),
+        "plan_session": ("Lên lịch phiên livestream", "Plan a livestream"),
+        "session_title": ("Tên phiên", "Title"),
+        "session_address": ("Địa chỉ phiên (chữ thường, gạch nối)", "Session address (lowercase, hyphens)"),
+        "platform": ("Nền tảng", "Platform"),
+        "live_page": ("Trang phát live", "Live page"),
+        "host": ("Người dẫn", "Host"),
+        "starts_at": ("Bắt đầu (giờ Việt Nam)", "Starts (Vietnam time)"),
+        "ends_at": ("Kết thúc (giờ Việt Nam)", "Ends (Vietnam time)"),
+        "hold_minutes": ("Giữ hàng cho đơn chưa chốt (phút)", "Hold unconfirmed orders for (minutes)"),
     ]
 }
