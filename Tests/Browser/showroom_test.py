@@ -333,6 +333,13 @@ class ShowroomInChromium(unittest.TestCase):
         self.assertEqual(status, 404)
 
 
+def add_user(username, role, scope, password):
+    """A console account made with the service's own command, as an office would."""
+    subprocess.run([BINARY, "user", "add", username, "--role", role, "--scope", scope, "--database",
+                    f"sqlite:{workdir}/ocop.sqlite"], input=(password + "\n").encode(), cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def sign_in(username, password):
     open_page("/console/login")
     driver.find_element(By.NAME, "username").send_keys(username)
@@ -384,10 +391,7 @@ class StaffConsoleInChromium(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        database = f"sqlite:{workdir}/ocop.sqlite"
-        subprocess.run([BINARY, "user", "add", "lan", "--role", "point_staff", "--scope", "diem-ocop-vinh-tuy",
-                        "--database", database], input=b"lan-counter-password-1\n", cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        add_user("lan", "point_staff", "diem-ocop-vinh-tuy", "lan-counter-password-1")
         must(api("POST", "/v1/points", {
             "slug": "diem-ocop-ha-giang", "name": "Điểm OCOP Hà Giang", "location_type": "commune_centre",
             "address": "Phường Minh Khai", "province": "08", "opening_hours": "08:00–18:00",
@@ -562,10 +566,7 @@ class FairDeskInChromium(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        database = f"sqlite:{workdir}/ocop.sqlite"
-        subprocess.run([BINARY, "user", "add", "hoa", "--role", "fair_manager", "--scope", "tuan-hang-ocop-tuyen-quang",
-                        "--database", database], input=b"hoa-fair-password-1\n", cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        add_user("hoa", "fair_manager", "tuan-hang-ocop-tuyen-quang", "hoa-fair-password-1")
         status, product = api("GET", "/v1/products/tra-shan-tuyet-dac-biet-tuong-mai")
         cls.application = must(api("POST", "/v1/fairs/tuan-hang-ocop-tuyen-quang/applications", {
             "producer": product["producer"]["slug"], "products": [product["slug"]]}), 201)["id"]
@@ -643,10 +644,7 @@ class ProducerConsoleInChromium(unittest.TestCase):
     """A producer's own home: its products' certificates and what each needs next."""
 
     def test_a_producer_lands_on_its_certificates_and_applications(self):
-        database = f"sqlite:{workdir}/ocop.sqlite"
-        subprocess.run([BINARY, "user", "add", "anh-tai", "--role", "producer", "--scope", "htx-anh-tai",
-                        "--database", database], input=b"anh-tai-password-1\n", cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        add_user("anh-tai", "producer", "htx-anh-tai", "anh-tai-password-1")
         driver.set_window_size(*TABLET)
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
         sign_in("anh-tai", "anh-tai-password-1")
@@ -697,10 +695,7 @@ class LiveDeskInChromium(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        database = f"sqlite:{workdir}/ocop.sqlite"
-        subprocess.run([BINARY, "user", "add", "anh-tai-live", "--role", "producer", "--scope", "htx-anh-tai",
-                        "--database", database], input=b"live-password-1\n", cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        add_user("anh-tai-live", "producer", "htx-anh-tai", "live-password-1")
         # The point lets the cooperative sell its stock on its own channels.
         must(api("PUT", "/v1/points/diem-ocop-vinh-tuy/sellers/htx-anh-tai", {}), 200, 201, 204)
 
@@ -776,11 +771,8 @@ class MarketplaceConsoleInChromium(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tiki = FakePlatform("tiki")
-        database = f"sqlite:{workdir}/ocop.sqlite"
         for username, producer in (("anh-tai-shop", "htx-anh-tai"), ("tuong-shop", "hkd-pham-duc-tuong")):
-            subprocess.run([BINARY, "user", "add", username, "--role", "producer", "--scope", producer,
-                            "--database", database], input=b"shop-password-1\n", cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            add_user(username, "producer", producer, "shop-password-1")
         # The point lets the cooperative sell its stock on its own channels.
         must(api("PUT", "/v1/points/diem-ocop-vinh-tuy/sellers/htx-anh-tai", {}), 200, 201, 204)
 

@@ -45,6 +45,11 @@ import TestSupport
             #expect(bare.status == .badRequest || bare.status == .unprocessableContent)
             #expect(String(buffer: bare.body).contains("address"))
 
+            // The point's staff find the desk on their point's page.
+            let (staff, _) = try await ConsoleStockTests.signIn(client, "staff-hn", page: "/console/points/\(StockScene.hanoi)")
+            let point = String(buffer: try await client.get("/console/points/\(StockScene.hanoi)", headers: [.cookie: staff]).body)
+            #expect(point.contains(#"href="\#(desk)""#) && point.contains("Đang live"))
+
             // Another producer: not its desk, not its forms, not another producer's listings.
             let (other, otherCSRF) = try await ConsoleStockTests.signIn(client, "producer-cong-ty-ha-noi", page: "/console/producers/cong-ty-ha-noi")
             #expect(try await client.get(desk, headers: [.cookie: other]).status == .forbidden)

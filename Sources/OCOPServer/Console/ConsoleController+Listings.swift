@@ -119,15 +119,20 @@ extension ConsoleController {
         values["accounts"] = accounts.map { ["id": $0.id, "label": PlacePages.marketplaceName($0.marketplace) + " · " + $0.name] }
         values["has_accounts"] = !accounts.isEmpty
         values["accounts_href"] = page.link("/console/producers/\(producer.slug)/marketplaces")
-        let snapshot = catalog.snapshot()
-        values["variants"] = snapshot.contents.products
-            .filter { $0.producerSlug == producer.slug && snapshot.product(slug: $0.slug) != nil }
-            .flatMap { product in
-                product.variants.map { ["sku": $0.sku, "label": product.name.text(in: language) + " · " + $0.label] }
-            }
+        values["variants"] = sellableVariants(of: producer.slug, language)
         values["create_action"] = page.link(path)
         values["create_key"] = Self.newKey()
         return html(request, status, templates.render("console-listings", values))
+    }
+
+    /// The producer's published variants, as the options of a product picker ("name · variant").
+    func sellableVariants(of producer: String, _ language: Language) -> [[String: Any]] {
+        let snapshot = catalog.snapshot()
+        return snapshot.contents.products
+            .filter { $0.producerSlug == producer && snapshot.product(slug: $0.slug) != nil }
+            .flatMap { product in
+                product.variants.map { ["sku": $0.sku, "label": product.name.text(in: language) + " · " + $0.label] }
+            }
     }
 }
 

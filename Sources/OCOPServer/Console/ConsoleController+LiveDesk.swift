@@ -73,39 +73,34 @@ extension ConsoleController {
         _ request: Request, _ context: AppRequestContext, producer: Producer, identity: StaffIdentity,
         status: HTTPResponse.Status, error: String? = nil
     ) async throws -> Response {
-            let page = page(request, context)
-            let language = page.language
-            var values = page.context(
-                title: ConsoleWords.word("livestreams", language) + " · " + producer.name,
-                path: "/console/producers/\(producer.slug)/livestreams")
-            values["heading"] = ConsoleWords.word("livestreams", language)
-            values["producer"] = producer.name
-            values["nav"] = page.producerNav(producer.slug, current: "/livestreams")
-            let sessions = try await livestreamStore.upcoming(at: clock.now()).filter { $0.producers.contains(producer.slug) }
-            values["sessions"] = sessions.map { session -> [String: Any] in
-                [
-                    "title": session.title, "href": page.link("/console/livestreams/\(session.slug)"),
-                    "starts": ShowroomFormat.localTime(session.startsAt, language),
-                    "status": ConsoleWords.word("live_" + session.status, language),
-                ]
-            }
-            values["has_sessions"] = !sessions.isEmpty
-            if let error { values["error"] = error }
-            let snapshot = catalog.snapshot()
-            let variants = snapshot.contents.products
-                .filter { $0.producerSlug == producer.slug && snapshot.product(slug: $0.slug) != nil }
-                .flatMap { product in
-                    product.variants.map { ["sku": $0.sku, "label": product.name.text(in: language) + " · " + $0.label] }
-                }
-            values["product_rows"] = (0..<Self.liveProductRows).map { row -> [String: Any] in
-                ["row": row, "number": row + 1, "variants": variants, "required": row == 0]
-            }
-            values["platforms"] = LivestreamPlatform.allCases.map { ["value": $0.rawValue] }
-            values["points"] = try await pointsSellable(by: producer.slug, identity).map { ["slug": $0.slug, "name": $0.name] }
-            values["create_action"] = page.link("/console/producers/\(producer.slug)/livestreams")
-            values["create_key"] = Self.newKey()
-            values["hold_default"] = LiveCodeRules.defaultHoldMinutes
-            return html(request, status, templates.render("console-livestreams", values))
+        let page = page(request, context)
+        let language = page.language
+        var values = page.context(
+            title: ConsoleWords.word("livestreams", language) + " · " + producer.name,
+            path: "/console/producers/\(producer.slug)/livestreams")
+        values["heading"] = ConsoleWords.word("livestreams", language)
+        values["producer"] = producer.name
+        values["nav"] = page.producerNav(producer.slug, current: "/livestreams")
+        let sessions = try await livestreamStore.upcoming(at: clock.now()).filter { $0.producers.contains(producer.slug) }
+        values["sessions"] = sessions.map { session -> [String: Any] in
+            [
+                "title": session.title, "href": page.link("/console/livestreams/\(session.slug)"),
+                "starts": ShowroomFormat.localTime(session.startsAt, language),
+                "status": ConsoleWords.word("live_" + session.status, language),
+            ]
+        }
+        values["has_sessions"] = !sessions.isEmpty
+        if let error { values["error"] = error }
+        let variants = sellableVariants(of: producer.slug, language)
+        values["product_rows"] = (0..<Self.liveProductRows).map { row -> [String: Any] in
+            ["row": row, "number": row + 1, "variants": variants, "required": row == 0]
+        }
+        values["platforms"] = LivestreamPlatform.allCases.map { ["value": $0.rawValue] }
+        values["points"] = try await pointsSellable(by: producer.slug, identity).map { ["slug": $0.slug, "name": $0.name] }
+        values["create_action"] = page.link("/console/producers/\(producer.slug)/livestreams")
+        values["create_key"] = Self.newKey()
+        values["hold_default"] = LiveCodeRules.defaultHoldMinutes
+        return html(request, status, templates.render("console-livestreams", values))
     }
 
     @Sendable func liveDesk(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -141,6 +141,14 @@ struct ConsoleController: Sendable {
             var values = page.context(title: point.name, path: "/console/points/" + point.slug)
             for (key, value) in overview.context(page, skus: catalog.snapshot().skus) { values[key] = value }
             values["nav"] = page.pointNav(point.slug, current: "")
+            // The live desks of the sessions selling this point's stock.
+            let sessions = try await livestreamStore.upcoming(at: clock.now()).filter { $0.point == point.slug }
+            values["livestreams"] = sessions.map { session -> [String: Any] in
+                ["title": session.title, "href": page.link("/console/livestreams/\(session.slug)"),
+                 "starts": ShowroomFormat.localTime(session.startsAt, page.language),
+                 "status": ConsoleWords.word("live_" + session.status, page.language)]
+            }
+            values["has_livestreams"] = !sessions.isEmpty
             return html(request, .ok, templates.render("console-point", values))
         }
     }
