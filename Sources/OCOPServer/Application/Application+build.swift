@@ -166,7 +166,7 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
         catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
         secureCookies: configuration.publicBaseURL.hasPrefix("https://"), publicBaseURL: configuration.publicBaseURL,
-        marketplaceAccountsAPI: marketplaceAccounts
+        marketplaceAccountsAPI: marketplaceAccounts, outbound: configuration.outbound
     ).addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     marketplaceAccounts.addRoutes(to: v1)

@@ -21,6 +21,8 @@ extension ConsoleController {
             var values = page.context(title: ConsoleWords.word("audit_log", language), path: "/console/office/audit")
             values["heading"] = ConsoleWords.word("audit_log", language)
             values["office_href"] = page.link("/console/office")
+            values["nav"] = page.officeNav(current: "/audit")
+            values["nav_label"] = ConsoleWords.word("office", language)
             values["action"] = page.link("/console/office/audit")
             values["actor"] = filters.query.actor ?? ""
             values["entity"] = filters.query.entity ?? ""

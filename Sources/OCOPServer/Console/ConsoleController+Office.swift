@@ -11,6 +11,7 @@ extension ConsoleController {
         group.get("office", use: officeHome)
         group.get("office/products/:slug", use: officeProduct)
         group.post("office/products/:slug/revoke", use: officeRevoke)
+        group.post("office/notices", use: officeSendNotices)
     }
 
     var certificates: CertificateStore { CertificateStore(database: database) }
@@ -28,19 +29,30 @@ extension ConsoleController {
         let names = Dictionary(snapshot.contents.products.map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
         var values = page.context(title: ConsoleWords.word("office", language), path: "/console/office")
         values["heading"] = ConsoleWords.word("office", language)
+        values["nav"] = page.officeNav(current: "")
+        values["nav_label"] = ConsoleWords.word("office", language)
         values["windows"] = [30, 60, 90].map { days -> [String: Any] in
             ["label": "\(days) " + ConsoleWords.word("days", language), "href": page.link("/console/office?within=\(days)"),
              "current": days == within]
         }
         let expiring = try await certificates.expiring(within: within, from: today)
+        let notices = Dictionary(
+            try await CertificateNotices(database: database).list(producer: nil).map { ("\($0.product)\n\($0.certificateNumber)", $0) },
+            uniquingKeysWith: { newest, _ in newest })
         values["expiring"] = expiring.map { entry -> [String: Any] in
-            [
+            let daysLeft = entry.certificate.expiresOn.daysSince1970 - today.daysSince1970
+            return [
                 "name": names[entry.product]?.text(in: language) ?? entry.product,
                 "href": page.link("/console/office/products/\(entry.product)"), "number": entry.certificate.number,
                 "stars": ShowroomFormat.stars(entry.certificate.stars.value),
                 "ends": ShowroomFormat.date(entry.certificate.expiresOn, language),
-                "days_left": entry.certificate.expiresOn.daysSince1970 - today.daysSince1970,
+                "days_left": daysLeft,
+                "notice": Self.noticeText(notices["\(entry.product)\n\(entry.certificate.number)"], daysLeft: daysLeft, language),
             ]
+        }
+        values["notices_action"] = page.link("/console/office/notices")
+        if let sent = request.uri.queryParameters.get("notices").flatMap({ Int($0) }) {
+            values["notices_sent"] = ConsoleWords.phrase("notices_sent_now", language, ["n": String(sent)])
         }
         values["has_expiring"] = !expiring.isEmpty
         values["within"] = within
@@ -61,10 +73,29 @@ extension ConsoleController {
             values["none_found"] = found.isEmpty
         }
         values["search_action"] = page.link("/console/office")
-        values["report_href"] = page.link("/console/office/report")
-        values["audit_href"] = page.link("/console/office/audit")
-        values["stamps_href"] = page.link("/console/office/stamps")
         return html(request, .ok, templates.render("console-office", values))
+    }
+
+    /// What the producer was told about this certificate's expiry, in a few words.
+    static func noticeText(_ notice: CertificateNotice?, daysLeft: Int, _ language: Language) -> String {
+        guard let notice else {
+            return ConsoleWords.word(daysLeft <= CertificateNotices.leadDays ? "notice_due" : "notice_later", language)
+        }
+        let day = ShowroomFormat.localTime(notice.createdAt, language)
+        return notice.deliveries > 0
+            ? ConsoleWords.phrase("notice_sent", language, ["day": day, "n": String(notice.deliveries)])
+            : ConsoleWords.phrase("notice_kept", language, ["day": day])
+    }
+
+    /// Issues the notices due today now, rather than at the next scan: the office presses it after
+    /// recording a producer's webhook. Each notice is still issued once (`CertificateNotices`).
+    @Sendable func officeSendNotices(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await withTrustedForm(request, context) { _, identity in
+            guard identity.isAdmin else { return forbidden(request, context) }
+            let issued = try await CertificateNotices(database: database).issueDue(on: clock.todayInVietnam(), at: clock.now())
+            let within = request.uri.queryParameters.get("within").flatMap { Int($0) } ?? 30
+            return ConsolePage.redirect(page(request, context).link("/console/office?within=\(within)&notices=\(issued.count)"))
+        }
     }
 
     @Sendable func officeProduct(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -134,6 +165,16 @@ extension ConsoleController {
                 "status": ConsoleWords.word("certificate_" + record.status.rawValue, language),
                 "revocable": certificate.revokedOn == nil,
             ]
+            if certificate.revokedOn == nil {
+                // The correction form, filled with what is recorded.
+                row["correction"] = [
+                    "number": certificate.number, "decision": certificate.decisionNumber,
+                    "authority": certificate.authority, "score": Self.scoreText(certificate.score),
+                    "issued_on": certificate.issuedOn.description, "expires_on": certificate.expiresOn.description,
+                    "potential": certificate.potentialFiveStar,
+                    "star_options": (1...5).reversed().map { ["value": $0, "selected": $0 == certificate.stars.value] },
+                ] as [String: Any]
+            }
             if let revoked = certificate.revokedOn {
                 row["revoked"] = ShowroomFormat.date(revoked, language)
                 if let reason = certificate.revocationReason { row["reason"] = reason }
@@ -149,7 +190,14 @@ extension ConsoleController {
         }
         values["today"] = today.description
         values["recorded"] = request.uri.queryParameters.get("done") != nil
+        values["corrected"] = request.uri.queryParameters.get("corrected") != nil
+        values["correct_action"] = page.link(path + "/corrections")
         if let error { values["error"] = error }
         return html(request, status, templates.render("console-office-product", values))
+    }
+
+    /// A score as typed in the form: "82" or "82.5".
+    static func scoreText(_ score: Double) -> String {
+        score == score.rounded() && abs(score) < 1e9 ? String(Int(score)) : String(score)
     }
 }

@@ -25,6 +25,8 @@ extension ConsoleController {
             values["heading"] = ConsoleWords.word("monthly_report", language)
             values["month"] = month
             values["office_href"] = page.link("/console/office")
+            values["nav"] = page.officeNav(current: "/report")
+            values["nav_label"] = ConsoleWords.word("office", language)
             values["report_action"] = page.link("/console/office/report")
             let report: MonthlyProgrammeReport
             do {

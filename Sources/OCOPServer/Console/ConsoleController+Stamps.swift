@@ -24,6 +24,7 @@ extension ConsoleController {
 
     @Sendable func createStampRun(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await withTrustedForm(request, context) { form, identity in try await asOffice(request, context) {
+            let key = Self.key(in: form)
             let product = form["product"]?.trimmingWhitespace ?? ""
             let batch = form["batch"]?.trimmingWhitespace ?? ""
             do {
@@ -33,12 +34,17 @@ extension ConsoleController {
                 let count = Int(form["count"]?.trimmingWhitespace ?? "")
                 checks.require(count.map { (1...StampStore.maxRun).contains($0) } == true, "count", "1 to \(StampStore.maxRun)")
                 try checks.throwIfAny()
-                let run = try await stamps.createRun(
+                // The form's key prints one run however often the form is sent (a double tap, a
+                // resend after a dropped answer); the second send is led to the first run.
+                let operation = try stamps.issuing(
                     product: product, batch: batch.isEmpty ? nil : batch, count: count!, actor: identity.actor,
                     at: clock.now())
-                return ConsolePage.redirect(page(request, context).link("/console/office/stamps/\(run.id)"))
+                let answer = try await perform(operation, form: form, key: key, request: request, identity: identity)
+                guard let id = Self.id(in: answer) else { return notFound(request, context) }
+                return ConsolePage.redirect(page(request, context).link("/console/office/stamps/\(id)"))
             } catch let error as DomainError {
-                return try await renderStampRuns(request, context, status: Problem(error).status, error: error.explanation)
+                return try await renderStampRuns(
+                    request, context, status: Problem(error).status, error: error.explanation, key: key, form: form)
             }
         } }
     }
@@ -113,14 +119,20 @@ extension ConsoleController {
     }
 
     private func renderStampRuns(
-        _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status, error: String? = nil
+        _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status, error: String? = nil,
+        key: String = ConsoleController.newKey(), form: FormBody? = nil
     ) async throws -> Response {
         let page = page(request, context)
         let language = page.language
         var values = page.context(title: ConsoleWords.word("stamp_runs", language), path: "/console/office/stamps")
         values["heading"] = ConsoleWords.word("stamp_runs", language)
         values["office_href"] = page.link("/console/office")
+        values["nav"] = page.officeNav(current: "/stamps")
+        values["nav_label"] = ConsoleWords.word("office", language)
         values["action"] = page.link("/console/office/stamps")
+        values["idempotency_key"] = key
+        // A refused form keeps what was typed.
+        for name in ["product", "batch", "count"] { if let text = form?[name] { values["form_" + name] = text } }
         values["runs"] = try await stamps.recentRuns(limit: 50).map { run -> [String: Any] in
             [
                 "id": run.id, "href": page.link("/console/office/stamps/\(run.id)"),

@@ -18,6 +18,8 @@ struct ConsoleController: Sendable {
     var publicBaseURL = ""
     /// The API's account checks and the sealing box, for the producer's connect form.
     var marketplaceAccountsAPI: MarketplaceAccountsController?
+    /// Where the server may connect: the office's webhook form is held to the API's rule.
+    var outbound = OutboundPolicy()
 
     var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
     let stock = StockStore()
@@ -43,6 +45,9 @@ struct ConsoleController: Sendable {
         addMarketplaceRoutes(to: group)
         addListingRoutes(to: group)
         addLiveDeskRoutes(to: group)
+        addUserRoutes(to: group)
+        addWebhookRoutes(to: group)
+        addJobRoutes(to: group)
     }
 
     // MARK: - Sign-in

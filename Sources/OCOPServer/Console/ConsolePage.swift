@@ -56,6 +56,17 @@ struct ConsolePage {
         }
     }
 
+    /// The task links of the programme office's pages, `current` marked.
+    func officeNav(current: String) -> [[String: Any]] {
+        let tasks = [
+            ("", "certificates"), ("/report", "monthly_report"), ("/stamps", "stamp_runs"), ("/users", "users"),
+            ("/webhooks", "webhooks"), ("/jobs", "job_queue"), ("/audit", "audit_log"),
+        ]
+        return tasks.map { suffix, word in
+            ["href": link("/console/office" + suffix), "label": ConsoleWords.word(word, language), "current": suffix == current]
+        }
+    }
+
     static func html(
         _ status: HTTPResponse.Status, _ body: String, headers extra: HTTPFields = [:], gzip: Bool = false
     ) -> Response {

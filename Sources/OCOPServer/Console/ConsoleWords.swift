@@ -1,3 +1,4 @@
+import Foundation
 import OCOPDomain
 
 /// The console's words in Vietnamese and English, for `{{t.key}}` in its templates.
@@ -271,9 +272,14 @@ enum ConsoleWords {
 
     static func word(_ key: String, _ language: Language) -> String { all(language)[key] ?? key }
 
+    /// A sentence with blanks filled: `{day}` in the words becomes `values["day"]`.
+    static func phrase(_ key: String, _ language: Language, _ values: [String: String]) -> String {
+        values.reduce(word(key, language)) { text, blank in text.replacingOccurrences(of: "{\(blank.key)}", with: blank.value) }
+    }
+
     /// Every word: this file's and each page family's table. A key in two tables is a mistake that
     /// stops the first console page, in every console test.
-    private static let merged = [table, selling].reduce(into: [:]) { words, next in
+    private static let merged = [table, selling, office].reduce(into: [:]) { words, next in
         words.merge(next) { _, _ in preconditionFailure("a console word is defined in two tables") }
     }
     private static let vietnamese = merged.mapValues(\.vi)

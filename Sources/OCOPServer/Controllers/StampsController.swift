@@ -30,7 +30,7 @@ struct StampsController: Sendable {
         var batch: String?
     }
 
-    struct IssueAnswer: Encodable {
+    struct IssueAnswer: Encodable, Sendable {
         var runId: Int
         var product: String
         var batch: String?
@@ -38,21 +38,26 @@ struct StampsController: Sendable {
         var codesCsv: String
     }
 
+    /// A run of codes; `Idempotency-Key` makes a retried request print one run, not two.
     @Sendable func issue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let product = try context.pathValue("slug")
-        try requireOwnerOrAdmin(context, product: product)
-        let (body, _) = try await RequestBody.decode(IssueRequest.self, from: request)
-        if let batch = body.batch, batch.isEmpty || !StockRules.isValidBatch(batch) {
-            throw Problem.badParameter("batch", "1–40 printable characters")
+        return try await WritePipeline(database: database, clock: clock).run(
+            request, IssueRequest.self,
+            authorise: {
+                try requireOwnerOrAdmin(context, product: product)
+                return try context.requireIdentity()
+            }
+        ) { body, identity, now in
+            if let batch = body.batch, batch.isEmpty || !StockRules.isValidBatch(batch) {
+                throw Problem.badParameter("batch", "1–40 printable characters")
+            }
+            return try store.issuing(product: product, batch: body.batch, count: body.count, actor: identity.actor, at: now)
+                .map { run in
+                    IssueAnswer(
+                        runId: run.id, product: run.product, batch: run.batch, count: run.count,
+                        codesCsv: "/v1/stamp-runs/\(run.id)/codes.csv")
+                }
         }
-        let run = try await store.createRun(
-            product: product, batch: body.batch, count: body.count, actor: try context.requireIdentity().actor,
-            at: clock.now())
-        return try ResponseJSON.response(
-            IssueAnswer(
-                runId: run.id, product: product, batch: run.batch, count: run.codes.count,
-                codesCsv: "/v1/stamp-runs/\(run.id)/codes.csv"),
-            status: .created)
     }
 
     /// The run as CSV for the stamp printer: code and the URL its QR code carries.

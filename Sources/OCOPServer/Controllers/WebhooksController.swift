@@ -14,6 +14,7 @@ struct WebhooksController: Sendable {
         group.get("webhooks", use: list)
         group.delete("webhooks/:id", use: delete)
         group.get("jobs", use: jobs)
+        group.post("jobs/:id/retry", use: retry)
         group.get("certificates/notices", use: notices)
     }
 
@@ -80,5 +81,13 @@ struct WebhooksController: Sendable {
     @Sendable func jobs(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
         return try ResponseJSON.response(JobsAnswer(byStatus: try await JobQueue(database: database).counts()))
+    }
+
+    /// Puts a dead job back in the queue with fresh attempts (admin); a job already waiting is
+    /// answered as it is, so a retried request changes nothing more.
+    @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireAdmin()
+        guard let id = Int(try context.pathValue("id")) else { throw Problem.notFound("no such job") }
+        return try ResponseJSON.response(try await JobQueue(database: database).retry(id: id, actor: admin.actor, at: clock.now()))
     }
 }

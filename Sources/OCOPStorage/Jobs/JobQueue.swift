@@ -18,7 +18,7 @@ public struct Job: Sendable, Hashable {
 /// mid-job loses its lease and another node takes the job over. Failures retry with exponential
 /// backoff and jitter, and dead-letter after `maxAttempts`.
 public struct JobQueue: Sendable {
-    private let database: Database
+    let database: Database
 
     public init(database: Database) { self.database = database }
 

@@ -28,6 +28,14 @@ public struct StampRunListing: Sendable, Hashable {
     public var createdAt: String
 }
 
+/// A run just issued, as the API and the console's form answer it (its codes are in the CSV).
+public struct IssuedStampRun: Sendable, Hashable, Encodable {
+    public var id: Int
+    public var product: String
+    public var batch: String?
+    public var count: Int
+}
+
 /// Traceability stamps: issue runs of unguessable codes, and count scans without personal data.
 public struct StampStore: Sendable {
     /// The most codes one run may hold (a printer's batch).
@@ -40,35 +48,55 @@ public struct StampStore: Sendable {
     public func createRun(
         product: String, batch: String?, count: Int, actor: String, at now: Moment
     ) async throws -> StampRun {
-        guard (1...Self.maxRun).contains(count) else {
-            throw DomainError.invalid(field: "count", "from 1 to \(Self.maxRun)")
-        }
-        let timestamp = ISOTimestamp.string(now)
+        try Self.checkCount(count)
         return try await database.transaction { sql in
-            guard try await sql.raw("SELECT slug FROM products WHERE slug = \(bind: product) AND withdrawn_at IS NULL").first() != nil
-            else { throw DomainError(.notFound, "no product '\(product)'") }
-            let id = try await sql.raw(
-                """
-                INSERT INTO stamp_runs (product_slug, batch, count, created_at, created_by)
-                VALUES (\(bind: product), \(bind: batch), \(bind: count), \(bind: timestamp), \(bind: actor))
-                RETURNING id
-                """
-            ).first()?.decode(column: "id", as: Int.self) ?? 0
-            // 90 random bits per code: a collision is beyond astronomically unlikely, but the primary
-            // key would still refuse one rather than let two items share a code.
-            let codes = (0..<count).map { _ in StampCode.random() }
-            for chunk in stride(from: 0, to: codes.count, by: 500) {
-                var insert = sql.insert(into: "stamps").columns("code", "run_id", "product_slug", "batch")
-                for code in codes[chunk..<min(chunk + 500, codes.count)] {
-                    insert = insert.values(SQLBind(code.symbols), SQLBind(id), SQLBind(product), SQLBind(batch))
-                }
-                try await insert.run()
-            }
-            try await AuditLog.append(
-                sql, actor: actor, action: "issue_stamps", entity: "stamp_run", entityID: String(id), before: nil,
-                after: try CanonicalJSON.encode(StampRunSummary(product: product, count: count)), at: timestamp)
-            return StampRun(id: id, product: product, batch: batch, codes: codes)
+            try await Self.insertRun(sql, product: product, batch: batch, count: count, actor: actor, at: now)
         }
+    }
+
+    /// A new run as a store operation (`Database.perform`): with an idempotency key, a form or a
+    /// request sent twice prints one run, and the second answer is the first run's.
+    public func issuing(
+        product: String, batch: String?, count: Int, actor: String, at now: Moment
+    ) throws(DomainError) -> StoreOperation<IssuedStampRun> {
+        try Self.checkCount(count)
+        return StoreOperation { sql in
+            let run = try await Self.insertRun(sql, product: product, batch: batch, count: count, actor: actor, at: now)
+            return IssuedStampRun(id: run.id, product: run.product, batch: run.batch, count: run.codes.count)
+        }
+    }
+
+    private static func checkCount(_ count: Int) throws(DomainError) {
+        guard (1...maxRun).contains(count) else { throw DomainError.invalid(field: "count", "from 1 to \(maxRun)") }
+    }
+
+    private static func insertRun(
+        _ sql: any SQLDatabase, product: String, batch: String?, count: Int, actor: String, at now: Moment
+    ) async throws -> StampRun {
+        let timestamp = ISOTimestamp.string(now)
+        guard try await sql.raw("SELECT slug FROM products WHERE slug = \(bind: product) AND withdrawn_at IS NULL").first() != nil
+        else { throw DomainError(.notFound, "no product '\(product)'") }
+        let id = try await sql.raw(
+            """
+            INSERT INTO stamp_runs (product_slug, batch, count, created_at, created_by)
+            VALUES (\(bind: product), \(bind: batch), \(bind: count), \(bind: timestamp), \(bind: actor))
+            RETURNING id
+            """
+        ).first()?.decode(column: "id", as: Int.self) ?? 0
+        // 90 random bits per code: a collision is beyond astronomically unlikely, but the primary
+        // key would still refuse one rather than let two items share a code.
+        let codes = (0..<count).map { _ in StampCode.random() }
+        for chunk in stride(from: 0, to: codes.count, by: 500) {
+            var insert = sql.insert(into: "stamps").columns("code", "run_id", "product_slug", "batch")
+            for code in codes[chunk..<min(chunk + 500, codes.count)] {
+                insert = insert.values(SQLBind(code.symbols), SQLBind(id), SQLBind(product), SQLBind(batch))
+            }
+            try await insert.run()
+        }
+        try await AuditLog.append(
+            sql, actor: actor, action: "issue_stamps", entity: "stamp_run", entityID: String(id), before: nil,
+            after: try CanonicalJSON.encode(StampRunSummary(product: product, count: count)), at: timestamp)
+        return StampRun(id: id, product: product, batch: batch, codes: codes)
     }
 
     /// The newest runs first, without their codes: what the office's stamp page lists.
