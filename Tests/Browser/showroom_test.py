@@ -958,5 +958,82 @@ class OfficeConsoleInChromium(unittest.TestCase):
         self.assertEqual(set(decoded.stdout.split()), printed, decoded.stderr)
         self.assertTrue(all(url.startswith(base + "/01/") for url in printed))
 
+    def test_the_office_adds_an_account_it_signs_in_and_ending_its_sessions_signs_it_out(self):
+        driver.set_window_size(*PHONE)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+        open_page("/console/office/users")
+        form = driver.find_element(By.CSS_SELECTOR, "form.stack")
+        form.find_element(By.NAME, "username").send_keys("quay-vinh-tuy")
+        Select(form.find_element(By.NAME, "role")).select_by_value("point_staff")
+        form.find_element(By.NAME, "scopes").send_keys("diem-ocop-vinh-tuy")
+        field = form.find_element(By.NAME, "password")
+        field.send_keys("short")
+        submit(field, Keys.ENTER)
+        # Refused, the reason named; the name typed is still there, the password is not.
+        self.assertIn("password", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        self.assertEqual(driver.find_element(By.NAME, "username").get_attribute("value"), "quay-vinh-tuy")
+        field = driver.find_element(By.NAME, "password")
+        self.assertEqual(field.get_attribute("value"), "")
+        field.send_keys("quay-vinh-tuy-password-1")
+        submit(field, Keys.ENTER)
+        self.assertTrue(driver.current_url.endswith("/console/office/users/quay-vinh-tuy?created=1"))
+        self.assertIn("diem-ocop-vinh-tuy", driver.find_element(By.CSS_SELECTOR, ".scopes").text)
+        shot("console-office-user")
+        office = next(c for c in driver.get_cookies() if c["name"] == "ocop_console")
+        # The new account signs in at its counter...
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("quay-vinh-tuy", "quay-vinh-tuy-password-1")
+        open_page("/console/points/diem-ocop-vinh-tuy/sale")
+        self.assertIsNotNone(driver.find_element(By.NAME, "code"))
+        staff = next(c for c in driver.get_cookies() if c["name"] == "ocop_console")
+        # ...until the office ends its sessions.
+        driver.delete_all_cookies()
+        driver.add_cookie({"name": "ocop_console", "value": office["value"], "path": "/console"})
+        open_page("/console/office/users/quay-vinh-tuy")
+        submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/sessions'] button"))
+        self.assertTrue(driver.find_element(By.CSS_SELECTOR, ".done").is_displayed())
+        driver.delete_all_cookies()
+        driver.add_cookie({"name": "ocop_console", "value": staff["value"], "path": "/console"})
+        open_page("/console/points/diem-ocop-vinh-tuy/sale")
+        self.assertIn("/console/login", driver.current_url)
+
+    def test_the_office_adds_and_removes_a_webhook_and_reads_the_job_queue(self):
+        driver.set_window_size(*PHONE)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+        open_page("/console/office/webhooks")
+        field = driver.find_element(By.NAME, "url")
+        field.send_keys("http://169.254.169.254/latest")
+        driver.find_element(By.NAME, "secret").send_keys("0123456789abcdef")
+        submit(driver.find_element(By.CSS_SELECTOR, "button.big"))
+        # The metadata address is refused and named; nothing is subscribed.
+        self.assertIn("url", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "tr[data-webhook]"), [])
+        field = driver.find_element(By.NAME, "url")
+        field.clear()
+        field.send_keys("https://cong.tinh.example/ocop-hook")
+        driver.find_element(By.NAME, "secret").send_keys("0123456789abcdef")
+        submit(driver.find_element(By.CSS_SELECTOR, "button.big"))
+        row = driver.find_element(By.CSS_SELECTOR, "tr[data-webhook]")
+        self.assertIn("https://cong.tinh.example/ocop-hook", row.text)
+        self.assertNotIn("0123456789abcdef", driver.page_source)
+        shot("console-office-webhooks")
+        submit(row.find_element(By.CSS_SELECTOR, "button"))
+        self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "tr[data-webhook]"), [])
+        # The job queue: a count for each state, the same numbers the API gives.
+        # (Marketplace pushes may move a job between two reads: compare when the API held still.)
+        for _ in range(5):
+            before = must(api("GET", "/v1/jobs"), 200)["by_status"]
+            open_page("/console/office/jobs?status=pending")
+            counts = {item.get_attribute("data-status"): int(item.find_element(By.CSS_SELECTOR, ".count").text)
+                      for item in driver.find_elements(By.CSS_SELECTOR, ".job-counts li")}
+            if must(api("GET", "/v1/jobs"), 200)["by_status"] == before:
+                break
+        self.assertEqual(set(counts), {"pending", "running", "done", "dead"})
+        self.assertEqual({k: v for k, v in counts.items() if v}, before)
+        shot("console-office-jobs")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
