@@ -6,6 +6,9 @@ public enum StockMovementKind: String, Sendable, CaseIterable, Codable {
     case count
     case transferOut = "transfer_out"
     case transferIn = "transfer_in"
+    /// Goods of a marketplace order coming back to the shelf: cancelled before the parcel left, or
+    /// a return staff confirmed.
+    case returnIn = "return_in"
 }
 
 /// How a sale was paid.
@@ -16,6 +19,16 @@ public enum PaymentMethod: String, Sendable, CaseIterable, Codable {
     case eWallet = "e_wallet"
     /// Paid to the courier on delivery: the usual way for livestream orders.
     case cashOnDelivery = "cash_on_delivery"
+    /// Collected by the marketplace, which pays the seller out: marketplace orders only.
+    case marketplace
+
+    /// The ways staff may record a sale as paid: the marketplace's own is set only by its orders.
+    public static let recordable: [PaymentMethod] = allCases.filter { $0 != .marketplace }
+
+    /// The recordable method named `raw`, or nil.
+    public static func recorded(_ raw: String) -> PaymentMethod? {
+        PaymentMethod(rawValue: raw).flatMap { recordable.contains($0) ? $0 : nil }
+    }
 }
 
 /// The grounds for a manual adjustment; each fixes the direction of the change.

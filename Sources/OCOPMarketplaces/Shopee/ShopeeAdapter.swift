@@ -32,7 +32,7 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     }
 
     private let http: AdapterHTTP
-    private let clock: any WallClock
+    let clock: any WallClock
     private let options: Options
 
     public init(
@@ -180,9 +180,9 @@ public struct ShopeeAdapter: MarketplaceAdapter {
     }
 
     /// Signs the common parameters into the query string (the body is never signed) and classifies the answer.
-    private func send(
-        _ path: String, body: [UInt8], contentType: String = "application/json", shop: Bool,
-        account: MarketplaceAccountContext
+    func send(
+        _ path: String, method: String = "POST", query extra: [(String, String)] = [], body: [UInt8],
+        contentType: String = "application/json", shop: Bool, account: MarketplaceAccountContext
     ) async throws(MarketplaceError) -> JSONValue {
         let credentials = account.credentials
         let partnerID = try credentials.require("partner_id")
@@ -201,8 +201,9 @@ public struct ShopeeAdapter: MarketplaceAdapter {
             sign = ShopeeSigner.sign(partnerKey: partnerKey, partnerID: partnerID, path: path, timestamp: timestamp)
         }
         query.append(("sign", sign))
-        let url = account.trimmedBaseURL + path + "?" + FormEncoding.encode(query)
-        let response = try await http.send("POST", url, headers: [("Content-Type", contentType)], body: body)
+        let url = account.trimmedBaseURL + path + "?" + FormEncoding.encode(query + extra)
+        let headers: [(name: String, value: String)] = method == "GET" ? [] : [("Content-Type", contentType)]
+        let response = try await http.send(method, url, headers: headers, body: body)
         let envelope = JSONBody.decode(response.body)
         if let error = classify(response, envelope: envelope) { throw error }
         return envelope ?? JSONValue(nil)

@@ -109,6 +109,9 @@ public func buildApplication(
             webhooks: WebhookDelivery(
                 store: WebhookStore(database: dependencies.database), transport: dependencies.transport,
                 outbound: configuration.outbound),
+            marketplaceOrders: MarketplaceOrderImport(
+                database: dependencies.database, box: dependencies.marketplaceSecrets, transport: dependencies.transport,
+                clock: dependencies.clock, settings: dependencies.marketplaceSync, logger: logger),
             clock: dependencies.clock, logger: logger, workerName: dependencies.workerName))
     if let engine = marketplaceSyncEngine(configuration, dependencies, logger), dependencies.marketplaceSync.runsInBackground {
         app.addServices(MarketplaceSyncService(engine: engine))
@@ -161,7 +164,8 @@ public func buildRouter(
     showroom.addRoutes(to: router)
     let marketplaceAccounts = MarketplaceAccountsController(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
-        readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound)
+        readModel: dependencies.readModel, transport: dependencies.transport, outbound: configuration.outbound,
+        publicBaseURL: configuration.publicBaseURL)
     ConsoleController(
         database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
         catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
@@ -171,6 +175,12 @@ public func buildRouter(
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     marketplaceAccounts.addRoutes(to: v1)
     MarketplaceListingsController(pipeline: pipeline).addRoutes(to: v1)
+    MarketplaceWebhooksController(
+        database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
+        publicBaseURL: configuration.publicBaseURL
+    ).addRoutes(to: v1)
+    MarketplaceOrdersController(database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets)
+        .addRoutes(to: v1)
     FairsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         fairReadModel: dependencies.fairReadModel

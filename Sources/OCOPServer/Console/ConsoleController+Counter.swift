@@ -115,7 +115,7 @@ extension ConsoleController {
             guard !cart.lines.isEmpty else {
                 return try await renderSale(request, context, place: place, cart: cart, key: key, status: .badRequest)
             }
-            let payment = PaymentMethod(rawValue: form["payment_method"] ?? "") ?? .cash
+            let payment = PaymentMethod.recorded(form["payment_method"] ?? "") ?? .cash
             let operation = place.sell(cart.saleLines, payment, identity.actor, clock.now())
             do {
                 let answer = try await perform(operation, form: form, key: key, request: request, identity: identity)

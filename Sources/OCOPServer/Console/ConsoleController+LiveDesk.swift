@@ -135,8 +135,8 @@ extension ConsoleController {
             var checks = FieldChecks()
             checks.require(text("buyer_name").count <= 200, "buyer_name", "up to 200 characters")
             checks.require((1...500).contains(text("address").count), "address", "the delivery address, 1–500 characters")
-            let payment = PaymentMethod(rawValue: text("payment_method"))
-            checks.require(payment != nil, "payment_method", PaymentMethod.allCases.map(\.rawValue).joined(separator: ", "))
+            let payment = PaymentMethod.recorded(text("payment_method"))
+            checks.require(payment != nil, "payment_method", PaymentMethod.recordable.map(\.rawValue).joined(separator: ", "))
             try checks.throwIfAny()
             return livestreamStore.confirmation(
                 session.slug, order: id, buyerName: text("buyer_name").isEmpty ? nil : text("buyer_name"),

@@ -59,7 +59,7 @@ extension ConsoleController {
             LiveOrderRow(order: order, now: now).context(page, actions: path + "/orders/\(order.id)", key: Self.newKey())
         }
         values["has_orders"] = !orders.isEmpty
-        values["payments"] = PaymentMethod.allCases.map { method -> [String: Any] in
+        values["payments"] = PaymentMethod.recordable.map { method -> [String: Any] in
             ["value": method.rawValue, "label": word("pay_" + method.rawValue), "selected": method == .cashOnDelivery]
         }
         values["report"] = [

@@ -47,7 +47,7 @@ extension ConsoleController {
                 let account = try accounts.validated(body, owner: producer.slug)
                 try await SellerScope(database: database).require(identity, sellFrom: account.point, for: [producer.slug])
                 let operation = MarketplaceAccountStore(database: database, box: box)
-                    .creation(account, actor: identity.actor, at: clock.now()).map { $0.answer }
+                    .creation(account, actor: identity.actor, at: clock.now()).map { [publicBaseURL] in $0.answer(publicBaseURL: publicBaseURL) }
                 _ = try await perform(operation, form: form, key: Self.key(in: form), request: request, identity: identity)
                 return ConsolePage.redirect(page(request, context).link("/console/producers/\(producer.slug)/marketplaces?connected=1"))
             } catch let error as DomainError {

@@ -28,7 +28,7 @@ enum CounterPage {
             "lines": lines, "has_lines": !lines.isEmpty, "total": ShowroomFormat.price(total, language),
             "notes": cart.notes, "choices": choices.map { ["sku": $0.sku, "label": $0.label] },
             "has_choices": !choices.isEmpty,
-            "payments": PaymentMethod.allCases.filter { $0 != .cashOnDelivery }.map { method -> [String: Any] in
+            "payments": PaymentMethod.recordable.filter { $0 != .cashOnDelivery }.map { method -> [String: Any] in
                 ["value": method.rawValue, "label": ConsoleWords.word("pay_" + method.rawValue, language)]
             },
         ]

@@ -158,9 +158,9 @@ struct LiveOrderConfirmRequest: Decodable {
         var checks = FieldChecks()
         if let buyerName { checks.require((1...200).contains(buyerName.count), "buyer_name", "1–200 characters") }
         if let address { checks.require((1...500).contains(address.count), "address", "1–500 characters") }
-        let payment = PaymentMethod(rawValue: paymentMethod ?? PaymentMethod.cashOnDelivery.rawValue)
+        let payment = PaymentMethod.recorded(paymentMethod ?? PaymentMethod.cashOnDelivery.rawValue)
         checks.require(
-            payment != nil, "payment_method", "one of \(PaymentMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            payment != nil, "payment_method", "one of \(PaymentMethod.recordable.map(\.rawValue).joined(separator: ", "))")
         try checks.throwIfAny()
         return payment!
     }

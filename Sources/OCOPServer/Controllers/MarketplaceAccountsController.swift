@@ -15,6 +15,8 @@ struct MarketplaceAccountsController: Sendable {
     /// Only to ask an adapter which credentials it needs; nothing is sent from here.
     let transport: any HTTPTransport
     let outbound: OutboundPolicy
+    /// Builds the push URL each account shows.
+    let publicBaseURL: String
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("marketplace-accounts", use: create)
@@ -73,7 +75,7 @@ struct MarketplaceAccountsController: Sendable {
         try await SellerScope(database: database).require(
             identity, sellFrom: account.point, for: owner == "admin" ? [] : [owner])
         let creation = MarketplaceAccountStore(database: database, box: box)
-            .creation(account, actor: identity.actor, at: clock.now()).map { $0.answer }
+            .creation(account, actor: identity.actor, at: clock.now()).map { [publicBaseURL] in $0.answer(publicBaseURL: publicBaseURL) }
         return try await WritePipeline(database: database, clock: clock).perform(
             request, identity: identity, body: bytes, creation)
     }
@@ -164,7 +166,7 @@ struct MarketplaceAccountsController: Sendable {
         let store = MarketplaceAccountStore(database: database, box: box)
         var items: [MarketplaceAccountAnswer] = []
         for account in try await store.list(owners: identity.isAdmin ? nil : identity.scopes) {
-            items.append(try await store.describe(account).answer)
+            items.append(try await store.describe(account).answer(publicBaseURL: publicBaseURL))
         }
         return try ResponseJSON.response(ListAnswer(items: items))
     }
@@ -186,14 +188,19 @@ struct MarketplaceAccountAnswer: Encodable, Sendable {
     var accessTokenExpiresAt: String?
     var createdAt: String
     var createdBy: String
+    /// Where the seller registers the platform's order pushes; absent where they are not received yet.
+    var webhookUrl: String?
 }
 
 extension MarketplaceAccount {
-    var answer: MarketplaceAccountAnswer {
+    func answer(publicBaseURL: String) -> MarketplaceAccountAnswer {
         MarketplaceAccountAnswer(
             id: id, marketplace: marketplace, name: name, baseUrl: baseURL, point: point, stockRatio: stockRatio,
             stockBuffer: stockBuffer, categoryMap: categoryMap, attributeDefaults: attributeDefaults, owner: owner,
             credentialKeys: credentialKeys, accessTokenExpiresAt: accessTokenExpiresAt, createdAt: createdAt,
-            createdBy: createdBy)
+            createdBy: createdBy,
+            webhookUrl: marketplace == Marketplace.shopee.rawValue
+                ? MarketplaceWebhooksController.callbackURL(publicBaseURL: publicBaseURL, marketplace: marketplace, account: id)
+                : nil)
     }
 }

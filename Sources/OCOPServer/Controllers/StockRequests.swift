@@ -79,9 +79,9 @@ struct SaleRequest: Decodable {
     func validated() throws(DomainError) -> ([SaleLine], PaymentMethod) {
         var checks = FieldChecks()
         checks.lines(lines.count)
-        let payment = PaymentMethod(rawValue: paymentMethod)
+        let payment = PaymentMethod.recorded(paymentMethod)
         checks.require(
-            payment != nil, "payment_method", "one of \(PaymentMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            payment != nil, "payment_method", "one of \(PaymentMethod.recordable.map(\.rawValue).joined(separator: ", "))")
         for (index, line) in lines.enumerated() {
             checks.quantity(line.quantity, "lines[\(index)].quantity")
             checks.require((line.discount ?? 0) >= 0, "lines[\(index)].discount", "whole VND, not negative")

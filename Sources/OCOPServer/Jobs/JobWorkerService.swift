@@ -9,6 +9,7 @@ import ServiceLifecycle
 struct JobWorkerService: Service {
     let queue: JobQueue
     let webhooks: WebhookDelivery
+    let marketplaceOrders: MarketplaceOrderImport
     let clock: any WallClock
     let logger: Logger
     /// Names this node in job leases.
@@ -41,6 +42,7 @@ struct JobWorkerService: Service {
         let outcome: JobOutcome
         switch job.kind {
         case WebhookStore.jobKind: outcome = await webhooks.deliver(job)
+        case MarketplaceOrderImport.jobKind: outcome = await marketplaceOrders.run(job)
         default: outcome = .failed("no handler for job kind '\(job.kind)'", retryAfter: nil, permanent: true)
         }
         do {

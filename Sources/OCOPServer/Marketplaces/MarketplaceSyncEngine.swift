@@ -37,6 +37,9 @@ public struct MarketplaceSyncEngine: Sendable {
 
     private var queue: MarketplaceSyncQueue { MarketplaceSyncQueue(database: database) }
     private var accounts: MarketplaceAccountStore { MarketplaceAccountStore(database: database, box: box) }
+    private var tokens: FreshTokenCalls {
+        FreshTokenCalls(accounts: accounts, clock: clock, refreshMargin: settings.refreshMargin, logger: logger)
+    }
 
     /// One full cycle: the eligibility sweep, then every marketplace's due rows (each lane on its
     /// own task, so one platform that hangs only holds up itself), then the page view.
@@ -174,51 +177,13 @@ public struct MarketplaceSyncEngine: Sendable {
             : .retry(error: error, afterSeconds: Self.backoffSeconds(attempt: task.attempt), countsAsAttempt: true)
     }
 
-    /// Pushes with fresh tokens: refreshed ahead of expiry, and once more when the platform says
-    /// the token is expired. New tokens are committed before they are used, since some platforms'
-    /// refresh tokens work only once.
+    /// Pushes with fresh tokens (see `FreshTokenCalls`).
     private func push(_ operation: ListingOperation, source: ListingSource, adapter: any MarketplaceAdapter)
         async throws(MarketplaceError) -> PushResult
     {
-        var credentials = source.credentials
-        if let expiry = credentials.accessTokenExpiresAt,
-            expiry <= clock.now().adding(seconds: settings.refreshMargin.components.seconds)
-        {
-            credentials = try await refresh(source, credentials, adapter: adapter)
+        try await tokens.call(source.account, credentials: source.credentials, adapter: adapter) {
+            (account) async throws(MarketplaceError) -> PushResult in try await adapter.push(operation, account: account)
         }
-        do {
-            return try await adapter.push(operation, account: context(source, credentials))
-        } catch where error.kind == .authExpired {
-            credentials = try await refresh(source, credentials, adapter: adapter)
-            return try await adapter.push(operation, account: context(source, credentials))
-        }
-    }
-
-    private func refresh(_ source: ListingSource, _ credentials: StoredCredentials, adapter: any MarketplaceAdapter)
-        async throws(MarketplaceError) -> StoredCredentials
-    {
-        let account = source.account.id
-        let logger = logger
-        let context = { @Sendable (credentials: StoredCredentials) in self.context(source, credentials) }
-        do {
-            return try await accounts.refreshOnce(account: account, used: credentials, at: clock.now()) { current in
-                let fresh = try await adapter.refreshTokens(account: context(current))
-                logger.info("refreshed marketplace tokens", metadata: ["account": "\(account)"])
-                return StoredCredentials(
-                    values: current.values.merging(fresh.values) { $1 }, accessTokenExpiresAt: fresh.accessTokenExpiresAt)
-            }
-        } catch let error as MarketplaceError {
-            throw error
-        } catch {
-            throw MarketplaceError(.transient, code: "storage", message: "could not store the refreshed tokens")
-        }
-    }
-
-    private func context(_ source: ListingSource, _ credentials: StoredCredentials) -> MarketplaceAccountContext {
-        MarketplaceAccountContext(
-            marketplace: Marketplace(rawValue: source.account.marketplace) ?? .shopee, baseURL: source.account.baseURL,
-            credentials: MarketplaceCredentials(
-                values: credentials.values, accessTokenExpiresAt: credentials.accessTokenExpiresAt))
     }
 
     /// 2, 4, 8 … seconds, at most an hour, with ±20% jitter so that retries do not march in step.

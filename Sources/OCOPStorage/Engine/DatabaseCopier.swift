@@ -26,13 +26,14 @@ public struct DatabaseCopier: Sendable {
         "fairs", "fair_stalls", "fair_applications", "fair_application_products", "fair_allocations", "fairs_revision",
         "marketplace_accounts", "listings", "marketplace_outbox",
         "certificate_notices", "catalog_import_state", "point_sellers",
+        "marketplace_orders", "marketplace_order_lines", "marketplace_order_events",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
         "audit_log", "users", "stock_ledger", "sales", "transfers", "jobs", "webhook_subscriptions", "stamp_runs",
         "stock_holds", "livestream_orders", "livestream_comments",
         "fair_applications", "fair_allocations",
-        "marketplace_accounts", "listings", "marketplace_outbox",
+        "marketplace_accounts", "listings", "marketplace_outbox", "marketplace_orders", "marketplace_order_events",
     ]
 
     let source: Database

@@ -61,6 +61,11 @@ public struct MarketplaceAccountStore: Sendable {
         }
     }
 
+    /// One account's settings (never its credentials), or nil.
+    public func account(_ id: Int) async throws -> MarketplaceAccount? {
+        try await database.read { sql in try await Self.account(id: id, sql) }
+    }
+
     /// Decrypted credentials of an account.
     public func credentials(account id: Int) async throws -> StoredCredentials {
         try await database.read { sql in

@@ -142,7 +142,7 @@ public struct ProgrammeReports: Sendable {
             expired: expired.sorted(by: byDay), revoked: revoked.sorted(by: byDay),
             expiringNext90Days: expiring.sorted(by: byDay), salesByChannel: channels, salesByPoint: points,
             notes: [
-                "marketplaces: orders placed on Shopee, Lazada, TikTok Shop, Tiki and Facebook are taken on those platforms and not yet imported; their sales are 0 here."
+                "marketplaces: Shopee orders come back through Shopee's pushes and count here once paid; orders on Lazada, TikTok Shop, Tiki and Facebook are not imported yet and are not counted."
             ])
     }
 
@@ -169,6 +169,7 @@ public struct ProgrammeReports: Sendable {
                 let channel: String =
                     switch try row.decode(column: "channel", as: String.self) {
                     case "livestream": "livestreams"
+                    case "marketplace": "marketplaces"
                     case _ where try row.decode(column: "location_type", as: String.self) == "fair_stall": "fairs"
                     default: "counter"
                     }

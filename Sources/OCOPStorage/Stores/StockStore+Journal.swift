@@ -46,20 +46,7 @@ extension StockStore {
                 \(kind) \(sku) \(from) \(to)
                 ORDER BY id DESC LIMIT \(bind: limit)
                 """
-            ).all().map { row in
-                LedgerEntry(
-                    id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: String.self),
-                    point: try row.decode(column: "point_slug", as: String.self),
-                    sku: try row.decode(column: "sku", as: String.self),
-                    batch: try row.decode(column: "batch", as: String.self),
-                    delta: try row.decode(column: "delta", as: Int.self),
-                    kind: try row.decode(column: "kind", as: String.self),
-                    reason: try row.decode(column: "reason", as: String?.self),
-                    reference: try row.decode(column: "reference", as: String.self),
-                    actor: try row.decode(column: "actor", as: String.self),
-                    unitCost: try row.decode(column: "unit_cost", as: Int?.self),
-                    unitPrice: try row.decode(column: "unit_price", as: Int?.self))
-            }
+            ).all().map(LedgerEntry.init(row:))
         }
     }
 

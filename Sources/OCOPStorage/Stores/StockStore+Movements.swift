@@ -24,10 +24,12 @@ extension StockStore {
 
     /// A sale at catalog prices (or the line's agreed price) less any discount, batches first-
     /// expiring-first-out, from the units not held for open orders. Either every line is sold or none is.
-    /// `channel` names where it was sold ("counter", "livestream", …) for the reports.
+    /// `channel` names where it was sold ("counter", "livestream", …) for the reports; `reference`
+    /// replaces the ledger rows' receipt reference when the sale has its own id elsewhere (a
+    /// marketplace's order id).
     public func sell(
         _ sql: any SQLDatabase, point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment,
-        channel: String = "counter"
+        channel: String = "counter", reference given: String? = nil
     ) async throws -> SaleRecord {
         // Taking the receipt number first also proves the point exists (one statement instead of
         // two on the busiest write); stalls get their fair's rules checked as every movement does.
@@ -54,7 +56,7 @@ extension StockStore {
         }
         let timestamp = ISOTimestamp.string(now)
         let receiptNumber = ReceiptNumber.make(on: CalendarDate(inVietnamAt: now), sequence: sequence)
-        let reference = "sale:\(point):\(receiptNumber)"
+        let reference = given ?? "sale:\(point):\(receiptNumber)"
 
         var saleLines: [SaleRecord.Line] = []
         for (index, line) in lines.enumerated() {

@@ -1,4 +1,5 @@
 public import OCOPDomain
+import SQLKit
 
 // MARK: - What the store answers
 
@@ -16,6 +17,21 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var actor: String
     public var unitCost: Int?
     public var unitPrice: Int?
+}
+
+extension LedgerEntry {
+    /// A `stock_ledger` row.
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: Int.self), at: try row.decode(column: "at", as: String.self),
+            point: try row.decode(column: "point_slug", as: String.self), sku: try row.decode(column: "sku", as: String.self),
+            batch: try row.decode(column: "batch", as: String.self), delta: try row.decode(column: "delta", as: Int.self),
+            kind: try row.decode(column: "kind", as: String.self), reason: try row.decode(column: "reason", as: String?.self),
+            reference: try row.decode(column: "reference", as: String.self),
+            actor: try row.decode(column: "actor", as: String.self),
+            unitCost: try row.decode(column: "unit_cost", as: Int?.self),
+            unitPrice: try row.decode(column: "unit_price", as: Int?.self))
+    }
 }
 
 /// A completed counter sale.

@@ -16,6 +16,8 @@ public final class FakeShopee: MarketplaceFake {
     public let core: FakeCore
     public let marketplace = Marketplace.shopee
     private let images = FakeImageStore()
+    /// The shop's orders, placed and moved by tests (see FakeShopee+Orders.swift).
+    let orders = FakeShopeeOrders()
 
     private init(clock: any WallClock) {
         core = FakeCore(prefix: "shopee", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
@@ -65,6 +67,7 @@ public final class FakeShopee: MarketplaceFake {
         case "/api/v2/product/update_price": return updatePrice(request)
         case "/api/v2/product/update_stock": return updateStock(request)
         case "/api/v2/product/unlist_item": return unlistItem(request)
+        case "/api/v2/order/get_order_detail": return orderDetail(request)
         default: return error(404, "error_not_found", "Api not found.")
         }
     }
@@ -224,12 +227,12 @@ public final class FakeShopee: MarketplaceFake {
 
     // MARK: - Envelope
 
-    private func success(_ response: [String: Any]) -> FakeReply {
+    func success(_ response: [String: Any]) -> FakeReply {
         .json(200, ["error": "", "message": "", "request_id": requestID(), "response": response])
     }
 
     /// Shopee's error envelope; the HTTP status of errors is not documented (UNVERIFIED).
-    private func error(
+    func error(
         _ status: Int, _ code: String, _ message: String, namespace: String? = nil, headers: [(String, String)] = []
     ) -> FakeReply {
         .json(

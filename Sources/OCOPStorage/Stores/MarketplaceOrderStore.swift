@@ -1,0 +1,306 @@
+public import OCOPDomain
+import SQLKit
+
+/// Marketplace orders and the stock they move at the account's point (MARKETPLACE-ORDERS.md §0).
+///
+/// The platform's fetched order is the truth; `apply` turns it into at most one stock change per
+/// order and state, whatever order the fetches arrive in: an older `update_time` is ignored, and
+/// `stock_state` only moves forward (held → sold → restocked/return expected/written off; a final
+/// state never moves again). The order row is locked for the whole change, so two nodes fetching
+/// the same order move its stock once.
+public struct MarketplaceOrderStore: Sendable {
+    let database: Database
+    let stock = StockStore()
+
+    public init(database: Database) { self.database = database }
+
+    /// How long a placed order holds its units: longer than any platform leaves an order unpaid.
+    static let holdDays: Int64 = 30
+
+    /// Applies a fetched order and answers it as stored.
+    @discardableResult
+    public func apply(_ order: PlatformOrder, account: OrderAccount, actor: String, at now: Moment) async throws
+        -> MarketplaceOrderRecord
+    {
+        try await database.transaction { sql in
+            let id = try await lockOrCreate(order, account: account, at: now, sql)
+            let stored = try await Self.state(id, sql)
+            guard order.updateTime >= stored.updatedAt else {
+                // An older fetch (or push) than the one applied: it says nothing new.
+                return try await Self.record(id, sql)!
+            }
+            let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
+            if effect == .none || effect == .short {
+                try await replaceLines(id, order.lines, account: account, sql)
+            }
+            let lines = try await Self.matchedLines(id, sql)
+            let outcome = try await move(
+                from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
+                actor: actor, at: now, sql)
+            let changed = outcome.effect != effect || order.status != stored.status
+            try await sql.raw(
+                """
+                UPDATE marketplace_orders SET status = \(bind: order.status), stock_state = \(bind: outcome.effect.rawValue),
+                    platform_updated_at = \(bind: order.updateTime), total = \(bind: Self.total(order.lines)),
+                    sale_id = COALESCE(\(bind: outcome.saleID), sale_id), updated_at = \(bind: ISOTimestamp.string(now))
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            if changed {
+                try await Self.appendEvent(
+                    id, status: order.status, effect: outcome.effect, platformUpdatedAt: order.updateTime, note: outcome.note,
+                    at: now, sql)
+            }
+            return try await Self.record(id, sql)!
+        }
+    }
+
+    /// Staff confirm that the goods of a returning order are back: the sold units go back on the
+    /// shelf, each to the batch it left.
+    public func confirmReturn(_ id: Int, actor: String, at now: Moment) async throws -> MarketplaceOrderRecord {
+        try await database.transaction { sql in
+            let stored = try await Self.state(id, sql, lock: true)
+            guard stored.effect == OrderStockEffect.returnExpected.rawValue else {
+                throw DomainError(.conflict, "order \(id) is \(stored.effect): only a return expected can be received")
+            }
+            try await restock(stored.saleReference, actor: actor, at: now, sql)
+            try await sql.raw(
+                """
+                UPDATE marketplace_orders SET stock_state = 'restocked', updated_at = \(bind: ISOTimestamp.string(now))
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            try await Self.appendEvent(
+                id, status: stored.status, effect: .restocked, platformUpdatedAt: stored.updatedAt,
+                note: "received back by \(actor)", at: now, sql)
+            return try await Self.record(id, sql)!
+        }
+    }
+
+    // MARK: - The state machine
+
+    struct Outcome {
+        var effect: OrderStockEffect
+        var saleID: Int? = nil
+        var note: String? = nil
+    }
+
+    /// The one stock change that takes `effect` to what `state` asks, or none.
+    private func move(
+        from effect: OrderStockEffect, to state: OrderStockState?, order id: Int, lines: [SaleLine],
+        account: OrderAccount, external: String, actor: String, at now: Moment, _ sql: any SQLDatabase
+    ) async throws -> Outcome {
+        guard let state, !effect.isFinal else { return Outcome(effect: effect) }
+        let hold = Self.holdReference(id)
+        let timestamp = ISOTimestamp.string(now)
+        let nothingMoved = effect == .none || effect == .short
+        switch state {
+        case .placed:
+            guard nothingMoved, !lines.isEmpty else { return Outcome(effect: effect) }
+            guard try await isFree(lines, account: account, at: now, sql) else { return short(lines, account) }
+            try await StockHolds.insert(
+                sql, point: account.point, lines: holdLines(lines), reference: hold,
+                expiresAt: now.adding(seconds: Self.holdDays * 86_400), at: now)
+            return Outcome(effect: .held)
+        case .sold:
+            guard nothingMoved || effect == .held, !lines.isEmpty else { return Outcome(effect: effect) }
+            if effect == .held {
+                try await StockHolds.end(sql, reference: hold, status: StockHolds.confirmed, point: account.point, at: timestamp)
+            }
+            // Checked for every line first: `sell` must not fail half-way inside this transaction.
+            guard try await isFree(lines, account: account, at: now, sql) else { return short(lines, account) }
+            let sale = try await stock.sell(
+                sql, point: account.point, lines: lines, payment: .marketplace, actor: actor, at: now,
+                channel: "marketplace", reference: Self.saleReference(account, external))
+            return Outcome(effect: .sold, saleID: sale.id)
+        case .cancelled, .returnExpected, .lost:
+            switch effect {
+            case .held:
+                try await StockHolds.end(sql, reference: hold, status: StockHolds.released, point: account.point, at: timestamp)
+                return Outcome(effect: .released)
+            case .none, .short:
+                return Outcome(effect: .released)
+            case .sold where state == .cancelled:
+                try await restock(Self.saleReference(account, external), actor: actor, at: now, sql)
+                return Outcome(effect: .restocked)
+            case .sold where state == .returnExpected:
+                return Outcome(effect: .returnExpected)
+            case .sold, .returnExpected:
+                // Lost on the way (or a return expected that the platform now calls lost).
+                return state == .lost ? Outcome(effect: .writtenOff, note: "lost in delivery") : Outcome(effect: effect)
+            case .released, .restocked, .writtenOff:
+                return Outcome(effect: effect)
+            }
+        }
+    }
+
+    /// Too few units free: nothing moves, and the marketplaces are told the point's real stock.
+    private func short(_ lines: [SaleLine], _ account: OrderAccount) -> Outcome {
+        Outcome(effect: .short, note: "too few units free at \(account.point) for " + lines.map(\.sku).joined(separator: ", "))
+    }
+
+    private func isFree(_ lines: [SaleLine], account: OrderAccount, at now: Moment, _ sql: any SQLDatabase) async throws
+        -> Bool
+    {
+        do {
+            try await StockHolds.requireFree(sql, point: account.point, lines: holdLines(lines), at: now)
+            return true
+        } catch let error as DomainError where error.code == .conflict {
+            let timestamp = ISOTimestamp.string(now)
+            for line in lines { try await MarketplaceOutbox.stockMoved(point: account.point, sku: line.sku, in: sql, at: timestamp) }
+            return false
+        }
+    }
+
+    private func holdLines(_ lines: [SaleLine]) -> [(sku: String, quantity: Int, field: String)] {
+        lines.enumerated().map { (sku: $0.element.sku, quantity: $0.element.quantity, field: "lines[\($0.offset)].quantity") }
+    }
+
+    /// Puts the units a sale took back on the batches they left, as `return_in` rows.
+    private func restock(_ saleReference: String, actor: String, at now: Moment, _ sql: any SQLDatabase) async throws {
+        let rows = try await sql.raw(
+            """
+            SELECT point_slug, sku, batch, delta FROM stock_ledger
+            WHERE reference = \(bind: saleReference) AND kind = 'sale' ORDER BY id
+            """
+        ).all()
+        let timestamp = ISOTimestamp.string(now)
+        for row in rows {
+            try await stock.move(
+                sql, point: try row.decode(column: "point_slug", as: String.self),
+                sku: try row.decode(column: "sku", as: String.self), batch: try row.decode(column: "batch", as: String.self),
+                bestBefore: nil, delta: -(try row.decode(column: "delta", as: Int.self)), kind: .returnIn,
+                reason: "marketplace order back", reference: saleReference + ":return", actor: actor, at: timestamp)
+        }
+    }
+
+    // MARK: - Rows
+
+    static func holdReference(_ id: Int) -> String { "marketplace-order:\(id)" }
+
+    static func saleReference(_ account: OrderAccount, _ external: String) -> String {
+        "marketplace:\(account.marketplace):\(account.id):\(external)"
+    }
+
+    static func total(_ lines: [PlatformOrderLine]) -> Int {
+        // Bounded by the adapters' limits: 200 lines × 10 000 units × 10⁹ VND fits in 64 bits.
+        lines.reduce(0) { $0 + $1.quantity * $1.unitPrice }
+    }
+
+    /// The order's id, its row locked for this transaction (created on first sight).
+    private func lockOrCreate(_ order: PlatformOrder, account: OrderAccount, at now: Moment, _ sql: any SQLDatabase)
+        async throws -> Int
+    {
+        let timestamp = ISOTimestamp.string(now)
+        try await sql.raw(
+            """
+            INSERT INTO marketplace_orders (account_id, marketplace, external_id, point_slug, status, stock_state,
+                platform_updated_at, total, created_at, updated_at)
+            VALUES (\(bind: account.id), \(bind: account.marketplace), \(bind: order.externalID), \(bind: account.point),
+                \(bind: order.status), 'none', 0, 0, \(bind: timestamp), \(bind: timestamp))
+            ON CONFLICT (account_id, external_id) DO NOTHING
+            """
+        ).run()
+        let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT id FROM marketplace_orders
+                WHERE account_id = \(bind: account.id) AND external_id = \(bind: order.externalID)\(unsafeRaw: lock)
+                """
+            ).first()
+        else { throw DomainError(.conflict, "order \(order.externalID) could not be stored") }
+        return try row.decode(column: "id", as: Int.self)
+    }
+
+    struct StoredState {
+        var status: String
+        var effect: String
+        var updatedAt: Int64
+        var saleReference: String
+    }
+
+    static func state(_ id: Int, _ sql: any SQLDatabase, lock: Bool = false) async throws -> StoredState {
+        let forUpdate = lock && sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT account_id, marketplace, external_id, status, stock_state, platform_updated_at
+                FROM marketplace_orders WHERE id = \(bind: id)\(unsafeRaw: forUpdate)
+                """
+            ).first()
+        else { throw DomainError(.notFound, "no marketplace order \(id)") }
+        let account = OrderAccount(
+            id: try row.decode(column: "account_id", as: Int.self),
+            marketplace: try row.decode(column: "marketplace", as: String.self), point: "", owner: "")
+        return StoredState(
+            status: try row.decode(column: "status", as: String.self),
+            effect: try row.decode(column: "stock_state", as: String.self),
+            updatedAt: try row.decode(column: "platform_updated_at", as: Int64.self),
+            saleReference: saleReference(account, try row.decode(column: "external_id", as: String.self)))
+    }
+
+    /// Stores the platform's lines, each matched to the catalog SKU of the account's listing with
+    /// that platform item id (the seller SKU only when no listing has the id).
+    private func replaceLines(_ id: Int, _ lines: [PlatformOrderLine], account: OrderAccount, _ sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.raw("DELETE FROM marketplace_order_lines WHERE order_id = \(bind: id)").run()
+        for (position, line) in lines.enumerated() {
+            let sku = try await Self.listedSKU(itemID: line.itemID, sellerSKU: line.sellerSKU, account: account.id, sql)
+            try await sql.raw(
+                """
+                INSERT INTO marketplace_order_lines (order_id, position, line_key, item_id, seller_sku, sku, quantity, unit_price)
+                VALUES (\(bind: id), \(bind: position), \(bind: line.key), \(bind: line.itemID), \(bind: line.sellerSKU),
+                    \(bind: sku), \(bind: line.quantity), \(bind: line.unitPrice))
+                """
+            ).run()
+        }
+    }
+
+    static func listedSKU(itemID: String, sellerSKU: String?, account: Int, _ sql: any SQLDatabase) async throws -> String? {
+        let byID = try await sql.raw(
+            """
+            SELECT l.sku FROM listings l JOIN variants v ON v.sku = l.sku AND v.withdrawn_at IS NULL
+            WHERE l.account_id = \(bind: account) AND l.external_id = \(bind: itemID)
+            ORDER BY l.id DESC LIMIT 1
+            """
+        ).first()
+        if let byID { return try byID.decode(column: "sku", as: String.self) }
+        guard let sellerSKU else { return nil }
+        return try await sql.raw(
+            """
+            SELECT l.sku FROM listings l JOIN variants v ON v.sku = l.sku AND v.withdrawn_at IS NULL
+            WHERE l.account_id = \(bind: account) AND l.sku = \(bind: sellerSKU)
+            ORDER BY l.id DESC LIMIT 1
+            """
+        ).first()?.decode(column: "sku", as: String.self)
+    }
+
+    /// The matched lines as a sale would take them, at the price the buyer paid.
+    static func matchedLines(_ id: Int, _ sql: any SQLDatabase) async throws -> [SaleLine] {
+        try await sql.raw(
+            """
+            SELECT sku, quantity, unit_price FROM marketplace_order_lines
+            WHERE order_id = \(bind: id) AND sku IS NOT NULL ORDER BY position
+            """
+        ).all().map { row in
+            SaleLine(
+                sku: try row.decode(column: "sku", as: String.self), quantity: try row.decode(column: "quantity", as: Int.self),
+                discount: 0, unitPrice: try row.decode(column: "unit_price", as: Int.self))
+        }
+    }
+
+    static func appendEvent(
+        _ id: Int, status: String, effect: OrderStockEffect, platformUpdatedAt: Int64, note: String?, at now: Moment,
+        _ sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO marketplace_order_events (order_id, at, status, stock_state, platform_updated_at, note)
+            VALUES (\(bind: id), \(bind: ISOTimestamp.string(now)), \(bind: status), \(bind: effect.rawValue),
+                \(bind: platformUpdatedAt), \(bind: note))
+            """
+        ).run()
+    }
+}

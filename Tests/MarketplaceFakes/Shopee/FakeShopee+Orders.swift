@@ -1,0 +1,127 @@
+import Foundation
+public import OCOPMarketplaces
+import Synchronization
+
+/// One order of the fake shop, as `get_order_detail` describes it.
+public struct FakeShopeeOrder: Sendable {
+    public struct Item: Sendable {
+        public var itemID: String
+        public var modelID: String = "0"
+        public var sku: String = ""
+        public var quantity: Int
+        public var price: Int
+
+        public init(itemID: String, modelID: String = "0", sku: String = "", quantity: Int, price: Int) {
+            self.itemID = itemID
+            self.modelID = modelID
+            self.sku = sku
+            self.quantity = quantity
+            self.price = price
+        }
+    }
+
+    public var sn: String
+    public var status: String
+    public var updateTime: Int64
+    public var items: [Item]
+    /// The package's `logistics_status` (e.g. LOGISTICS_NOT_START, LOGISTICS_LOST).
+    public var logistics: String
+}
+
+/// The fake shop's orders: tests place them and move their status; every change bumps
+/// `update_time` past the last one, as Shopee's does.
+public final class FakeShopeeOrders: Sendable {
+    private let held = Mutex<[String: FakeShopeeOrder]>([:])
+    private let lastTime = Mutex<Int64>(0)
+
+    func next(after now: Int64) -> Int64 {
+        lastTime.withLock { last in
+            last = max(last + 1, now)
+            return last
+        }
+    }
+
+    public subscript(sn: String) -> FakeShopeeOrder? { held.withLock { $0[sn] } }
+
+    func put(_ order: FakeShopeeOrder) { held.withLock { $0[order.sn] = order } }
+
+    func update(_ sn: String, _ change: (inout FakeShopeeOrder) -> Void) -> FakeShopeeOrder? {
+        held.withLock { orders in
+            guard var order = orders[sn] else { return nil }
+            change(&order)
+            orders[sn] = order
+            return order
+        }
+    }
+}
+
+extension FakeShopee {
+    /// A buyer places an order (UNPAID until paid).
+    @discardableResult
+    public func placeOrder(_ sn: String, items: [FakeShopeeOrder.Item], status: String = "UNPAID") -> FakeShopeeOrder {
+        let order = FakeShopeeOrder(
+            sn: sn, status: status, updateTime: orders.next(after: core.nowSeconds), items: items,
+            logistics: "LOGISTICS_NOT_START")
+        orders.put(order)
+        return order
+    }
+
+    /// The order moves on the platform (paid, shipped, cancelled…).
+    @discardableResult
+    public func setStatus(_ sn: String, _ status: String, logistics: String? = nil) -> FakeShopeeOrder? {
+        let time = orders.next(after: core.nowSeconds)
+        return orders.update(sn) { order in
+            order.status = status
+            order.updateTime = time
+            if let logistics { order.logistics = logistics }
+        }
+    }
+
+    /// The code-3 push Shopee sends about the order as it is now, and its `Authorization` for `url`.
+    public func push(_ sn: String, to url: String, status: String? = nil, updateTime: Int64? = nil) -> (
+        body: [UInt8], authorization: String
+    ) {
+        let order = orders[sn]
+        let body = Array(
+            """
+            {"msg_id":"fake-\(core.nextNumber())","data":{"completed_scenario":"","items":[],"ordersn":"\(sn)",\
+            "status":"\(status ?? order?.status ?? "UNPAID")","update_time":\(updateTime ?? order?.updateTime ?? 0)},\
+            "shop_id":\(Self.shopID),"code":3,"timestamp":\(core.nowSeconds)}
+            """.utf8)
+        return (body, ShopeeSigner.pushSignature(partnerKey: Self.partnerKey, callbackURL: url, body: body))
+    }
+
+    /// `GET /api/v2/order/get_order_detail`: 1–50 order numbers; line items and packages only when
+    /// asked for in `response_optional_fields`, as Shopee does. Unknown numbers are left out.
+    func orderDetail(_ request: FakeRequest) -> FakeReply {
+        guard request.method == "GET" else { return error(405, "error_method", "Method not allowed.") }
+        let list = (request.queryValue("order_sn_list") ?? "").split(separator: ",").map(String.init)
+        guard (1...50).contains(list.count) else {
+            return error(400, "error_param", "order_sn_list must name 1 to 50 orders.", namespace: "order")
+        }
+        let optional = Set((request.queryValue("response_optional_fields") ?? "").split(separator: ",").map(String.init))
+        let found: [[String: Any]] = list.compactMap { orders[$0] }.map { order in
+            var json: [String: Any] = [
+                "order_sn": order.sn, "region": "VN", "currency": "VND", "cod": false, "order_status": order.status,
+                "create_time": order.updateTime, "update_time": order.updateTime,
+            ]
+            if optional.contains("item_list") {
+                json["item_list"] = order.items.map { item -> [String: Any] in
+                    [
+                        "item_id": Int(item.itemID) ?? 0, "item_sku": "", "model_id": Int(item.modelID) ?? 0,
+                        "model_sku": item.sku, "model_quantity_purchased": item.quantity,
+                        "model_original_price": item.price, "model_discounted_price": item.price,
+                    ]
+                }
+            }
+            if optional.contains("package_list") {
+                json["package_list"] = [["package_number": "PKG-\(order.sn)", "logistics_status": order.logistics]]
+            }
+            if optional.contains("total_amount") {
+                json["total_amount"] = order.items.reduce(0) { $0 + $1.quantity * $1.price }
+            }
+            return json
+        }
+        return success(["order_list": found])
+    }
+}
