@@ -5,6 +5,10 @@ public import OCOPDomain
 public protocol MarketplaceOrderSource: Sendable {
     /// The orders with these platform ids, with their lines; ids the platform does not know are left out.
     func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError) -> [PlatformOrder]
+
+    /// The ids of the orders changed from `from` to `to` (Unix seconds, both included), across
+    /// the platform's window limit and pages; each id once.
+    func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError) -> [String]
 }
 
 /// Checks of what a platform answers about orders, shared by the adapters.
@@ -15,6 +19,9 @@ enum OrderAnswer {
             (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45 || byte == 95
         }
     }
+
+    /// More ids than one pull takes: the rest come with the next pull, whose window starts later.
+    static let maxIDsPerPull = 5_000
 
     static func bad(_ message: String) -> MarketplaceError {
         MarketplaceError(.transient, code: "bad_response", message: message)

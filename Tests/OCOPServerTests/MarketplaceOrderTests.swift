@@ -193,6 +193,31 @@ struct MarketplaceOrderTests {
             try await scene.stock.expectBalancedLedger()
         }
     }
+
+    @Test("staff record a Facebook order by hand: stock moves and the report counts it with the marketplaces", arguments: TestEngine.all)
+    func facebookOrder(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine) { scene in
+            try await scene.receive(5)
+            let staff = scene.stock.staff(MarketplaceScene.point)
+            let path = "/v1/points/\(MarketplaceScene.point)/sales"
+            let sale = try await scene.client.send(
+                .post, path, token: staff,
+                json: #"{"payment_method":"cash_on_delivery","channel":"facebook","lines":[{"sku":"\#(MarketplaceScene.sku)","quantity":2}]}"#)
+            #expect(sale.status == .created, "\(String(buffer: sale.body))")
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 3)
+            let refused = try await scene.client.send(
+                .post, path, token: staff,
+                json: #"{"payment_method":"cash","channel":"shopee","lines":[{"sku":"\#(MarketplaceScene.sku)","quantity":1}]}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains(#""field":"channel""#))
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 3)
+            let month = String(CalendarDate(inVietnamAt: scene.clock.now()).description.prefix(7))
+            let report = try await scene.client.send(.get, "/v1/reports/monthly?month=\(month)", token: scene.admin).json
+            let channels = try #require(report["sales_by_channel"] as? [[String: Any]])
+            #expect(channels.first { $0["key"] as? String == "marketplaces" }?["revenue"] as? Int == 2 * 250_000)
+            #expect(channels.first { $0["key"] as? String == "counter" }?["sales_count"] as? Int == 0)
+        }
+    }
 }
 
 /// A published listing of CAM-5KG on the fake Shopee, and the steps of an order's life.
@@ -231,7 +256,7 @@ struct OrderShop {
 
     /// The order as the API shows it once the worker has brought it to `state`.
     func waitFor(_ sn: String, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         var last: [String: Any] = [:]
         while ContinuousClock.now < deadline {
             let page = try await scene.client.send(.get, "/v1/marketplace-orders?account=\(account)", token: scene.admin).json
@@ -250,12 +275,23 @@ struct OrderShop {
 
     /// Waits until no order fetch is left queued or running.
     func drainJobs() async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if try await count("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')") == 0 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("order fetches still queued")
+        let left = try await scene.database.read { sql in
+            try await sql.raw("SELECT kind, status, attempts, run_after, last_error FROM jobs WHERE status IN ('pending', 'running')")
+                .all().map { row in
+                    [
+                        try row.decode(column: "kind", as: String.self), try row.decode(column: "status", as: String.self),
+                        String(try row.decode(column: "attempts", as: Int.self)),
+                        try row.decode(column: "run_after", as: String.self),
+                        try row.decode(column: "last_error", as: String?.self) ?? "",
+                    ].joined(separator: " ")
+                }
+        }
+        Issue.record("jobs still queued at \(ISOTimestamp.string(scene.clock.now())): \(left)")
     }
 
     /// Units of CAM-5KG held at the point now.

@@ -31,6 +31,15 @@ public enum PaymentMethod: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// Where staff took a sale they record at a point: at the counter, or by message on Facebook /
+/// Messenger or Zalo. Meta gives Vietnamese sellers no order API (MARKETPLACE-ORDERS.md §5), so
+/// those orders are entered by hand and move stock like any sale.
+public enum RecordedSaleChannel: String, Sendable, CaseIterable, Codable {
+    case counter
+    case facebook
+    case zalo
+}
+
 /// The grounds for a manual adjustment; each fixes the direction of the change.
 public enum AdjustmentReason: String, Sendable, CaseIterable, Codable {
     case damaged, expired, lost, found

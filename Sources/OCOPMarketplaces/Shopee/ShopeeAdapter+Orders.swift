@@ -25,6 +25,49 @@ extension ShopeeAdapter: MarketplaceOrderSource {
         return found
     }
 
+    /// Shopee answers at most 15 days of changes a call.
+    static let listWindowSeconds: Int64 = 15 * 86_400
+    static let listPageSize = 50
+
+    public func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> [String]
+    {
+        var ids: [String] = []
+        var seen: Set<String> = []
+        var start = from
+        while start <= to {
+            let end = min(to, start + Self.listWindowSeconds)
+            var cursor = ""
+            var pages = 0
+            repeat {
+                let envelope = try await send(
+                    "/api/v2/order/get_order_list", method: "GET",
+                    query: [
+                        ("time_range_field", "update_time"), ("time_from", String(start)), ("time_to", String(end)),
+                        ("page_size", String(Self.listPageSize)), ("cursor", cursor), ("response_optional_fields", "order_status"),
+                    ], body: [], shop: true, account: account)
+                let response = envelope["response"]
+                for order in response["order_list"].array {
+                    guard let id = order["order_sn"].string, OrderAnswer.isID(id) else {
+                        throw OrderAnswer.bad("an order list entry without a valid order_sn")
+                    }
+                    // Windows share their edge second: an order changed then is listed twice.
+                    if seen.insert(id).inserted { ids.append(id) }
+                }
+                guard ids.count <= OrderAnswer.maxIDsPerPull else { return Array(ids.prefix(OrderAnswer.maxIDsPerPull)) }
+                let next = response["next_cursor"].string ?? ""
+                guard response["more"].bool == true, !next.isEmpty else { break }
+                // A platform that keeps answering "more" with the same cursor would loop for ever.
+                guard next != cursor, next.utf8.count <= 512 else { throw OrderAnswer.bad("get_order_list repeated its cursor") }
+                cursor = next
+                pages += 1
+            } while pages < 1_000
+            if end == to { break }
+            start = end
+        }
+        return ids
+    }
+
     /// One order of the answer, every field checked: a platform's answer is outside input too.
     static func order(_ json: JSONValue) throws(MarketplaceError) -> PlatformOrder {
         guard let id = json["order_sn"].string, OrderAnswer.isID(id) else { throw OrderAnswer.bad("an order without a valid order_sn") }

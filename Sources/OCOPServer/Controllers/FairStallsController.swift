@@ -33,6 +33,7 @@ struct FairStallsController: Sendable {
             request, SaleRequest.self, authorise: { try await authorise(context, fair, code, producerMay: true) }
         ) { body, identity, now in
             let (lines, payment) = try body.validated()
+            _ = try body.recordedChannel(atStall: true)
             return stalls.sale(fair: fair, code: code, lines: lines, payment: payment, actor: identity.actor, at: now)
         }
     }

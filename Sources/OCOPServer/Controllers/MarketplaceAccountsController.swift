@@ -21,6 +21,27 @@ struct MarketplaceAccountsController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("marketplace-accounts", use: create)
         group.get("marketplace-accounts", use: list)
+        group.post("marketplace-accounts/:id/pull", use: pull)
+    }
+
+    struct PullAnswer: Encodable {
+        var account: Int
+        var queued: Bool
+    }
+
+    /// Pulls the account's changed orders now, besides the schedule (202: a worker does it).
+    @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let box = try requireBox()
+        guard let id = Int(try context.pathValue("id")), id > 0,
+            let account = try await MarketplaceAccountStore(database: database, box: box).account(id),
+            identity.isAdmin || identity.canActForProducer(account.owner)
+        else { throw Problem.notFound("no such marketplace account") }
+        guard MarketplaceOrderImport.marketplaces.contains(where: { $0.rawValue == account.marketplace }) else {
+            throw Problem(.conflict, "orders of \(account.marketplace) are not imported yet")
+        }
+        try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
+        return try ResponseJSON.response(PullAnswer(account: id, queued: true), status: .accepted)
     }
 
     /// A credential value: platforms give ids as numbers and keys as text; all are kept as text.

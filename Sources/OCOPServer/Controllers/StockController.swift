@@ -31,7 +31,8 @@ struct StockController: Sendable {
         return try await pipeline.run(request, SaleRequest.self, authorise: { try context.requirePointScope(point) }) {
             body, identity, now in
             let (lines, payment) = try body.validated()
-            return stock.sale(point: point, lines: lines, payment: payment, actor: identity.actor, at: now)
+            let channel = try body.recordedChannel()
+            return stock.sale(point: point, lines: lines, payment: payment, actor: identity.actor, at: now, channel: channel.rawValue)
         }
     }
 

@@ -75,6 +75,18 @@ struct SaleRequest: Decodable {
 
     var lines: [Line]
     var paymentMethod: String
+    /// Where the sale was taken; a point's counter when absent.
+    var channel: String?
+
+    /// The channel named, at a point (fair stalls sell at their counter only).
+    func recordedChannel(atStall: Bool = false) throws(DomainError) -> RecordedSaleChannel {
+        guard let channel else { return .counter }
+        let allowed = atStall ? [RecordedSaleChannel.counter] : RecordedSaleChannel.allCases
+        guard let parsed = RecordedSaleChannel(rawValue: channel), allowed.contains(parsed) else {
+            throw DomainError.invalid(field: "channel", "one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
+    }
 
     func validated() throws(DomainError) -> ([SaleLine], PaymentMethod) {
         var checks = FieldChecks()

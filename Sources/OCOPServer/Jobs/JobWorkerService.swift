@@ -42,7 +42,7 @@ struct JobWorkerService: Service {
         let outcome: JobOutcome
         switch job.kind {
         case WebhookStore.jobKind: outcome = await webhooks.deliver(job)
-        case MarketplaceOrderImport.jobKind: outcome = await marketplaceOrders.run(job)
+        case MarketplaceOrderImport.fetchKind, MarketplaceOrderImport.pullKind: outcome = await marketplaceOrders.run(job)
         default: outcome = .failed("no handler for job kind '\(job.kind)'", retryAfter: nil, permanent: true)
         }
         do {

@@ -5,11 +5,13 @@ import OCOPDomain
 import OCOPMarketplaces
 import OCOPStorage
 
-/// Fetches marketplace orders that a push named and applies them to the point's stock: the job
-/// (`marketplace_order`) the push receivers queue. The push only says an order changed; what the
-/// platform answers when asked is what moves stock.
+/// Brings marketplace orders in and applies them to the point's stock. Two jobs: a fetch of the
+/// orders a push named (`marketplace_order`) and an account's pull of every order changed since
+/// its watermark (`marketplace_pull`). Either way, what the platform answers when asked is what
+/// moves stock; `MarketplaceOrderStore.apply` makes a second arrival of the same state a no-op.
 struct MarketplaceOrderImport: Sendable {
-    static let jobKind = MarketplaceOrderFetch.jobKind
+    static let fetchKind = MarketplaceOrderFetch.jobKind
+    static let pullKind = MarketplaceOrderPulls.jobKind
 
     let database: Database
     let box: MarketplaceSecretBox?
@@ -18,52 +20,120 @@ struct MarketplaceOrderImport: Sendable {
     let settings: MarketplaceSyncSettings
     let logger: Logger
 
+    /// Marketplaces whose orders come back here.
+    static let marketplaces: [Marketplace] = [.shopee]
+
     func run(_ job: Job) async -> JobOutcome {
-        guard let box else { return .failed("no secret key to open the account's credentials", retryAfter: nil, permanent: true) }
-        guard let payload = try? JSONDecoder().decode(MarketplaceOrderFetch.self, from: Data(job.payload.utf8)) else {
-            return .failed("the job's payload is not an order fetch", retryAfter: nil, permanent: true)
+        do {
+            switch job.kind {
+            case Self.pullKind:
+                let payload = try decode(MarketplaceOrderPulls.Request.self, job)
+                _ = try await pull(account: payload.account)
+            default:
+                let payload = try decode(MarketplaceOrderFetch.self, job)
+                let shop = try await connect(payload.account)
+                _ = try await apply(try await shop.fetch(payload.orders), shop)
+            }
+            return .done
+        } catch let failure as Failure {
+            return failure.outcome
+        } catch {
+            return .failed("\(error)", retryAfter: nil, permanent: false)
         }
-        let accounts = MarketplaceAccountStore(database: database, box: box)
-        let orders = MarketplaceOrderStore(database: database)
+    }
+
+    /// Pulls every order of the account changed since its watermark (less an overlap), applies
+    /// them, and moves the watermark to the time the pull began. Returns how many orders it saw.
+    func pull(account id: Int) async throws -> Int {
+        let shop = try await connect(id)
+        let pulls = MarketplaceOrderPulls(database: database)
+        let now = clock.now()
+        let through = now.unixMilliseconds / 1000
+        do {
+            let from = try await pulls.start(account: id, at: now)
+            let ids = try await shop.call { (context) async throws(MarketplaceError) -> [String] in
+                try await shop.source.changedOrders(from: from, to: through, account: context)
+            }
+            _ = try await apply(try await shop.fetch(ids), shop)
+            try await pulls.finish(account: id, through: through, seen: ids.count, at: clock.now())
+            return ids.count
+        } catch {
+            try? await pulls.failed(account: id, error: "\(error)", at: clock.now())
+            throw error
+        }
+    }
+
+    // MARK: - Steps
+
+    /// A job that ended: how the queue should take it.
+    struct Failure: Error {
+        var outcome: JobOutcome
+        static func permanent(_ reason: String) -> Failure { Failure(outcome: .failed(reason, retryAfter: nil, permanent: true)) }
+    }
+
+    /// An account ready to be asked: its settings, how its orders touch stock, and its adapter.
+    struct Shop: Sendable {
         let account: MarketplaceAccount
         let orderAccount: OrderAccount
         let credentials: StoredCredentials
-        do {
-            guard let found = try await accounts.account(payload.account), let scoped = try await orders.account(payload.account)
-            else { return .failed("marketplace account \(payload.account) no longer exists", retryAfter: nil, permanent: true) }
-            account = found
-            orderAccount = scoped
-            credentials = try await accounts.credentials(account: payload.account)
-        } catch {
-            return .failed("could not read the account: \(error)", retryAfter: nil, permanent: false)
-        }
-        guard let marketplace = Marketplace(rawValue: account.marketplace),
-            let source = MarketplaceAdapters.adapter(
-                for: marketplace, transport: transport, clock: clock, timeout: settings.requestTimeout) as? any MarketplaceOrderSource,
-            let adapter = source as? any MarketplaceAdapter
-        else { return .failed("\(account.marketplace) has no order API here", retryAfter: nil, permanent: true) }
-        let tokens = FreshTokenCalls(accounts: accounts, clock: clock, refreshMargin: settings.refreshMargin, logger: logger)
-        let fetched: [PlatformOrder]
-        do {
-            fetched = try await tokens.call(account, credentials: credentials, adapter: adapter) {
-                (context) async throws(MarketplaceError) -> [PlatformOrder] in
-                try await source.orders(ids: payload.orders, account: context)
+        let source: any MarketplaceOrderSource
+        let adapter: any MarketplaceAdapter
+        let tokens: FreshTokenCalls
+
+        func call<T: Sendable>(_ operation: (MarketplaceAccountContext) async throws(MarketplaceError) -> T) async throws -> T {
+            do {
+                return try await tokens.call(account, credentials: credentials, adapter: adapter, operation)
+            } catch {
+                throw Failure(outcome: Self.outcome(error))
             }
-        } catch {
+        }
+
+        func fetch(_ ids: [String]) async throws -> [PlatformOrder] {
+            guard !ids.isEmpty else { return [] }
+            return try await call { (context) async throws(MarketplaceError) -> [PlatformOrder] in
+                try await source.orders(ids: ids, account: context)
+            }
+        }
+
+        static func outcome(_ error: MarketplaceError) -> JobOutcome {
             switch error.kind {
             case .throttled(let seconds):
-                return .failed(error.description, retryAfter: seconds.map { .seconds(max(1, min($0, 3600))) }, permanent: false)
-            case .transient: return .failed(error.description, retryAfter: nil, permanent: false)
-            case .authExpired, .badCredentials, .rejected: return .failed(error.description, retryAfter: nil, permanent: true)
+                .failed(error.description, retryAfter: seconds.map { .seconds(max(1, min($0, 3600))) }, permanent: false)
+            case .transient: .failed(error.description, retryAfter: nil, permanent: false)
+            case .authExpired, .badCredentials, .rejected: .failed(error.description, retryAfter: nil, permanent: true)
             }
         }
-        do {
-            for order in fetched {
-                try await orders.apply(order, account: orderAccount, actor: "marketplace:\(marketplace.rawValue)", at: clock.now())
-            }
-        } catch {
-            return .failed("could not apply the orders: \(error)", retryAfter: nil, permanent: false)
+    }
+
+    func connect(_ id: Int) async throws -> Shop {
+        guard let box else { throw Failure.permanent("no secret key to open the account's credentials") }
+        let accounts = MarketplaceAccountStore(database: database, box: box)
+        guard let account = try await accounts.account(id),
+            let orderAccount = try await MarketplaceOrderStore(database: database).account(id)
+        else { throw Failure.permanent("marketplace account \(id) no longer exists") }
+        guard let marketplace = Marketplace(rawValue: account.marketplace), Self.marketplaces.contains(marketplace),
+            let adapter = MarketplaceAdapters.adapter(
+                for: marketplace, transport: transport, clock: clock, timeout: settings.requestTimeout) as? any MarketplaceAdapter
+                & MarketplaceOrderSource
+        else { throw Failure.permanent("orders of \(account.marketplace) are not imported yet") }
+        return Shop(
+            account: account, orderAccount: orderAccount, credentials: try await accounts.credentials(account: id),
+            source: adapter, adapter: adapter,
+            tokens: FreshTokenCalls(accounts: accounts, clock: clock, refreshMargin: settings.refreshMargin, logger: logger))
+    }
+
+    private func apply(_ orders: [PlatformOrder], _ shop: Shop) async throws -> Int {
+        let store = MarketplaceOrderStore(database: database)
+        for order in orders {
+            try await store.apply(order, account: shop.orderAccount, actor: "marketplace:\(shop.account.marketplace)", at: clock.now())
         }
-        return .done
+        return orders.count
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ job: Job) throws -> T {
+        guard let payload = try? JSONDecoder().decode(T.self, from: Data(job.payload.utf8)) else {
+            throw Failure.permanent("the job's payload is not a \(job.kind) job")
+        }
+        return payload
     }
 }

@@ -27,6 +27,7 @@ public struct DatabaseCopier: Sendable {
         "marketplace_accounts", "listings", "marketplace_outbox",
         "certificate_notices", "catalog_import_state", "point_sellers",
         "marketplace_orders", "marketplace_order_lines", "marketplace_order_events",
+        "marketplace_order_pulls",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [

@@ -4,7 +4,8 @@
 ///
 /// `stock_state` is what the point's stock has done for the order (`none`, `held`, `short`,
 /// `sold`, `released`, `restocked`, `return_expected`, `written_off`); `platform_updated_at`
-/// (Unix seconds) keeps an older fetch from undoing a newer one.
+/// (Unix seconds) keeps an older fetch from undoing a newer one. `marketplace_order_pulls` keeps
+/// each account's pull watermark and schedule.
 enum MarketplaceOrdersSchema {
     static let migration = Migration(
         id: "0014-marketplace-orders",
@@ -52,6 +53,19 @@ enum MarketplaceOrdersSchema {
             )
             """,
             "CREATE INDEX marketplace_order_events_order ON marketplace_order_events (order_id, id)",
+            // Per account: orders changed up to `watermark` (Unix seconds) are pulled; the next
+            // scheduled pull is due at `due_at`.
+            """
+            CREATE TABLE marketplace_order_pulls (
+                account_id INTEGER PRIMARY KEY REFERENCES marketplace_accounts (id),
+                watermark INTEGER NOT NULL,
+                interval_seconds INTEGER NOT NULL,
+                due_at TEXT NOT NULL,
+                pulled_at TEXT,
+                orders_seen INTEGER NOT NULL,
+                last_error TEXT
+            )
+            """,
         ]
     )
 }

@@ -9,11 +9,13 @@ extension StockStore {
         StoreOperation { sql in try await receive(sql, point: point, lines: lines, reference: reference, actor: actor, at: now) }
     }
 
-    /// A counter sale: all lines or none, never below zero.
+    /// A sale staff record (at the counter, or taken by message): all lines or none, never below zero.
     public func sale(
-        point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment
+        point: String, lines: [SaleLine], payment: PaymentMethod, actor: String, at now: Moment, channel: String = "counter"
     ) -> StoreOperation<SaleRecord> {
-        StoreOperation { sql in try await sell(sql, point: point, lines: lines, payment: payment, actor: actor, at: now) }
+        StoreOperation { sql in
+            try await sell(sql, point: point, lines: lines, payment: payment, actor: actor, at: now, channel: channel)
+        }
     }
 
     /// A write-off or correction with its reason.

@@ -22,37 +22,54 @@ public struct MarketplaceOrderStore: Sendable {
     public func apply(_ order: PlatformOrder, account: OrderAccount, actor: String, at now: Moment) async throws
         -> MarketplaceOrderRecord
     {
-        try await database.transaction { sql in
-            let id = try await lockOrCreate(order, account: account, at: now, sql)
-            let stored = try await Self.state(id, sql)
-            guard order.updateTime >= stored.updatedAt else {
-                // An older fetch (or push) than the one applied: it says nothing new.
-                return try await Self.record(id, sql)!
+        do {
+            return try await database.transaction { sql in
+                try await apply(order, account: account, actor: actor, at: now, shortOfStock: false, sql)
             }
-            let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
-            if effect == .none || effect == .short {
-                try await replaceLines(id, order.lines, account: account, sql)
+        } catch is ShortOfStock {
+            // The sale found too few units and rolled back whole: record the order short instead.
+            return try await database.transaction { sql in
+                try await apply(order, account: account, actor: actor, at: now, shortOfStock: true, sql)
             }
-            let lines = try await Self.matchedLines(id, sql)
-            let outcome = try await move(
-                from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
-                actor: actor, at: now, sql)
-            let changed = outcome.effect != effect || order.status != stored.status
-            try await sql.raw(
-                """
-                UPDATE marketplace_orders SET status = \(bind: order.status), stock_state = \(bind: outcome.effect.rawValue),
-                    platform_updated_at = \(bind: order.updateTime), total = \(bind: Self.total(order.lines)),
-                    sale_id = COALESCE(\(bind: outcome.saleID), sale_id), updated_at = \(bind: ISOTimestamp.string(now))
-                WHERE id = \(bind: id)
-                """
-            ).run()
-            if changed {
-                try await Self.appendEvent(
-                    id, status: order.status, effect: outcome.effect, platformUpdatedAt: order.updateTime, note: outcome.note,
-                    at: now, sql)
-            }
+        }
+    }
+
+    /// A sale of the order's lines ran out of stock: its transaction is given up.
+    struct ShortOfStock: Error {}
+
+    private func apply(
+        _ order: PlatformOrder, account: OrderAccount, actor: String, at now: Moment, shortOfStock: Bool,
+        _ sql: any SQLDatabase
+    ) async throws -> MarketplaceOrderRecord {
+        let id = try await lockOrCreate(order, account: account, at: now, sql)
+        let stored = try await Self.state(id, sql)
+        guard order.updateTime >= stored.updatedAt else {
+            // An older fetch (or push) than the one applied: it says nothing new.
             return try await Self.record(id, sql)!
         }
+        let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
+        if effect == .none || effect == .short {
+            try await replaceLines(id, order.lines, account: account, sql)
+        }
+        let lines = try await Self.matchedLines(id, sql)
+        let outcome = try await move(
+            from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
+            shortOfStock: shortOfStock, actor: actor, at: now, sql)
+        let changed = outcome.effect != effect || order.status != stored.status
+        try await sql.raw(
+            """
+            UPDATE marketplace_orders SET status = \(bind: order.status), stock_state = \(bind: outcome.effect.rawValue),
+                platform_updated_at = \(bind: order.updateTime), total = \(bind: Self.total(order.lines)),
+                sale_id = COALESCE(\(bind: outcome.saleID), sale_id), updated_at = \(bind: ISOTimestamp.string(now))
+            WHERE id = \(bind: id)
+            """
+        ).run()
+        if changed {
+            try await Self.appendEvent(
+                id, status: order.status, effect: outcome.effect, platformUpdatedAt: order.updateTime, note: outcome.note,
+                at: now, sql)
+        }
+        return try await Self.record(id, sql)!
     }
 
     /// Staff confirm that the goods of a returning order are back: the sold units go back on the
@@ -88,7 +105,7 @@ public struct MarketplaceOrderStore: Sendable {
     /// The one stock change that takes `effect` to what `state` asks, or none.
     private func move(
         from effect: OrderStockEffect, to state: OrderStockState?, order id: Int, lines: [SaleLine],
-        account: OrderAccount, external: String, actor: String, at now: Moment, _ sql: any SQLDatabase
+        account: OrderAccount, external: String, shortOfStock: Bool, actor: String, at now: Moment, _ sql: any SQLDatabase
     ) async throws -> Outcome {
         guard let state, !effect.isFinal else { return Outcome(effect: effect) }
         let hold = Self.holdReference(id)
@@ -104,15 +121,29 @@ public struct MarketplaceOrderStore: Sendable {
             return Outcome(effect: .held)
         case .sold:
             guard nothingMoved || effect == .held, !lines.isEmpty else { return Outcome(effect: effect) }
+            if shortOfStock {
+                if effect == .held {
+                    try await StockHolds.end(sql, reference: hold, status: StockHolds.released, point: account.point, at: timestamp)
+                }
+                for line in lines {
+                    try await MarketplaceOutbox.stockMoved(point: account.point, sku: line.sku, in: sql, at: timestamp)
+                }
+                return short(lines, account)
+            }
             if effect == .held {
                 try await StockHolds.end(sql, reference: hold, status: StockHolds.confirmed, point: account.point, at: timestamp)
             }
-            // Checked for every line first: `sell` must not fail half-way inside this transaction.
-            guard try await isFree(lines, account: account, at: now, sql) else { return short(lines, account) }
-            let sale = try await stock.sell(
-                sql, point: account.point, lines: lines, payment: .marketplace, actor: actor, at: now,
-                channel: "marketplace", reference: Self.saleReference(account, external))
-            return Outcome(effect: .sold, saleID: sale.id)
+            // `sell` takes the point's receipt number before it locks the levels, as a counter sale
+            // does, so the two never wait on each other in a circle. Short of stock, it may have
+            // written some lines: the whole transaction is given up (see `apply`).
+            do {
+                let sale = try await stock.sell(
+                    sql, point: account.point, lines: lines, payment: .marketplace, actor: actor, at: now,
+                    channel: "marketplace", reference: Self.saleReference(account, external))
+                return Outcome(effect: .sold, saleID: sale.id)
+            } catch let error as DomainError where error.code == .conflict {
+                throw ShortOfStock()
+            }
         case .cancelled, .returnExpected, .lost:
             switch effect {
             case .held:

@@ -142,7 +142,7 @@ public struct ProgrammeReports: Sendable {
             expired: expired.sorted(by: byDay), revoked: revoked.sorted(by: byDay),
             expiringNext90Days: expiring.sorted(by: byDay), salesByChannel: channels, salesByPoint: points,
             notes: [
-                "marketplaces: Shopee orders come back through Shopee's pushes and count here once paid; orders on Lazada, TikTok Shop, Tiki and Facebook are not imported yet and are not counted."
+                "marketplaces: Shopee orders come back through Shopee's pushes and pulls and count here once paid, with Facebook and Zalo orders staff recorded; orders on Lazada, TikTok Shop and Tiki are not imported yet and are not counted."
             ])
     }
 
@@ -169,7 +169,8 @@ public struct ProgrammeReports: Sendable {
                 let channel: String =
                     switch try row.decode(column: "channel", as: String.self) {
                     case "livestream": "livestreams"
-                    case "marketplace": "marketplaces"
+                    // Facebook and Zalo orders are entered by staff: Meta has no order API to pull.
+                    case "marketplace", "facebook", "zalo": "marketplaces"
                     case _ where try row.decode(column: "location_type", as: String.self) == "fair_stall": "fairs"
                     default: "counter"
                     }

@@ -43,6 +43,8 @@ public final class FakeShopeeOrders: Sendable {
 
     public subscript(sn: String) -> FakeShopeeOrder? { held.withLock { $0[sn] } }
 
+    var all: [FakeShopeeOrder] { held.withLock { Array($0.values) } }
+
     func put(_ order: FakeShopeeOrder) { held.withLock { $0[order.sn] = order } }
 
     func update(_ sn: String, _ change: (inout FakeShopeeOrder) -> Void) -> FakeShopeeOrder? {
@@ -58,9 +60,11 @@ public final class FakeShopeeOrders: Sendable {
 extension FakeShopee {
     /// A buyer places an order (UNPAID until paid).
     @discardableResult
-    public func placeOrder(_ sn: String, items: [FakeShopeeOrder.Item], status: String = "UNPAID") -> FakeShopeeOrder {
+    public func placeOrder(
+        _ sn: String, items: [FakeShopeeOrder.Item], status: String = "UNPAID", updateTime: Int64? = nil
+    ) -> FakeShopeeOrder {
         let order = FakeShopeeOrder(
-            sn: sn, status: status, updateTime: orders.next(after: core.nowSeconds), items: items,
+            sn: sn, status: status, updateTime: updateTime ?? orders.next(after: core.nowSeconds), items: items,
             logistics: "LOGISTICS_NOT_START")
         orders.put(order)
         return order
@@ -89,6 +93,31 @@ extension FakeShopee {
             "shop_id":\(Self.shopID),"code":3,"timestamp":\(core.nowSeconds)}
             """.utf8)
         return (body, ShopeeSigner.pushSignature(partnerKey: Self.partnerKey, callbackURL: url, body: body))
+    }
+
+    /// `GET /api/v2/order/get_order_list` by `update_time`: at most 15 days a call, 1–100 a page,
+    /// `more` and `next_cursor` ("" on the last page), as Shopee answers.
+    func orderList(_ request: FakeRequest) -> FakeReply {
+        guard request.method == "GET" else { return error(405, "error_method", "Method not allowed.") }
+        guard request.queryValue("time_range_field") == "update_time" || request.queryValue("time_range_field") == "create_time",
+            let from = request.queryValue("time_from").flatMap({ Int64($0) }),
+            let to = request.queryValue("time_to").flatMap({ Int64($0) })
+        else { return error(400, "error_param", "time_range_field, time_from and time_to are required.", namespace: "order") }
+        guard from <= to, to - from <= 15 * 86_400 else {
+            return error(
+                400, "order_list_invalid_time", "Start time must be earlier than end time and diff in 15days.", namespace: "order")
+        }
+        guard let size = request.queryValue("page_size").flatMap({ Int($0) }), (1...100).contains(size) else {
+            return error(400, "error_param", "page_size must be from 1 to 100.", namespace: "order")
+        }
+        let offset = Int(request.queryValue("cursor") ?? "") ?? 0
+        let matching = orders.all.filter { (from...to).contains($0.updateTime) }.sorted { ($0.updateTime, $0.sn) < ($1.updateTime, $1.sn) }
+        let page = matching.dropFirst(offset).prefix(size)
+        let more = offset + page.count < matching.count
+        return success([
+            "more": more, "next_cursor": more ? String(offset + page.count) : "",
+            "order_list": page.map { ["order_sn": $0.sn, "order_status": $0.status] },
+        ])
     }
 
     /// `GET /api/v2/order/get_order_detail`: 1–50 order numbers; line items and packages only when

@@ -68,6 +68,7 @@ public final class FakeShopee: MarketplaceFake {
         case "/api/v2/product/update_stock": return updateStock(request)
         case "/api/v2/product/unlist_item": return unlistItem(request)
         case "/api/v2/order/get_order_detail": return orderDetail(request)
+        case "/api/v2/order/get_order_list": return orderList(request)
         default: return error(404, "error_not_found", "Api not found.")
         }
     }

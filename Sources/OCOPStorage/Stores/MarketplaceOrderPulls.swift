@@ -1,0 +1,130 @@
+import Foundation
+public import OCOPDomain
+import SQLKit
+
+/// The schedule and watermark of each account's order pull (MARKETPLACE-ORDERS.md §0.1: pushes
+/// are hints, the pull is the truth). A pull is a `marketplace_pull` job, so any node's worker runs
+/// it under the queue's lease; `enqueueDue` moves `due_at` forward in the same statement that
+/// picks an account, so two nodes never schedule one account's pull twice.
+public struct MarketplaceOrderPulls: Sendable {
+    public static let jobKind = "marketplace_pull"
+    /// The default pull interval: five minutes.
+    public static let defaultInterval: Int64 = 300
+    /// Each pull starts this far before the watermark, for changes the platform recorded late.
+    public static let overlapSeconds: Int64 = 600
+
+    /// The job's payload.
+    public struct Request: Codable, Sendable {
+        public var account: Int
+    }
+
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// Queues a pull for every account of these marketplaces whose pull is due; returns their ids.
+    /// An account seen for the first time starts from its creation.
+    @discardableResult
+    public func enqueueDue(marketplaces: [String], at now: Moment) async throws -> [Int] {
+        guard !marketplaces.isEmpty else { return [] }
+        let timestamp = ISOTimestamp.string(now)
+        return try await database.transaction { sql in
+            let fresh = try await sql.raw(
+                """
+                SELECT a.id FROM marketplace_accounts a
+                LEFT JOIN marketplace_order_pulls p ON p.account_id = a.id
+                WHERE p.account_id IS NULL AND a.marketplace IN (\(SQLList(marketplaces.map { SQLBind($0) })))
+                """
+            ).all()
+            for row in fresh { try await ensureRow(try row.decode(column: "id", as: Int.self), dueAt: now, at: now, sql) }
+            // The UPDATE claims: on PostgreSQL a second node's waits for the row and then sees it not due.
+            let due = try await sql.raw(
+                """
+                UPDATE marketplace_order_pulls SET due_at = \(bind: timestamp)
+                WHERE due_at <= \(bind: timestamp) AND account_id IN (
+                    SELECT id FROM marketplace_accounts WHERE marketplace IN (\(SQLList(marketplaces.map { SQLBind($0) }))))
+                RETURNING account_id, interval_seconds
+                """
+            ).all()
+            var queued: [Int] = []
+            for row in due {
+                let account = try row.decode(column: "account_id", as: Int.self)
+                let interval = try row.decode(column: "interval_seconds", as: Int64.self)
+                try await sql.raw(
+                    """
+                    UPDATE marketplace_order_pulls SET due_at = \(bind: ISOTimestamp.string(now.adding(seconds: interval)))
+                    WHERE account_id = \(bind: account)
+                    """
+                ).run()
+                try await enqueue(account, sql, at: now)
+                queued.append(account)
+            }
+            return queued
+        }
+    }
+
+    /// Queues a pull of one account now (`POST /v1/marketplace-accounts/{id}/pull`).
+    public func requestNow(account: Int, at now: Moment) async throws {
+        try await database.transaction { sql in
+            try await ensureRow(account, dueAt: now.adding(seconds: Self.defaultInterval), at: now, sql)
+            try await enqueue(account, sql, at: now)
+        }
+    }
+
+    /// Where the next pull starts (the watermark less the overlap), Unix seconds.
+    public func start(account: Int, at now: Moment) async throws -> Int64 {
+        try await database.transaction { sql in
+            try await ensureRow(account, dueAt: now.adding(seconds: Self.defaultInterval), at: now, sql)
+            let watermark =
+                try await sql.raw("SELECT watermark FROM marketplace_order_pulls WHERE account_id = \(bind: account)")
+                .first()?.decode(column: "watermark", as: Int64.self) ?? now.unixMilliseconds / 1000
+            return max(0, watermark - Self.overlapSeconds)
+        }
+    }
+
+    /// A pull through `through` (Unix seconds) is done: the watermark never moves back.
+    public func finish(account: Int, through: Int64, seen: Int, at now: Moment) async throws {
+        try await database.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE marketplace_order_pulls SET watermark = CASE WHEN watermark > \(bind: through) THEN watermark
+                    ELSE \(bind: through) END, pulled_at = \(bind: ISOTimestamp.string(now)),
+                    orders_seen = orders_seen + \(bind: seen), last_error = NULL
+                WHERE account_id = \(bind: account)
+                """
+            ).run()
+        }
+    }
+
+    public func failed(account: Int, error: String, at now: Moment) async throws {
+        try await database.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE marketplace_order_pulls SET last_error = \(bind: String(error.prefix(500)))
+                WHERE account_id = \(bind: account)
+                """
+            ).run()
+        }
+    }
+
+    /// The account's row, created on first use: its first pull starts from the account's creation.
+    private func ensureRow(_ account: Int, dueAt: Moment, at now: Moment, _ sql: any SQLDatabase) async throws {
+        guard
+            let row = try await sql.raw("SELECT created_at FROM marketplace_accounts WHERE id = \(bind: account)").first()
+        else { throw DomainError(.notFound, "no marketplace account \(account)") }
+        let created = ISOTimestamp.moment(try row.decode(column: "created_at", as: String.self)) ?? now
+        try await sql.raw(
+            """
+            INSERT INTO marketplace_order_pulls (account_id, watermark, interval_seconds, due_at, orders_seen)
+            VALUES (\(bind: account), \(bind: created.unixMilliseconds / 1000), \(bind: Self.defaultInterval),
+                \(bind: ISOTimestamp.string(dueAt)), 0)
+            ON CONFLICT (account_id) DO NOTHING
+            """
+        ).run()
+    }
+
+    private func enqueue(_ account: Int, _ sql: any SQLDatabase, at now: Moment) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(Request(account: account)), as: UTF8.self)
+        try await JobQueue.enqueue(kind: Self.jobKind, payload: payload, in: sql, at: now)
+    }
+}
