@@ -7,8 +7,10 @@ public protocol MarketplaceOrderSource: Sendable {
     func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError) -> [PlatformOrder]
 
     /// The ids of the orders changed from `from` to `to` (Unix seconds, both included), across
-    /// the platform's window limit and pages; each id once.
-    func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError) -> [String]
+    /// the platform's window limit and pages, each id once; and the time up to which the list is
+    /// complete (`to`, or the end of the last whole window when a pull took as many as it may).
+    func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError)
+        -> (ids: [String], through: Int64)
 }
 
 /// Checks of what a platform answers about orders, shared by the adapters.
@@ -20,8 +22,11 @@ enum OrderAnswer {
         }
     }
 
-    /// More ids than one pull takes: the rest come with the next pull, whose window starts later.
+    /// Past this many ids a pull stops at the end of its current window; the next pull goes on
+    /// from there.
     static let maxIDsPerPull = 5_000
+    /// Pages one window may take before the answer is treated as broken (50 000 orders).
+    static let maxPagesPerWindow = 1_000
 
     static func bad(_ message: String) -> MarketplaceError {
         MarketplaceError(.transient, code: "bad_response", message: message)

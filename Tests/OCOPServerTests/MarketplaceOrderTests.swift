@@ -81,6 +81,29 @@ struct MarketplaceOrderTests {
             #expect(late.status == "CANCELLED")
             #expect(late.ledger.isEmpty)
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 10)
+
+            // A return Shopee closes without goods back (TO_RETURN, then COMPLETED) is a sale again:
+            // staff can no longer restock it.
+            for (status, state, time) in [("SHIPPED", OrderStockState.sold, 10), ("TO_RETURN", .returnExpected, 20), ("COMPLETED", .sold, 30)] {
+                try await store.apply(
+                    PlatformOrder(externalID: "SN-KEPT", status: status, state: state, updateTime: Int64(time), lines: [line]),
+                    account: account, actor: "test", at: now)
+            }
+            let kept = try await store.apply(
+                PlatformOrder(externalID: "SN-KEPT", status: "COMPLETED", state: .sold, updateTime: 30, lines: [line]),
+                account: account, actor: "test", at: now)
+            #expect(kept.stockState == "sold")
+            #expect(kept.history.map(\.stockState) == ["sold", "return_expected", "sold"])
+            #expect(kept.ledger.map(\.delta) == [-2])
+            let staff = scene.stock.staff(MarketplaceScene.point)
+            #expect(try await scene.client.send(.post, "/v1/marketplace-orders/\(kept.id)/received", token: staff).status == .conflict)
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 8)
+
+            // The monthly report leaves out the sale that was cancelled and restocked.
+            let month = String(CalendarDate(inVietnamAt: scene.clock.now()).description.prefix(7))
+            let report = try await scene.client.send(.get, "/v1/reports/monthly?month=\(month)", token: scene.admin).json
+            let channels = try #require(report["sales_by_channel"] as? [[String: Any]])
+            #expect(channels.first { $0["key"] as? String == "marketplaces" }?["revenue"] as? Int == 2 * 250_000)
             try await scene.stock.expectBalancedLedger()
         }
     }
@@ -105,6 +128,13 @@ struct MarketplaceOrderTests {
             let response = try await scene.client.execute(
                 uri: shop.path, method: .post, headers: [.authorization: other], body: ByteBuffer(bytes: body)) { $0 }
             #expect(response.status == .unauthorized)
+            // Signed, but about another shop of the same partner app: answered, and left to that shop's account.
+            let foreign = Array(String(decoding: body, as: UTF8.self).replacingOccurrences(
+                of: "\"shop_id\":\(FakeShopee.shopID)", with: "\"shop_id\":700000").utf8)
+            let foreignSignature = ShopeeSigner.pushSignature(partnerKey: FakeShopee.partnerKey, callbackURL: shop.callbackURL, body: foreign)
+            let answered = try await scene.client.execute(
+                uri: shop.path, method: .post, headers: [.authorization: foreignSignature], body: ByteBuffer(bytes: foreign)) { $0 }
+            #expect(answered.status == .ok)
             #expect(try await shop.count("SELECT COUNT(*) AS n FROM jobs") == 0)
             #expect(try await scene.client.send(.post, "/v1/marketplace-webhooks/lazada/\(shop.account)", token: nil).status == .notFound)
             #expect(try await scene.client.send(.post, "/v1/marketplace-webhooks/shopee/99999", token: nil).status == .notFound)

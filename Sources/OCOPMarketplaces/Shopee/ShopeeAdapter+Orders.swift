@@ -30,16 +30,16 @@ extension ShopeeAdapter: MarketplaceOrderSource {
     static let listPageSize = 50
 
     public func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> [String]
+        -> (ids: [String], through: Int64)
     {
         var ids: [String] = []
         var seen: Set<String> = []
         var start = from
-        while start <= to {
+        while true {
             let end = min(to, start + Self.listWindowSeconds)
             var cursor = ""
             var pages = 0
-            repeat {
+            while true {
                 let envelope = try await send(
                     "/api/v2/order/get_order_list", method: "GET",
                     query: [
@@ -54,18 +54,18 @@ extension ShopeeAdapter: MarketplaceOrderSource {
                     // Windows share their edge second: an order changed then is listed twice.
                     if seen.insert(id).inserted { ids.append(id) }
                 }
-                guard ids.count <= OrderAnswer.maxIDsPerPull else { return Array(ids.prefix(OrderAnswer.maxIDsPerPull)) }
                 let next = response["next_cursor"].string ?? ""
                 guard response["more"].bool == true, !next.isEmpty else { break }
-                // A platform that keeps answering "more" with the same cursor would loop for ever.
-                guard next != cursor, next.utf8.count <= 512 else { throw OrderAnswer.bad("get_order_list repeated its cursor") }
-                cursor = next
                 pages += 1
-            } while pages < 1_000
-            if end == to { break }
+                // A platform that keeps answering "more" (or repeats its cursor) would loop for ever.
+                guard next != cursor, next.utf8.count <= 512, pages < OrderAnswer.maxPagesPerWindow else {
+                    throw OrderAnswer.bad("get_order_list kept answering more pages")
+                }
+                cursor = next
+            }
+            if end >= to || ids.count >= OrderAnswer.maxIDsPerPull { return (ids, end) }
             start = end
         }
-        return ids
     }
 
     /// One order of the answer, every field checked: a platform's answer is outside input too.
@@ -98,6 +98,9 @@ extension ShopeeAdapter: MarketplaceOrderSource {
             updateTime: Int64(updateTime), lines: lines)
     }
 
+    /// Package states in which the goods are still at the seller (§1.2).
+    static let stillAtTheSeller: Set<String> = ["NOT_START", "INVALID", "REQUEST_CANCELED", "READY", "PENDING_ARRANGE", "REQUEST_CREATED"]
+
     /// §1.2's table: what a status (and, once cancelled, where the parcel got to) does to stock.
     static func stockState(status: String, logistics: [String]) -> OrderStockState? {
         switch status {
@@ -107,8 +110,9 @@ extension ShopeeAdapter: MarketplaceOrderSource {
         case "CANCELLED":
             let bare = Set(logistics.map { $0.hasPrefix("LOGISTICS_") ? String($0.dropFirst(10)) : $0 })
             if bare.contains("LOST") { return .lost }
-            if !bare.isDisjoint(with: ["DELIVERY_FAILED", "PICKUP_FAILED", "COD_REJECTED"]) { return .returnExpected }
-            return .cancelled
+            // Only a parcel that never left gives its units back at once; anything else (picked
+            // up, failed delivery, a word we do not know) comes back through staff.
+            return bare.isSubset(of: stillAtTheSeller) ? .cancelled : .returnExpected
         // IN_CANCEL waits for the seller's answer; unknown words change nothing until fetched again.
         default: return nil
         }
@@ -122,6 +126,11 @@ public enum ShopeePush {
         guard let authorization else { return false }
         return HMACHex.equal(
             authorization, ShopeeSigner.pushSignature(partnerKey: partnerKey, callbackURL: callbackURL, body: body))
+    }
+
+    /// The shop a push is about (`shop_id`), as text.
+    public static func shopID(_ body: [UInt8]) -> String? {
+        JSONBody.decode(body)?["shop_id"].string
     }
 
     /// The order a code-3 push is about (`data.ordersn`, no underscore), or nil for other codes.

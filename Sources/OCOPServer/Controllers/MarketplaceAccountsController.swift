@@ -40,8 +40,9 @@ struct MarketplaceAccountsController: Sendable {
         guard MarketplaceOrderImport.marketplaces.contains(where: { $0.rawValue == account.marketplace }) else {
             throw Problem(.conflict, "orders of \(account.marketplace) are not imported yet")
         }
-        try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
-        return try ResponseJSON.response(PullAnswer(account: id, queued: true), status: .accepted)
+        // `queued` is false when a pull was already waiting: that one will do.
+        let queued = try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
+        return try ResponseJSON.response(PullAnswer(account: id, queued: queued), status: .accepted)
     }
 
     /// A credential value: platforms give ids as numbers and keys as text; all are kept as text.

@@ -48,13 +48,13 @@ struct MarketplaceWebhooksController: Sendable {
         switch marketplace {
         case .shopee:
             let credentials = try await accounts.credentials(account: accountID)
-            guard
-                ShopeePush.isSigned(
-                    request.headers[.authorization], callbackURL: url, body: bytes,
-                    partnerKey: credentials.values["partner_key"] ?? "")
+            guard let partnerKey = credentials.values["partner_key"], !partnerKey.isEmpty,
+                ShopeePush.isSigned(request.headers[.authorization], callbackURL: url, body: bytes, partnerKey: partnerKey)
             else { throw Problem(.unauthorized, "the push's Authorization is not the partner key's signature of this URL and body") }
             // Other codes (shop authorisation, banned items, …) are answered and not acted on here.
-            if let order = ShopeePush.orderID(bytes) {
+            // A push about another shop of the same partner app is answered and left to that
+            // shop's account: its pull finds the order within its interval.
+            if let order = ShopeePush.orderID(bytes), ShopeePush.shopID(bytes) == credentials.values["shop_id"] {
                 try await MarketplaceOrderFetch(account: accountID, orders: [order]).enqueue(database, at: clock.now())
             }
             // Shopee wants a 2xx with an empty body, else it sends the push again.

@@ -32,7 +32,8 @@ struct MarketplaceOrderImport: Sendable {
             default:
                 let payload = try decode(MarketplaceOrderFetch.self, job)
                 let shop = try await connect(payload.account)
-                _ = try await apply(try await shop.fetch(payload.orders), shop)
+                let failed = try await apply(try await shop.fetch(payload.orders), shop)
+                if !failed.isEmpty { return .failed("could not apply orders \(failed.joined(separator: ", "))", retryAfter: nil, permanent: false) }
             }
             return .done
         } catch let failure as Failure {
@@ -51,12 +52,17 @@ struct MarketplaceOrderImport: Sendable {
         let through = now.unixMilliseconds / 1000
         do {
             let from = try await pulls.start(account: id, at: now)
-            let ids = try await shop.call { (context) async throws(MarketplaceError) -> [String] in
+            let listed = try await shop.call { (context) async throws(MarketplaceError) -> (ids: [String], through: Int64) in
                 try await shop.source.changedOrders(from: from, to: through, account: context)
             }
-            _ = try await apply(try await shop.fetch(ids), shop)
-            try await pulls.finish(account: id, through: through, seen: ids.count, at: clock.now())
-            return ids.count
+            let failed = try await apply(try await shop.fetch(listed.ids), shop)
+            // An order that cannot be applied gets a fetch job of its own (retried, and dead-lettered
+            // on the office's job page), so it does not hold back the account's other orders.
+            if !failed.isEmpty {
+                try await MarketplaceOrderFetch(account: id, orders: failed).enqueue(database, at: clock.now())
+            }
+            try await pulls.finish(account: id, through: listed.through, seen: listed.ids.count, at: clock.now())
+            return listed.ids.count
         } catch {
             try? await pulls.failed(account: id, error: "\(error)", at: clock.now())
             throw error
@@ -122,12 +128,21 @@ struct MarketplaceOrderImport: Sendable {
             tokens: FreshTokenCalls(accounts: accounts, clock: clock, refreshMargin: settings.refreshMargin, logger: logger))
     }
 
-    private func apply(_ orders: [PlatformOrder], _ shop: Shop) async throws -> Int {
+    /// Applies each order on its own; returns the ids of those that failed.
+    private func apply(_ orders: [PlatformOrder], _ shop: Shop) async throws -> [String] {
         let store = MarketplaceOrderStore(database: database)
+        var failed: [String] = []
         for order in orders {
-            try await store.apply(order, account: shop.orderAccount, actor: "marketplace:\(shop.account.marketplace)", at: clock.now())
+            do {
+                try await store.apply(order, account: shop.orderAccount, actor: "marketplace:\(shop.account.marketplace)", at: clock.now())
+            } catch {
+                logger.warning(
+                    "could not apply a marketplace order",
+                    metadata: ["account": "\(shop.account.id)", "order": "\(order.externalID)", "error": "\(error)"])
+                failed.append(order.externalID)
+            }
         }
-        return orders.count
+        return failed
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ job: Job) throws -> T {

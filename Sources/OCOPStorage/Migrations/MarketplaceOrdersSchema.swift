@@ -28,6 +28,8 @@ enum MarketplaceOrdersSchema {
             )
             """,
             "CREATE INDEX marketplace_orders_point ON marketplace_orders (point_slug, id)",
+            // An order's ledger rows are found by their reference.
+            "CREATE INDEX stock_ledger_reference ON stock_ledger (reference)",
             """
             CREATE TABLE marketplace_order_lines (
                 order_id INTEGER NOT NULL REFERENCES marketplace_orders (id),

@@ -63,11 +63,21 @@ public struct MarketplaceOrderPulls: Sendable {
         }
     }
 
-    /// Queues a pull of one account now (`POST /v1/marketplace-accounts/{id}/pull`).
-    public func requestNow(account: Int, at now: Moment) async throws {
+    /// Queues a pull of one account now (`POST /v1/marketplace-accounts/{id}/pull`); false when
+    /// one is already waiting, so repeated asking queues nothing more.
+    @discardableResult
+    public func requestNow(account: Int, at now: Moment) async throws -> Bool {
         try await database.transaction { sql in
             try await ensureRow(account, dueAt: now.adding(seconds: Self.defaultInterval), at: now, sql)
+            let waiting = try await sql.raw(
+                """
+                SELECT id FROM jobs WHERE kind = \(bind: Self.jobKind) AND status = 'pending'
+                    AND payload = \(bind: try Self.payload(account))
+                """
+            ).first()
+            guard waiting == nil else { return false }
             try await enqueue(account, sql, at: now)
+            return true
         }
     }
 
@@ -124,7 +134,10 @@ public struct MarketplaceOrderPulls: Sendable {
     }
 
     private func enqueue(_ account: Int, _ sql: any SQLDatabase, at now: Moment) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(Request(account: account)), as: UTF8.self)
-        try await JobQueue.enqueue(kind: Self.jobKind, payload: payload, in: sql, at: now)
+        try await JobQueue.enqueue(kind: Self.jobKind, payload: try Self.payload(account), in: sql, at: now)
+    }
+
+    static func payload(_ account: Int) throws -> String {
+        String(decoding: try JSONEncoder().encode(Request(account: account)), as: UTF8.self)
     }
 }

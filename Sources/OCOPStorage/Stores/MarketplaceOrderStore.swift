@@ -42,6 +42,7 @@ public struct MarketplaceOrderStore: Sendable {
         _ sql: any SQLDatabase
     ) async throws -> MarketplaceOrderRecord {
         let id = try await lockOrCreate(order, account: account, at: now, sql)
+        try await Self.lockPoint(account.point, sql)
         let stored = try await Self.state(id, sql)
         guard order.updateTime >= stored.updatedAt else {
             // An older fetch (or push) than the one applied: it says nothing new.
@@ -77,6 +78,7 @@ public struct MarketplaceOrderStore: Sendable {
     public func confirmReturn(_ id: Int, actor: String, at now: Moment) async throws -> MarketplaceOrderRecord {
         try await database.transaction { sql in
             let stored = try await Self.state(id, sql, lock: true)
+            try await Self.lockPoint(stored.point, sql)
             guard stored.effect == OrderStockEffect.returnExpected.rawValue else {
                 throw DomainError(.conflict, "order \(id) is \(stored.effect): only a return expected can be received")
             }
@@ -120,6 +122,8 @@ public struct MarketplaceOrderStore: Sendable {
                 expiresAt: now.adding(seconds: Self.holdDays * 86_400), at: now)
             return Outcome(effect: .held)
         case .sold:
+            // A return the platform closed without goods back (TO_RETURN, then COMPLETED): sold again.
+            if effect == .returnExpected { return Outcome(effect: .sold, note: "the return was closed: no goods came back") }
             guard nothingMoved || effect == .held, !lines.isEmpty else { return Outcome(effect: effect) }
             if shortOfStock {
                 if effect == .held {
@@ -244,7 +248,15 @@ public struct MarketplaceOrderStore: Sendable {
         return try row.decode(column: "id", as: Int.self)
     }
 
+    /// Takes the point's row first, as a counter sale does (its receipt number), so an order's
+    /// holds, sales and restocks never wait in a circle with one on PostgreSQL.
+    static func lockPoint(_ point: String, _ sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT slug FROM points WHERE slug = \(bind: point) FOR UPDATE").run()
+    }
+
     struct StoredState {
+        var point: String
         var status: String
         var effect: String
         var updatedAt: Int64
@@ -256,7 +268,7 @@ public struct MarketplaceOrderStore: Sendable {
         guard
             let row = try await sql.raw(
                 """
-                SELECT account_id, marketplace, external_id, status, stock_state, platform_updated_at
+                SELECT account_id, marketplace, external_id, point_slug, status, stock_state, platform_updated_at
                 FROM marketplace_orders WHERE id = \(bind: id)\(unsafeRaw: forUpdate)
                 """
             ).first()
@@ -265,7 +277,7 @@ public struct MarketplaceOrderStore: Sendable {
             id: try row.decode(column: "account_id", as: Int.self),
             marketplace: try row.decode(column: "marketplace", as: String.self), point: "", owner: "")
         return StoredState(
-            status: try row.decode(column: "status", as: String.self),
+            point: try row.decode(column: "point_slug", as: String.self), status: try row.decode(column: "status", as: String.self),
             effect: try row.decode(column: "stock_state", as: String.self),
             updatedAt: try row.decode(column: "platform_updated_at", as: Int64.self),
             saleReference: saleReference(account, try row.decode(column: "external_id", as: String.self)))

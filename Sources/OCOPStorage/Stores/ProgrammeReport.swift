@@ -157,6 +157,8 @@ public struct ProgrammeReports: Sendable {
                     CAST(SUM(s.total) AS BIGINT) AS revenue
                 FROM sales s JOIN points p ON p.slug = s.point_slug
                 WHERE s.at >= \(bind: ISOTimestamp.string(from)) AND s.at < \(bind: ISOTimestamp.string(to))
+                    -- A marketplace order cancelled or returned after its sale gave its goods back.
+                    AND NOT EXISTS (SELECT 1 FROM marketplace_orders m WHERE m.sale_id = s.id AND m.stock_state = 'restocked')
                 GROUP BY s.point_slug, p.location_type, s.channel
                 """
             ).all()
