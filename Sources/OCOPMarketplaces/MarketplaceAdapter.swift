@@ -161,10 +161,17 @@ public protocol MarketplaceAdapter: Sendable {
     /// Exchanges the refresh token for new tokens (or re-requests a token for client-credential apps).
     /// The engine persists the answer before using it: some platforms' refresh tokens are single-use.
     func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials
+    /// The shop's item with this seller SKU, if the platform has one: asked before a create is
+    /// sent again, since the first may have been accepted with its answer lost. Nil where the
+    /// platform offers no way to ask (the create is then sent again).
+    func existingItem(sku: String, account: MarketplaceAccountContext) async throws(MarketplaceError) -> PushResult?
 }
 
 extension MarketplaceAdapter {
     public func credentialProblem(_ key: String, _ value: String) -> String? { nil }
+    public func existingItem(sku: String, account: MarketplaceAccountContext) async throws(MarketplaceError) -> PushResult? {
+        nil
+    }
 }
 
 /// Shared checks of credential values.

@@ -161,6 +161,9 @@ extension MarketplaceFake {
     /// The next `times` requests fail with HTTP 500/503.
     public func failWithServerError(times: Int = 1) { core.faults.failWithServerError(times: times) }
 
+    /// The next request to `path` is carried out, and its answer lost (a 500 instead).
+    public func loseAnswer(to path: String, times: Int = 1) { core.faults.loseAnswer(to: path, times: times) }
+
     /// The next `times` requests get no answer for `duration` (longer than the client's timeout).
     public func hang(times: Int = 1, for duration: Duration = .seconds(5)) {
         core.faults.hang(times: times, for: duration)

@@ -8,6 +8,9 @@ package final class FakeFaults: Sendable {
         var serverErrors = 0
         var hangs = 0
         var hangFor: Duration = .seconds(5)
+        /// Paths whose next request is carried out and then answered with a 500, as a platform
+        /// whose answer is lost on the way back.
+        var lostAnswers: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -41,6 +44,16 @@ package final class FakeFaults: Sendable {
         state.withLock { state in
             guard state.serverErrors > 0 else { return false }
             state.serverErrors -= 1
+            return true
+        }
+    }
+
+    func loseAnswer(to path: String, times: Int) { state.withLock { $0.lostAnswers[path] = times } }
+
+    package func takeLostAnswer(_ path: String) -> Bool {
+        state.withLock { state in
+            guard let left = state.lostAnswers[path], left > 0 else { return false }
+            state.lostAnswers[path] = left - 1
             return true
         }
     }

@@ -353,6 +353,28 @@ struct MarketplaceSyncTests {
         }
     }
 
+    @Test("a create the platform accepted but whose answer was lost is not sent again: the item is found by its SKU", arguments: TestEngine.all)
+    func lostCreateAnswer(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine) { scene in
+            try await scene.receive(5)
+            let id = try await scene.createListing(account: try await scene.createAccount())
+            scene.fake.loseAnswer(to: "/api/v2/product/add_item")
+            await scene.engine.runCycle()
+            #expect(try await scene.listing(id)["status"] as? String == "pending")
+            #expect(scene.fake.core.listings.count == 1)  // Shopee has the item; we do not know its id
+
+            scene.advance(seconds: 600)  // past the retry's backoff
+            await scene.engine.runCycle()
+            let listing = try await scene.listing(id)
+            #expect(listing["status"] as? String == "published")
+            #expect(scene.fake.core.listings.count == 1)
+            #expect(listing["external_id"] as? String == scene.fake.core.listings.first?.id)
+            #expect(scene.requests(to: "/add_item") == 1)
+            #expect(scene.requests(to: "/get_item_list") == 1)
+            #expect(scene.requests(to: "/update_item") == 1)
+        }
+    }
+
     @Test("a refused signature fails at once with the platform's error", arguments: TestEngine.all)
     func permanentFailure(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine) { scene in

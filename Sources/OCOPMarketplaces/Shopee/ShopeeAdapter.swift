@@ -240,7 +240,7 @@ public struct ShopeeAdapter: MarketplaceAdapter {
 
     // MARK: - Helpers
 
-    private func result(_ itemID: String, shopID: String) -> PushResult {
+    func result(_ itemID: String, shopID: String) -> PushResult {
         PushResult(
             externalID: itemID,
             externalURL: options.itemURLTemplate.replacingOccurrences("{shop_id}", shopID)

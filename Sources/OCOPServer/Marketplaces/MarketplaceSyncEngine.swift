@@ -145,6 +145,19 @@ public struct MarketplaceSyncEngine: Sendable {
         let adapter = MarketplaceAdapters.adapter(
             for: marketplace, transport: transport, clock: clock, timeout: settings.requestTimeout)
         do {
+            // A create tried before may have been accepted with its answer lost (a timeout, a node
+            // that died): the platform is asked for the SKU first, so no item is created twice.
+            if case .create(let content) = operation, task.attempt > 1,
+                let found = try await tokens.call(source.account, credentials: source.credentials, adapter: adapter, {
+                    (account) async throws(MarketplaceError) -> PushResult? in try await adapter.existingItem(sku: listing.sku, account: account)
+                })
+            {
+                logger.notice("found the listing's item on the platform before creating it again", metadata: ["listing": "\(listing.id)"])
+                let result = try await push(.update(externalID: found.externalID, content), source: source, adapter: adapter)
+                return .pushed(
+                    externalID: result.externalID, externalURL: result.externalURL ?? found.externalURL, price: pushedPrice,
+                    stock: pushedStock)
+            }
             let result = try await push(operation, source: source, adapter: adapter)
             return .pushed(
                 externalID: result.externalID, externalURL: result.externalURL, price: pushedPrice, stock: pushedStock)

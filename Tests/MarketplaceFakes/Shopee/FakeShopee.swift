@@ -45,6 +45,14 @@ public final class FakeShopee: MarketplaceFake {
     private static let publicPaths: Set<String> = ["/api/v2/auth/access_token/get", "/api/v2/media_space/upload_image"]
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
+        let reply = await answer(request)
+        if core.faults.takeLostAnswer(request.path) {
+            return error(500, "error_inner", "Internal server error, please try again later.")
+        }
+        return reply
+    }
+
+    private func answer(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() {
             return error(500, "error_inner", "Internal server error, please try again later.")
         }
@@ -69,6 +77,8 @@ public final class FakeShopee: MarketplaceFake {
         case "/api/v2/product/unlist_item": return unlistItem(request)
         case "/api/v2/order/get_order_detail": return orderDetail(request)
         case "/api/v2/order/get_order_list": return orderList(request)
+        case "/api/v2/product/get_item_list": return itemList(request)
+        case "/api/v2/product/get_item_base_info": return itemBaseInfo(request)
         default: return error(404, "error_not_found", "Api not found.")
         }
     }
