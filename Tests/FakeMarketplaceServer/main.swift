@@ -10,6 +10,9 @@ import OCOPMarketplaces
 //   throttle N SECONDS   the next N requests are throttled with Retry-After: SECONDS
 //   listings             what the platform now shows: [{"id", "sku", "price", "stock", "on_sale"}]
 //   listing ID           one of them by the id the seller was given (Tiki's track id leads to its product)
+//   orders N PREFIX ITEM LINES QUANTITY PRICE STATUS
+//                        Shopee only: buyers place N orders PREFIX-0 … of LINES lines each (models
+//                        0 … of item ITEM, QUANTITY units at PRICE), in STATUS; for bench/orders.py
 // It stops at the end of stdin. The fake checks signatures and tokens as in the Swift tests.
 
 func emit(_ object: Any) {
@@ -41,6 +44,21 @@ while let line = readLine() {
         emit(["ok": true])
     case "listings":
         emit(fake.listings.map(describe))
+    case "orders" where words.count == 8:
+        guard let shopee = fake as? FakeShopee, let count = Int(words[1]), let lines = Int(words[4]),
+            let quantity = Int(words[5]), let price = Int(words[6])
+        else {
+            emit(["error": "orders N PREFIX ITEM LINES QUANTITY PRICE STATUS (shopee)"])
+            continue
+        }
+        for index in 0..<count {
+            shopee.placeOrder(
+                "\(words[2])-\(index)",
+                items: (0..<lines).map {
+                    FakeShopeeOrder.Item(itemID: String(words[3]), modelID: String($0), quantity: quantity, price: price)
+                }, status: String(words[7]))
+        }
+        emit(["ok": true, "orders": count])
     case "listing" where words.count == 2:
         emit(fake.listing(id: String(words[1])).map(describe) ?? [:])
     default:
