@@ -10,6 +10,8 @@ import base64
 import contextlib
 import csv
 import datetime
+import hashlib
+import hmac
 import io
 import json
 import os
@@ -849,6 +851,83 @@ class MarketplaceConsoleInChromium(unittest.TestCase):
             fetch('/console/producers/htx-anh-tai/listings/1/delist', {method: 'POST', body: new URLSearchParams({csrf})})
                 .then(answer => done(answer.status), () => done(0));""")
         self.assertEqual(status, 403)
+
+
+class MarketplaceOrdersInChromium(unittest.TestCase):
+    """A Shopee order (the local fake, signed pushes) sells at the point; its return waits for the
+    point's staff, who restock it from their console page."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shopee = FakePlatform("shopee")
+        add_user("vinh-tuy-kho", "point_staff", "diem-ocop-vinh-tuy", "kho-password-1")
+        cls.account = must(api("POST", "/v1/marketplace-accounts", {
+            "marketplace": "shopee", "name": "Shopee Vĩnh Tuy", "base_url": cls.shopee.base_url,
+            "credentials": cls.shopee.credentials, "point": "diem-ocop-vinh-tuy", "stock_ratio": 1, "stock_buffer": 0,
+            "category_map": {"I.1.a": "100629", "I.3.b": "100630", "I.5.a": "100631", "IV.1": "100640"},
+            "attribute_defaults": {"100037": "Việt Nam"}}), 201)
+        listing = must(api("POST", "/v1/listings", {"account": cls.account["id"], "product": "cam-sanh-ha-giang"}), 201)
+        deadline = time.time() + 30
+        while listing.get("status") != "published" and time.time() < deadline:
+            time.sleep(0.3)
+            listing = must(api("GET", f"/v1/listings/{listing['id']}"), 200)
+        assert listing.get("status") == "published", listing
+        cls.item = listing["external_id"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shopee.stop()
+
+    def push(self, sn, status):
+        """Shopee's code-3 push, signed with the partner key over the account's webhook URL."""
+        url = self.account["webhook_url"]
+        now = int(time.time())
+        body = json.dumps({"msg_id": sn + status, "data": {"completed_scenario": "", "items": [], "ordersn": sn,
+                           "status": status, "update_time": now}, "shop_id": int(self.shopee.credentials["shop_id"]),
+                           "code": 3, "timestamp": now}, separators=(",", ":")).encode()
+        signature = hmac.new(self.shopee.credentials["partner_key"].encode(), url.encode() + b"|" + body,
+                             hashlib.sha256).hexdigest()
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers={"Authorization": signature, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            self.assertEqual((answer.status, answer.read()), (200, b""))
+
+    def order_state(self, sn):
+        orders = must(api("GET", f"/v1/marketplace-orders?account={self.account['id']}"), 200)["items"]
+        return next((order["stock_state"] for order in orders if order["external_id"] == sn), None)
+
+    def wait_for(self, sn, state):
+        deadline = time.time() + 30
+        while self.order_state(sn) != state and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertEqual(self.order_state(sn), state)
+
+    def test_a_returned_shopee_order_is_restocked_by_the_points_staff(self):
+        self.assertEqual(self.shopee.ask(f"orders 1 SN-CHROME {self.item} 1 2 199000 SHIPPED"), {"ok": True, "orders": 1})
+        self.push("SN-CHROME-0", "SHIPPED")
+        self.wait_for("SN-CHROME-0", "sold")
+        self.assertEqual(self.shopee.ask("status SN-CHROME-0 TO_RETURN"), {"ok": True})
+        self.push("SN-CHROME-0", "TO_RETURN")
+        self.wait_for("SN-CHROME-0", "return_expected")
+
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("vinh-tuy-kho", "kho-password-1")
+        open_page("/console/points/diem-ocop-vinh-tuy/marketplace-orders")
+        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-order="SN-CHROME-0"]')
+        self.assertEqual(row.get_attribute("data-state"), "return_expected")
+        self.assertIn("Chờ hàng hoàn về", row.text)
+        self.assertIn("2 × Cam sành", row.text)
+        shot("console-marketplace-orders")
+        driver.set_window_size(*TABLET)
+        submit(row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.assertIn("received=", driver.current_url)
+        self.assertIn("Đã nhập lại kho hàng của đơn", driver.find_element(By.CSS_SELECTOR, "p.done").text)
+        row = driver.find_element(By.CSS_SELECTOR, 'tr[data-order="SN-CHROME-0"]')
+        self.assertEqual(row.get_attribute("data-state"), "restocked")
+        self.assertEqual(row.find_elements(By.CSS_SELECTOR, "button"), [])
+        self.assertEqual(self.order_state("SN-CHROME-0"), "restocked")
+        shot("console-marketplace-orders-restocked")
 
 
 class OfficeConsoleInChromium(unittest.TestCase):

@@ -13,6 +13,7 @@ import OCOPMarketplaces
 //   orders N PREFIX ITEM LINES QUANTITY PRICE STATUS
 //                        Shopee only: buyers place N orders PREFIX-0 … of LINES lines each (models
 //                        0 … of item ITEM, QUANTITY units at PRICE), in STATUS; for bench/orders.py
+//   status SN STATUS     Shopee only: the order moves on (e.g. TO_RETURN)
 // It stops at the end of stdin. The fake checks signatures and tokens as in the Swift tests.
 
 func emit(_ object: Any) {
@@ -59,6 +60,12 @@ while let line = readLine() {
                 }, status: String(words[7]))
         }
         emit(["ok": true, "orders": count])
+    case "status" where words.count == 3:
+        guard let shopee = fake as? FakeShopee, shopee.setStatus(String(words[1]), String(words[2])) != nil else {
+            emit(["error": "status SN STATUS (shopee, a placed order)"])
+            continue
+        }
+        emit(["ok": true])
     case "listing" where words.count == 2:
         emit(fake.listing(id: String(words[1])).map(describe) ?? [:])
     default:

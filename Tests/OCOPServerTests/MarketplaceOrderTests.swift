@@ -211,11 +211,23 @@ struct MarketplaceOrderTests {
             let listed = try await scene.client.send(.get, "/v1/marketplace-orders", token: hanoi).json
             #expect((listed["items"] as? [Any])?.isEmpty == true)
 
-            let staff = scene.stock.staff(MarketplaceScene.point)
-            let received = try await scene.client.send(.post, "/v1/marketplace-orders/\(id)/received", token: staff)
-            #expect(received.status == .ok, "\(String(buffer: received.body))")
-            #expect(received.json["stock_state"] as? String == "restocked")
+            // The point's staff see it on their console page and press the button when the parcel is back.
+            let pagePath = "/console/points/\(MarketplaceScene.point)/marketplace-orders"
+            let (cookie, csrf) = try await ConsoleStockTests.signIn(scene.client, "staff-tq", page: pagePath)
+            let before = String(buffer: try await scene.client.get(pagePath, headers: [.cookie: cookie]).body)
+            #expect(before.contains(#"<tr data-order="SN-RETURN" data-state="return_expected">"#))
+            #expect(before.contains("Chờ hàng hoàn về") && before.contains("\(pagePath)/\(id)/received"))
+            let pressed = try await ConsoleTests.post(scene.client, "\(pagePath)/\(id)/received", cookie: cookie, "csrf=\(csrf)")
+            #expect(pressed.status == .seeOther)
+            #expect(pressed.headers[.location] == "\(pagePath)?received=\(id)")
+            let after = String(buffer: try await scene.client.get(pagePath + "?received=\(id)", headers: [.cookie: cookie]).body)
+            #expect(after.contains(#"data-state="restocked""#) && after.contains("Đã nhập lại kho"))
+            #expect(!after.contains("\(pagePath)/\(id)/received"))
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 6)
+            // Another point's page does not take this order.
+            let otherPage = "/console/points/\(StockScene.hanoi)/marketplace-orders/\(id)/received"
+            #expect(try await ConsoleTests.post(scene.client, otherPage, cookie: cookie, "csrf=\(csrf)").status == .forbidden)
+            let staff = scene.stock.staff(MarketplaceScene.point)
             #expect(try await scene.client.send(.post, "/v1/marketplace-orders/\(id)/received", token: staff).status == .conflict)
             let filtered = try await scene.client.send(.get, "/v1/marketplace-orders?status=restocked&from=2000-01-01", token: staff).json
             #expect((filtered["items"] as? [[String: Any]])?.compactMap { $0["external_id"] as? String } == ["SN-RETURN"])

@@ -48,6 +48,7 @@ struct ConsoleController: Sendable {
         addUserRoutes(to: group)
         addWebhookRoutes(to: group)
         addJobRoutes(to: group)
+        addMarketplaceOrderRoutes(to: group)
     }
 
     // MARK: - Sign-in

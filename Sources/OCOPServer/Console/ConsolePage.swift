@@ -37,6 +37,7 @@ struct ConsolePage {
         let tasks = [
             ("", "point_home"), ("/sale", "new_sale"), ("/receive", "receive"), ("/count", "count"), ("/adjust", "adjust"),
             ("/transfers", "transfers"), ("/ledger", "ledger"), ("/sales", "sales"),
+            ("/marketplace-orders", "marketplace_orders"),
         ]
         return tasks.map { suffix, word in
             ["href": link("/console/points/\(slug)" + suffix), "label": ConsoleWords.word(word, language),
