@@ -179,8 +179,11 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets,
         publicBaseURL: configuration.publicBaseURL
     ).addRoutes(to: v1)
-    MarketplaceOrdersController(database: dependencies.database, clock: dependencies.clock, box: dependencies.marketplaceSecrets)
-        .addRoutes(to: v1)
+    MarketplaceOrdersController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
+    PlansController(pipeline: pipeline).addRoutes(to: v1)
+    DossiersController(pipeline: pipeline, mediaDirectory: configuration.mediaDirectory).addRoutes(to: v1)
+    EvaluationRoundsController(pipeline: pipeline).addRoutes(to: v1)
+    InspectionsController(pipeline: pipeline).addRoutes(to: v1)
     FairsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         fairReadModel: dependencies.fairReadModel

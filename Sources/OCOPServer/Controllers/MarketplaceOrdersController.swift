@@ -8,7 +8,6 @@ import OCOPStorage
 struct MarketplaceOrdersController: Sendable {
     let database: Database
     let clock: any WallClock
-    let box: MarketplaceSecretBox?
 
     private var store: MarketplaceOrderStore { MarketplaceOrderStore(database: database) }
 

@@ -91,7 +91,9 @@ public final class MediaLibrary: Sendable {
     }
 
     func file(at path: String) async throws -> File? {
-        guard let relative = MediaPath.normalise(path) else { return nil }
+        // Dossier files (`dossiers/…`) lie in the media folder but are private: only the dossier
+        // route serves them, to the producer and the office.
+        guard let relative = MediaPath.normalise(path), !relative.hasPrefix("dossiers/") else { return nil }
         if let cached = cache.withLock({ $0[relative] }) { return cached }
         let root = self.root
         let loaded: File? = try await NIOThreadPool.singleton.runIfActive {

@@ -28,6 +28,8 @@ public struct DatabaseCopier: Sendable {
         "certificate_notices", "catalog_import_state", "point_sellers",
         "marketplace_orders", "marketplace_order_lines", "marketplace_order_events",
         "marketplace_order_pulls",
+        "plans", "plan_targets", "plan_target_entries", "evaluation_rounds", "dossiers", "dossier_items",
+        "dossier_files", "dossier_events", "evaluation_scores", "inspections",
     ]
     /// Tables whose `id` is an identity column on PostgreSQL; their sequences move past the copied ids.
     static let identityTables = [
@@ -35,6 +37,8 @@ public struct DatabaseCopier: Sendable {
         "stock_holds", "livestream_orders", "livestream_comments",
         "fair_applications", "fair_allocations",
         "marketplace_accounts", "listings", "marketplace_outbox", "marketplace_orders", "marketplace_order_events",
+        "plans", "plan_targets", "plan_target_entries", "evaluation_rounds", "dossiers", "dossier_files",
+        "dossier_events", "inspections",
     ]
 
     let source: Database

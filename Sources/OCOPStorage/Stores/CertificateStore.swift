@@ -29,35 +29,44 @@ public struct CertificateStore: Sendable {
     public func add(
         _ certificate: Certificate, kind: CertificationKind, to product: String, actor: String, at now: Moment
     ) async throws {
-        var issues = certificate.problems()
         try await database.transaction { sql in
-            let existing = try await certificates(of: product, sql)
-            if existing.contains(where: { $0.certificate.number == certificate.number }) {
-                issues.append(.init(field: "number", reason: "this product already has certificate \(certificate.number)"))
-            }
-            let today = CalendarDate(inVietnamAt: now)
-            let current = PublicationRule.currentCertificate(among: existing.map(\.certificate), on: today)
-            if kind == .upgrade, let current, certificate.stars <= current.stars {
-                issues.append(.init(field: "stars", reason: "an upgrade must exceed the current \(current.stars)"))
-            }
-            if kind == .reRecognition, existing.isEmpty {
-                issues.append(.init(field: "kind", reason: "nothing to re-recognise: the product has no certificate"))
-            }
-            guard issues.isEmpty else { throw DomainError(.invalid, "invalid certificate", issues: issues) }
-            try await sql.raw(
-                """
-                INSERT INTO certificates (product_slug, number, decision_number, authority, stars, score, issued_on,
-                    expires_on, potential_five_star, revoked_on, revocation_reason, legal_basis, source)
-                VALUES (\(bind: product), \(bind: certificate.number), \(bind: certificate.decisionNumber),
-                    \(bind: certificate.authority), \(bind: certificate.stars.value), \(bind: certificate.score),
-                    \(bind: certificate.issuedOn.description), \(bind: certificate.expiresOn.description),
-                    \(bind: certificate.potentialFiveStar ? 1 : 0), NULL, NULL, \(bind: certificate.legalBasis), 'api')
-                """
-            ).run()
-            try await recordChange(
-                sql, product: product, action: kind.rawValue, before: nil, after: try CanonicalJSON.encode(certificate),
-                actor: actor, at: now)
+            try await Self.add(certificate, kind: kind, to: product, actor: actor, at: now, sql)
         }
+    }
+
+    /// `add` inside a caller's transaction (an evaluation round's decision issues its certificate
+    /// in the same commit as the dossier's new state).
+    static func add(
+        _ certificate: Certificate, kind: CertificationKind, to product: String, actor: String, at now: Moment,
+        _ sql: any SQLDatabase
+    ) async throws {
+        var issues = certificate.problems()
+        let existing = try await Self.certificates(of: product, sql)
+        if existing.contains(where: { $0.certificate.number == certificate.number }) {
+            issues.append(.init(field: "number", reason: "this product already has certificate \(certificate.number)"))
+        }
+        let today = CalendarDate(inVietnamAt: now)
+        let current = PublicationRule.currentCertificate(among: existing.map(\.certificate), on: today)
+        if kind == .upgrade, let current, certificate.stars <= current.stars {
+            issues.append(.init(field: "stars", reason: "an upgrade must exceed the current \(current.stars)"))
+        }
+        if kind == .reRecognition, existing.isEmpty {
+            issues.append(.init(field: "kind", reason: "nothing to re-recognise: the product has no certificate"))
+        }
+        guard issues.isEmpty else { throw DomainError(.invalid, "invalid certificate", issues: issues) }
+        try await sql.raw(
+            """
+            INSERT INTO certificates (product_slug, number, decision_number, authority, stars, score, issued_on,
+                expires_on, potential_five_star, revoked_on, revocation_reason, legal_basis, source)
+            VALUES (\(bind: product), \(bind: certificate.number), \(bind: certificate.decisionNumber),
+                \(bind: certificate.authority), \(bind: certificate.stars.value), \(bind: certificate.score),
+                \(bind: certificate.issuedOn.description), \(bind: certificate.expiresOn.description),
+                \(bind: certificate.potentialFiveStar ? 1 : 0), NULL, NULL, \(bind: certificate.legalBasis), 'api')
+            """
+        ).run()
+        try await recordChange(
+            sql, product: product, action: kind.rawValue, before: nil, after: try CanonicalJSON.encode(certificate),
+            actor: actor, at: now)
     }
 
     /// Revokes a certificate from `date` (today by default): the product leaves the catalog at once.
@@ -70,29 +79,39 @@ public struct CertificateStore: Sendable {
         if decisionNumber.isEmpty { issues.append(.init(field: "decision_number", reason: "required")) }
         guard issues.isEmpty else { throw DomainError(.invalid, "invalid revocation", issues: issues) }
         try await database.transaction { sql in
-            guard let record = try await certificates(of: product, sql).first(where: { $0.certificate.number == number })
-            else { throw DomainError(.notFound, "product '\(product)' has no certificate '\(number)'") }
-            guard record.certificate.revokedOn == nil else {
-                throw DomainError(.conflict, "certificate \(number) was revoked on \(record.certificate.revokedOn!)")
-            }
-            guard date >= record.certificate.issuedOn else {
-                throw DomainError.invalid(field: "revoked_on", "before the certificate was issued")
-            }
-            try await sql.raw(
-                """
-                UPDATE certificates SET revoked_on = \(bind: date.description), revocation_reason = \(bind: reason),
-                    revocation_decision = \(bind: decisionNumber)
-                WHERE product_slug = \(bind: product) AND number = \(bind: number)
-                """
-            ).run()
-            var after = record.certificate
-            after.revokedOn = date
-            after.revocationReason = reason
-            try await recordChange(
-                sql, product: product, action: "revoke", before: try CanonicalJSON.encode(record.certificate),
-                after: try CanonicalJSON.encode(after), actor: actor, at: now)
-            try await MarketplaceOutbox.certificatesChanged(product: product, in: sql, at: now)
+            try await Self.revoke(
+                product: product, number: number, on: date, reason: reason, decisionNumber: decisionNumber, actor: actor,
+                at: now, sql)
         }
+    }
+
+    /// `revoke` inside a caller's transaction (an inspection's proposal the office confirms).
+    static func revoke(
+        product: String, number: String, on date: CalendarDate, reason: String, decisionNumber: String,
+        actor: String, at now: Moment, _ sql: any SQLDatabase
+    ) async throws {
+        guard let record = try await Self.certificates(of: product, sql).first(where: { $0.certificate.number == number })
+        else { throw DomainError(.notFound, "product '\(product)' has no certificate '\(number)'") }
+        guard record.certificate.revokedOn == nil else {
+            throw DomainError(.conflict, "certificate \(number) was revoked on \(record.certificate.revokedOn!)")
+        }
+        guard date >= record.certificate.issuedOn else {
+            throw DomainError.invalid(field: "revoked_on", "before the certificate was issued")
+        }
+        try await sql.raw(
+            """
+            UPDATE certificates SET revoked_on = \(bind: date.description), revocation_reason = \(bind: reason),
+                revocation_decision = \(bind: decisionNumber)
+            WHERE product_slug = \(bind: product) AND number = \(bind: number)
+            """
+        ).run()
+        var after = record.certificate
+        after.revokedOn = date
+        after.revocationReason = reason
+        try await recordChange(
+            sql, product: product, action: "revoke", before: try CanonicalJSON.encode(record.certificate),
+            after: try CanonicalJSON.encode(after), actor: actor, at: now)
+        try await MarketplaceOutbox.certificatesChanged(product: product, in: sql, at: now)
     }
 
     /// Replaces a certificate's details to correct a mistake (same number).
@@ -101,7 +120,7 @@ public struct CertificateStore: Sendable {
         guard issues.isEmpty else { throw DomainError(.invalid, "invalid certificate", issues: issues) }
         try await database.transaction { sql in
             guard
-                let record = try await certificates(of: product, sql).first(where: {
+                let record = try await Self.certificates(of: product, sql).first(where: {
                     $0.certificate.number == certificate.number
                 })
             else { throw DomainError(.notFound, "product '\(product)' has no certificate '\(certificate.number)'") }
@@ -116,7 +135,7 @@ public struct CertificateStore: Sendable {
                 WHERE product_slug = \(bind: product) AND number = \(bind: certificate.number)
                 """
             ).run()
-            try await recordChange(
+            try await Self.recordChange(
                 sql, product: product, action: "correct", before: try CanonicalJSON.encode(record.certificate),
                 after: try CanonicalJSON.encode(certificate), actor: actor, at: now)
         }
@@ -128,7 +147,7 @@ public struct CertificateStore: Sendable {
             guard try await sql.raw("SELECT slug FROM products WHERE slug = \(bind: product)").first() != nil else {
                 throw DomainError(.notFound, "no product '\(product)'")
             }
-            return try await certificates(of: product, sql).map { record in
+            return try await Self.certificates(of: product, sql).map { record in
                 var dated = record
                 dated.status = record.certificate.status(on: day)
                 return dated
@@ -155,7 +174,7 @@ public struct CertificateStore: Sendable {
 
     // MARK: - Inside a transaction
 
-    private func certificates(of product: String, _ sql: any SQLDatabase) async throws -> [CertificateRecord] {
+    static func certificates(of product: String, _ sql: any SQLDatabase) async throws -> [CertificateRecord] {
         try await sql.raw(
             "SELECT * FROM certificates WHERE product_slug = \(bind: product) ORDER BY issued_on, number"
         ).all().map { row in
@@ -165,7 +184,7 @@ public struct CertificateStore: Sendable {
         }
     }
 
-    private func recordChange(
+    private static func recordChange(
         _ sql: any SQLDatabase, product: String, action: String, before: String?, after: String?, actor: String,
         at now: Moment
     ) async throws {

@@ -1,0 +1,195 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOPosix
+import OCOPDomain
+import OCOPStorage
+
+/// `/v1/dossiers`: a product's way into evaluation. The producer opens and fills in its own
+/// dossiers (files included) and sends them to the commune office; the office (admin) reviews
+/// them. A producer asking for another producer's dossier gets a 404, so ids reveal nothing.
+struct DossiersController: Sendable {
+    let pipeline: WritePipeline
+    /// Files are kept under `{media}/dossiers/{id}/`, which the public media route refuses to serve.
+    let mediaDirectory: URL
+    private var store: DossierStore { DossierStore(database: pipeline.database) }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("dossiers", use: list)
+        group.post("dossiers", use: open)
+        group.get("dossiers/:id", use: show)
+        group.put("dossiers/:id/items/:item", use: fill)
+        group.post("dossiers/:id/items/:item/files", use: attach)
+        group.get("dossiers/:id/files/:file", use: download)
+        group.post("dossiers/:id/submit", use: submit)
+        group.post("dossiers/:id/review", use: review)
+    }
+
+    struct ListAnswer: Encodable {
+        var items: [DossierRecord]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let parameters = try QueryParameters(request, known: ["state", "round", "product"])
+        var filter = try scope(identity)
+        if let text = parameters["state"] {
+            guard let state = DossierState(rawValue: text) else {
+                throw Problem.badParameter("state", DossierState.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            filter.state = state
+        }
+        if let text = parameters["round"] {
+            guard text.utf8.count <= 18, let round = Int(text), round > 0 else { throw Problem.badParameter("round", "a round id") }
+            filter.round = round
+        }
+        if let product = parameters["product"] {
+            guard product.utf8.count <= 200 else { throw Problem.badParameter("product", "a product slug") }
+            filter.product = product
+        }
+        return try ResponseJSON.response(ListAnswer(items: try await store.list(filter)))
+    }
+
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await pipeline.run(request, DossierRequest.self, authorise: { try context.requireIdentity() }) { body, identity, now in
+            let kind = try body.kindValue()
+            guard let owner = try await productOwner(body.product) else { throw Problem.notFound("no product '\(body.product)'") }
+            guard identity.canActForProducer(owner) else {
+                throw Problem(.forbidden, "\(identity.username) may not open a dossier for '\(body.product)'")
+            }
+            return store.open(product: body.product, kind: kind, actor: identity.actor, at: now)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return try ResponseJSON.response(try await visible(context, identity))
+    }
+
+    @Sendable func fill(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try PlansController.id(context, "id", "dossier")
+        let item = try Self.item(context)
+        return try await pipeline.run(request, DossierItemRequest.self, status: .ok, authorise: { try context.requireIdentity() }) {
+            body, identity, now in
+            try await requireOwner(id, identity)
+            return store.fill(id, item: item, note: try body.validated(), actor: identity.actor, at: now)
+        }
+    }
+
+    /// A file for a checklist item, sent as the raw body; its type is read from its first bytes
+    /// (PDF, JPEG or PNG), whatever `Content-Type` says.
+    @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try PlansController.id(context, "id", "dossier")
+        let item = try Self.item(context)
+        try await requireOwner(id, identity)
+        let parameters = try QueryParameters(request, known: ["name"])
+        let name = (parameters["name"] ?? "").trimmingWhitespace
+        guard (1...200).contains(name.utf8.count), !name.contains("/"), !name.contains("\\"),
+            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw Problem.badParameter("name", "the file's name, 1–200 bytes, without slashes") }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: DossierFileType.maxBytes)
+        } catch {
+            throw Problem(.contentTooLarge, "a dossier file may be at most \(DossierFileType.maxBytes / 1024 / 1024) MB")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw Problem.badParameter("body", "the file's bytes") }
+        guard let type = DossierFileType.sniff(bytes) else {
+            throw Problem(.unsupportedMediaType, "a dossier file must be a PDF, JPEG or PNG")
+        }
+        let digest = HexDigits.string(SHA256.hash(data: bytes))
+        let relative = "dossiers/\(id)/\(digest).\(type.fileExtension)"
+        try await write(bytes, to: relative)
+        let upload = DossierUpload(fileName: name, type: type, bytes: bytes.count, sha256: digest, storedPath: relative)
+        return try await pipeline.perform(
+            request, identity: identity, body: bytes, status: .created,
+            store.attach(id, item: item, upload, actor: identity.actor, at: pipeline.clock.now()))
+    }
+
+    @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let dossier = try await visible(context, identity)
+        let fileID = try PlansController.id(context, "file", "file")
+        guard let (record, path) = try await store.file(fileID, of: dossier.id) else { throw Problem.notFound("no file \(fileID)") }
+        let url = mediaDirectory.appendingPathComponent(path)
+        let data = try await NIOThreadPool.singleton.runIfActive { FileManager.default.contents(atPath: url.path) }
+        guard let data else { throw Problem.notFound("file \(fileID) is missing from the media folder") }
+        let disposition = "attachment; filename*=UTF-8''" + (record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: record.contentType, .contentDisposition: disposition, .cacheControl: "private, no-store",
+                .contentLength: String(data.count), HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try PlansController.id(context, "id", "dossier")
+        return try await pipeline.run(
+            request, LiveOrdersController.Empty.self, allowEmpty: true, status: .ok, authorise: { try context.requireIdentity() }
+        ) { _, identity, now in
+            try await requireOwner(id, identity)
+            return store.submit(id, actor: identity.actor, at: now)
+        }
+    }
+
+    @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try PlansController.id(context, "id", "dossier")
+        return try await pipeline.run(request, DossierReviewRequest.self, status: .ok, authorise: { try context.requireAdmin() }) {
+            body, identity, now in
+            let (pass, note, needsWork) = try body.validated()
+            return store.review(id, pass: pass, note: note, needsWork: needsWork, actor: identity.actor, at: now)
+        }
+    }
+
+    // MARK: - Scope
+
+    private func scope(_ identity: StaffIdentity) throws -> DossierFilter {
+        switch identity.role {
+        case .admin: return DossierFilter()
+        case .producer: return DossierFilter(producers: identity.scopes)
+        default: throw Problem(.forbidden, "only the programme office and producers work on dossiers")
+        }
+    }
+
+    private func visible(_ context: AppRequestContext, _ identity: StaffIdentity) async throws -> DossierRecord {
+        let id = try PlansController.id(context, "id", "dossier")
+        let filter = try scope(identity)
+        guard let dossier = try await store.dossier(id), filter.producers?.contains(dossier.producer) ?? true else {
+            throw Problem.notFound("no dossier \(id)")
+        }
+        return dossier
+    }
+
+    /// The producer of the dossier (or the office) may change it; anyone else finds no such dossier.
+    private func requireOwner(_ id: Int, _ identity: StaffIdentity) async throws {
+        guard let dossier = try await store.dossier(id), identity.canActForProducer(dossier.producer) else {
+            throw Problem.notFound("no dossier \(id)")
+        }
+    }
+
+    private func productOwner(_ slug: String) async throws -> String? {
+        guard slug.utf8.count <= 200 else { return nil }
+        return try await store.producer(ofProduct: slug)
+    }
+
+    private static func item(_ context: AppRequestContext) throws -> DossierItem {
+        let text = try context.pathValue("item")
+        guard let item = DossierItem(rawValue: text) else { throw Problem.notFound("no checklist item '\(text)'") }
+        return item
+    }
+
+    private func write(_ bytes: [UInt8], to relative: String) async throws {
+        let url = mediaDirectory.appendingPathComponent(relative)
+        try await NIOThreadPool.singleton.runIfActive {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Named by content: the same file sent twice is one file.
+            if !FileManager.default.fileExists(atPath: url.path) { try Data(bytes).write(to: url, options: .atomic) }
+        }
+    }
+}
+
