@@ -853,6 +853,89 @@ class MarketplaceConsoleInChromium(unittest.TestCase):
         self.assertEqual(status, 403)
 
 
+class ProgrammeOfficeInChromium(unittest.TestCase):
+    """The programme office's year: the demo plans' bars, the dossier board, and a decision taken
+    on a dossier's page that moves its plan, with the same numbers as the API."""
+
+    def setUp(self):
+        driver.set_window_size(*TABLET)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("browser-office", "browser-admin-password-1")
+
+    def tearDown(self):
+        driver.set_window_size(*PHONE)
+
+    @staticmethod
+    def plan_of(locality):
+        plans = must(api("GET", "/v1/plans"), 200)["items"]
+        return next(plan for plan in plans if plan["locality"] == locality)
+
+    def bars(self):
+        """Each target's numbers as the page shows them: text, data attributes and the bar."""
+        shown = {}
+        for section in driver.find_elements(By.CSS_SELECTOR, "section.target"):
+            words = section.find_element(By.CSS_SELECTOR, ".target-progress")
+            bar = section.find_element(By.TAG_NAME, "progress")
+            shown[section.get_attribute("data-kind")] = (
+                int(words.get_attribute("data-done")), int(words.get_attribute("data-target")),
+                int(bar.get_attribute("value")), int(bar.get_attribute("max")), words.text)
+        return shown
+
+    def test_a_decision_on_the_dossier_page_moves_the_plans_bar_as_the_api_counts_it(self):
+        long_khanh = self.plan_of("26080")
+        open_page("/console/office/plans")
+        link = driver.find_element(By.LINK_TEXT, long_khanh["title"])
+        submit(link)
+        before = self.bars()
+        for target in long_khanh["targets"]:
+            done, goal, value, maximum, words = before[target["kind"]]
+            self.assertEqual((done, goal), (target["done"], target["target"]))
+            self.assertEqual((value, maximum), (min(target["done"], target["target"]), target["target"]))
+            self.assertIn(f"{target['done']}/{target['target']}", words)
+        self.assertEqual(before["new_products"][0], 0)
+        self.assertEqual(before["manual"][0], 1)
+        shot("console-plan")
+
+        # The board shows Giò chả Hoàng Duy being scored; its page holds the council's sheet.
+        open_page("/console/office/dossiers")
+        column = driver.find_element(By.CSS_SELECTOR, ".board-column[data-state=in_evaluation]")
+        self.assertIn("Giò chả truyền thống Hoàng Duy", column.text)
+        shot("console-dossiers")
+        submit(column.find_element(By.PARTIAL_LINK_TEXT, "Giò chả"))
+        self.assertEqual(driver.find_element(By.CSS_SELECTOR, ".council-result .average").text, "68,5")
+        self.assertEqual(len(driver.find_elements(By.CSS_SELECTOR, ".sheet-scores tbody tr")), 2)
+        shot("console-dossier-sheet")
+        # A decision without its number is refused, naming it; with it, the certificate is issued.
+        form = driver.find_element(By.NAME, "decision_number").find_element(By.XPATH, "ancestor::form")
+        driver.execute_script("arguments[0].noValidate = true", form)
+        driver.find_element(By.NAME, "certificate_number").send_keys("DN-15/GCN")
+        submit(form.find_element(By.CSS_SELECTOR, "button"))
+        self.assertIn("decision_number", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        driver.find_element(By.NAME, "decision_number").send_keys("2210/QĐ-UBND")
+        driver.find_element(By.NAME, "certificate_number").send_keys("DN-15/GCN")
+        submit(driver.find_element(By.NAME, "decision_number").find_element(By.XPATH, "ancestor::form").find_element(By.CSS_SELECTOR, "button"))
+        self.assertEqual(driver.find_element(By.CSS_SELECTOR, ".dossier-state").get_attribute("data-state"), "certified")
+        self.assertEqual(must(api("GET", "/v1/products/gio-cha-truyen-thong-hoang-duy"), 200)["stars"], 3)
+
+        # The plan's bar moved by one, as the API counts it; a training class recorded by hand too.
+        open_page(f"/console/office/plans/{long_khanh['id']}")
+        self.assertEqual(self.bars()["new_products"][:2], (1, 1))
+        entry = driver.find_element(By.CSS_SELECTOR, "section.target[data-kind=manual] form")
+        entry.find_element(By.NAME, "amount").send_keys("1")
+        entry.find_element(By.NAME, "note").send_keys("Lớp thứ hai")
+        submit(entry.find_element(By.CSS_SELECTOR, "button"))
+        after = self.plan_of("26080")
+        shown = self.bars()
+        for target in after["targets"]:
+            self.assertEqual(shown[target["kind"]][:2], (target["done"], target["target"]))
+        self.assertEqual(shown["manual"][:2], (2, 2))
+        self.assertEqual(shown["new_products"][:2], (1, 1))
+        shot("console-plan-after")
+        driver.set_window_size(*PHONE)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
+
+
 class MarketplaceOrdersInChromium(unittest.TestCase):
     """A Shopee order (the local fake, signed pushes) sells at the point; its return waits for the
     point's staff, who restock it from their console page."""

@@ -49,6 +49,9 @@ struct ConsoleController: Sendable {
         addWebhookRoutes(to: group)
         addJobRoutes(to: group)
         addMarketplaceOrderRoutes(to: group)
+        addPlanRoutes(to: group)
+        addDossierRoutes(to: group)
+        addInspectionRoutes(to: group)
     }
 
     // MARK: - Sign-in

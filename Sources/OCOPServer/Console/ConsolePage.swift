@@ -60,7 +60,8 @@ struct ConsolePage {
     /// The task links of the programme office's pages, `current` marked.
     func officeNav(current: String) -> [[String: Any]] {
         let tasks = [
-            ("", "certificates"), ("/report", "monthly_report"), ("/stamps", "stamp_runs"), ("/users", "users"),
+            ("", "certificates"), ("/plans", "plans"), ("/dossiers", "dossiers"), ("/inspections", "inspections"),
+            ("/report", "monthly_report"), ("/stamps", "stamp_runs"), ("/users", "users"),
             ("/webhooks", "webhooks"), ("/jobs", "job_queue"), ("/audit", "audit_log"),
         ]
         return tasks.map { suffix, word in

@@ -281,7 +281,7 @@ enum ConsoleWords {
 
     /// Every word: this file's and each page family's table. A key in two tables is a mistake that
     /// stops the first console page, in every console test.
-    private static let merged = [table, selling, office, orders].reduce(into: [:]) { words, next in
+    private static let merged = [table, selling, office, orders, programme].reduce(into: [:]) { words, next in
         words.merge(next) { _, _ in preconditionFailure("a console word is defined in two tables") }
     }
     private static let vietnamese = merged.mapValues(\.vi)

@@ -54,7 +54,7 @@ public struct DossierStore: Sendable {
                     """
                 ).run()
             }
-            try await Self.event(id, .draft, note: kind.rawValue, actor: actor, at: timestamp, sql)
+            try await Self.event(id, .draft, note: nil, actor: actor, at: timestamp, sql)
             return try await Self.require(id, sql)
         }
     }

@@ -5,12 +5,16 @@ import SQLKit
 /// (calendar days and timestamps in Vietnam time). Revoked certificates count for nothing: a
 /// product that lost its stars is not a result of the plan.
 enum PlanProgress {
+    /// What a target of `kind` counts; with `asOf`, only what had happened by the end of that day
+    /// (the monthly report of a past month shows the progress it had then).
     static func counted(
-        _ kind: PlanTargetKind, locality: PlanLocality, year: Int, _ sql: any SQLDatabase
+        _ kind: PlanTargetKind, locality: PlanLocality, year: Int, asOf: CalendarDate? = nil, _ sql: any SQLDatabase
     ) async throws -> [PlanCountedRecord] {
-        let first = "\(year)-01-01", last = "\(year)-12-31"
+        let yearEnd = CalendarDate(year: year, month: 12, day: 31)!
+        let lastDay = asOf.map { min($0, yearEnd) } ?? yearEnd
+        let first = "\(year)-01-01", last = lastDay.description
         let from = ISOTimestamp.string(CalendarDate(year: year, month: 1, day: 1)!.startInVietnam)
-        let until = ISOTimestamp.string(CalendarDate(year: year + 1, month: 1, day: 1)!.startInVietnam)
+        let until = ISOTimestamp.string(lastDay.adding(days: 1).startInVietnam)
         let (column, code): (String, String) =
             switch locality {
             case .province(let code): ("province_code", code)

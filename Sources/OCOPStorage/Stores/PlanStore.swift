@@ -88,8 +88,9 @@ public struct PlanStore: Sendable {
         try await database.read { sql in try await Self.plan(id, sql) }
     }
 
-    /// Every plan, newest year first; `year` narrows them. Targets and progress included.
-    public func list(year: Int?) async throws -> [PlanRecord] {
+    /// Every plan, newest year first; `year` narrows them. Targets and progress included, counted
+    /// up to `asOf` when given.
+    public func list(year: Int?, asOf: CalendarDate? = nil) async throws -> [PlanRecord] {
         try await database.read { sql in
             let rows = try await sql.raw(
                 """
@@ -99,13 +100,13 @@ public struct PlanStore: Sendable {
             ).all()
             var plans: [PlanRecord] = []
             for row in rows {
-                if let plan = try await Self.plan(try row.decode(column: "id", as: Int.self), sql) { plans.append(plan) }
+                if let plan = try await Self.plan(try row.decode(column: "id", as: Int.self), asOf: asOf, sql) { plans.append(plan) }
             }
             return plans
         }
     }
 
-    static func plan(_ id: Int, _ sql: any SQLDatabase) async throws -> PlanRecord? {
+    static func plan(_ id: Int, asOf: CalendarDate? = nil, _ sql: any SQLDatabase) async throws -> PlanRecord? {
         guard let row = try await sql.raw("SELECT * FROM plans WHERE id = \(bind: id)").first() else { return nil }
         let code = try row.decode(column: "locality_code", as: String.self)
         let year = try row.decode(column: "year", as: Int.self)
@@ -125,8 +126,10 @@ public struct PlanStore: Sendable {
             let targetID = try target.decode(column: "id", as: Int.self)
             let kind = PlanTargetKind(rawValue: try target.decode(column: "kind", as: String.self)) ?? .manual
             let goal = try target.decode(column: "target", as: Int.self)
-            let counted = try await PlanProgress.counted(kind, locality: locality, year: year, sql)
-            let entries = kind == .manual ? try await Self.entries(targetID, sql) : []
+            let counted = try await PlanProgress.counted(kind, locality: locality, year: year, asOf: asOf, sql)
+            let entries =
+                kind == .manual
+                ? try await Self.entries(targetID, sql).filter { entry in asOf.map { entry.on <= $0 } ?? true } : []
             let done = kind == .manual ? entries.reduce(0) { $0 + $1.amount } : counted.count
             targets.append(
                 PlanTargetRecord(

@@ -62,14 +62,44 @@ public struct MonthlyProgrammeReport: Sendable, Hashable, Codable {
     /// counter (display points), fairs (stalls), livestreams, marketplaces.
     public var salesByChannel: [SalesRow]
     public var salesByPoint: [SalesRow]
+    /// The year's local plans and their progress on `asOf`.
+    public var plans: [PlanProgressRow] = []
     /// What the figures cannot show.
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
         case month, asOf, productsByProvince, newlyCertified, reRecognised, expired, revoked, salesByChannel, salesByPoint
-        case notes
+        case notes, plans
         // Spelled out: the snake_case conversion would write "next90".
         case expiringNext90Days = "expiring_next_90_days"
+    }
+}
+
+/// One plan in the monthly report: each target with what the records count.
+public struct PlanProgressRow: Sendable, Hashable, Codable {
+    public struct Target: Sendable, Hashable, Codable {
+        public var kind: String
+        public var label: String
+        public var target: Int
+        public var done: Int
+    }
+
+    public var plan: Int
+    public var locality: String
+    public var localityName: String
+    public var year: Int
+    public var decisionNumber: String
+    public var title: String
+    public var targets: [Target]
+
+    init(_ record: PlanRecord) {
+        plan = record.id
+        locality = record.locality
+        localityName = record.localityName
+        year = record.year
+        decisionNumber = record.decisionNumber
+        title = record.title
+        targets = record.targets.map { Target(kind: $0.kind.rawValue, label: $0.label, target: $0.target, done: $0.done) }
     }
 }
 
@@ -141,6 +171,7 @@ public struct ProgrammeReports: Sendable {
             newlyCertified: newly.sorted(by: byDay), reRecognised: again.sorted(by: byDay),
             expired: expired.sorted(by: byDay), revoked: revoked.sorted(by: byDay),
             expiringNext90Days: expiring.sorted(by: byDay), salesByChannel: channels, salesByPoint: points,
+            plans: try await PlanStore(database: database).list(year: first.year, asOf: asOf).map(PlanProgressRow.init),
             notes: [
                 "marketplaces: Shopee orders come back through Shopee's pushes and pulls and count here once paid, with Facebook and Zalo orders staff recorded; orders on Lazada, TikTok Shop and Tiki are not imported yet and are not counted."
             ])

@@ -96,7 +96,7 @@ struct Serve: AsyncParsableCommand {
         // Nodes starting together on one PostgreSQL: one imports, the others then find it done.
         try await database.withExclusiveStartupLock {
             if try await store.isEmpty() {
-                try await importFirstCatalog(store: store, logger: logger, clock: clock)
+                try await importFirstCatalog(store: store, database: database, logger: logger, clock: clock)
             }
         }
         let loadStarted = ContinuousClock.now
@@ -131,7 +131,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// A newcomer's first start: fill the empty database from the catalog folder.
-    private func importFirstCatalog(store: CatalogStore, logger: Logger, clock: any WallClock) async throws {
+    private func importFirstCatalog(
+        store: CatalogStore, database: Database, logger: Logger, clock: any WallClock
+    ) async throws {
         let reader = CatalogReader(
             catalogDirectory: options.catalogDirectory, mediaDirectory: options.mediaDirectory)
         switch try await CatalogImporter(reader: reader, store: store, clock: clock).run(actor: "serve:first-start") {
@@ -142,6 +144,11 @@ struct Serve: AsyncParsableCommand {
             logger.info(
                 "imported the catalog on first start",
                 metadata: ["products": "\(report.products.created)", "producers": "\(report.producers.created)"])
+        }
+        // The demo programme year (plans, rounds, dossiers), when the catalog folder has one.
+        if let seed = try ProgrammeSeed.load(catalogDirectory: options.catalogDirectory) {
+            let applied = try await seed.apply(to: database, actor: "serve:first-start", at: clock.now())
+            logger.info("loaded the programme's plans", metadata: ["plans": "\(applied.plans)", "dossiers": "\(applied.dossiers)"])
         }
     }
 }
