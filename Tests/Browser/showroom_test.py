@@ -936,6 +936,45 @@ class ProgrammeOfficeInChromium(unittest.TestCase):
         self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
 
 
+class ProducerDossierInChromium(unittest.TestCase):
+    """A producer completes its re-evaluation dossier from a phone, a photo of a paper included,
+    and sends it to the commune office."""
+
+    def test_a_producer_fills_in_its_dossier_attaches_a_photo_and_sends_it(self):
+        add_user("an-son", "producer", "htx-nong-nghiep-an-son", "an-son-password-1")
+        driver.set_window_size(*PHONE)
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        sign_in("an-son", "an-son-password-1")
+        open_page("/console/producers/htx-nong-nghiep-an-son/dossiers")
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Mật ong An Sơn"))
+        dossier = int(driver.find_element(By.CSS_SELECTOR, ".meta").text.split()[0].strip("#"))
+        # Sending it incomplete is refused, naming the items still missing.
+        submit(driver.find_element(By.CSS_SELECTOR, "button.big"))
+        self.assertIn("items.legal_papers", driver.find_element(By.CSS_SELECTOR, ".error").text)
+        for item in ["legal_papers", "production_process", "quality_standards", "product_story", "business_plan"]:
+            section = driver.find_element(By.CSS_SELECTOR, f".dossier-item[data-item={item}]")
+            section.find_element(By.NAME, "note").send_keys("Đã bổ sung")
+            submit(section.find_element(By.CSS_SELECTOR, "form button"))
+        photo = os.path.join(workdir, "nhan-mat-ong.png")
+        with open(photo, "wb") as file:
+            file.write(bytes.fromhex("89504e470d0a1a0a") + b"\0" * 64)
+        label = driver.find_element(By.CSS_SELECTOR, ".dossier-item[data-item=packaging_label]")
+        label.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(photo)
+        submit(label.find_element(By.CSS_SELECTOR, "button.secondary"))
+        label = driver.find_element(By.CSS_SELECTOR, ".dossier-item[data-item=packaging_label]")
+        self.assertEqual(label.get_attribute("data-state"), "provided")
+        self.assertIn("nhan-mat-ong.png", label.text)
+        shot("console-producer-dossier")
+        submit(driver.find_element(By.CSS_SELECTOR, "button.big"))
+        self.assertEqual(driver.find_element(By.CSS_SELECTOR, ".dossier-state").get_attribute("data-state"), "submitted")
+        answer = must(api("GET", f"/v1/dossiers/{dossier}"), 200)
+        self.assertEqual(answer["state"], "submitted")
+        files = [f for item in answer["items"] for f in item["files"]]
+        self.assertEqual([(f["file_name"], f["content_type"]) for f in files], [("nhan-mat-ong.png", "image/png")])
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, driver.execute_script("return window.innerWidth"))
+
+
 class MarketplaceOrdersInChromium(unittest.TestCase):
     """A Shopee order (the local fake, signed pushes) sells at the point; its return waits for the
     point's staff, who restock it from their console page."""

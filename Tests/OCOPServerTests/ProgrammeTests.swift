@@ -11,6 +11,11 @@ import TestSupport
 /// The programme's year over HTTP: a plan's targets, a dossier from the producer's draft through
 /// the commune's review and the council's scores to the decision that publishes the product.
 /// Fixture: "gio-cha-chua-danh-gia" (HTX Đồng Xanh, commune 01156 of province 08) has no certificate.
+/// The header a client retries a write with.
+enum WritePathKey {
+    static let name = HTTPField.Name("Idempotency-Key")!
+}
+
 @Suite struct ProgrammeTests {
     static let product = "gio-cha-chua-danh-gia"
 
@@ -205,6 +210,78 @@ import TestSupport
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func twoDecisionsAtOnceIssueOneCertificateAndARetryReplaysTheFirst(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let producer = try await harness.staffToken(username: "dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
+            let (id, round) = try await Self.scored(client, admin, producer, total: (30, 20, 25))
+            let decisions = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for number in 1...2 {
+                    group.addTask {
+                        try await client.send(
+                            .post, "/v1/evaluation-rounds/\(round)/decisions", token: admin,
+                            json: #"{"dossier":\#(id),"decision_number":"QĐ-\#(number)","decided_on":"2026-11-21","certificate_number":"GCN-\#(number)"}"#
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(decisions.sorted { $0.code < $1.code } == [.ok, .conflict])
+            let history = try await client.send(.get, "/v1/products/\(Self.product)/certificates", token: admin)
+            #expect((history.json["certificates"] as? [Any])?.count == 1)
+            #expect(try await client.get("/v1/products/\(Self.product)").json["stars"] as? Int == 4)
+
+            // A retried request with the same key gets the first answer and changes nothing.
+            let second = try await Self.openDossier(client, producer, kind: "upgrade")
+            let headers: HTTPFields = [.authorization: "Bearer \(producer)", .contentType: "application/json", WritePathKey.name: "fill-1"]
+            let first = try await client.execute(
+                uri: "/v1/dossiers/\(second)/items/product_story", method: .put, headers: headers,
+                body: ByteBuffer(string: #"{"note":"Câu chuyện"}"#)) { $0 }
+            let replay = try await client.execute(
+                uri: "/v1/dossiers/\(second)/items/product_story", method: .put, headers: headers,
+                body: ByteBuffer(string: #"{"note":"Câu chuyện"}"#)) { $0 }
+            #expect(first.status == .ok)
+            #expect(replay.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Array(replay.body.readableBytesView) == Array(first.body.readableBytesView))
+        }
+    }
+
+    @Test func theMonthlyReportShowsEachPlansProgressAsOfTheMonthsEnd() async throws {
+        try await ServerHarness.run { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let plan = try await Self.plan(client, admin, locality: "01156", year: 2026)
+            let issued = try await client.send(
+                .post, "/v1/products/\(Self.product)/certificates", token: admin,
+                json: #"{"number":"GC-9","decision_number":"9/QĐ","authority":"UBND tỉnh Tuyên Quang","stars":3,"score":60,"issued_on":"2026-11-10"}"#)
+            #expect(issued.status == .created)
+            func done(_ month: String) async throws -> Int? {
+                let report = try await client.send(.get, "/v1/reports/monthly?month=\(month)", token: admin).json
+                let row = (report["plans"] as? [[String: Any]])?.first { $0["plan"] as? Int == plan }
+                return (row?["targets"] as? [[String: Any]])?.first?["done"] as? Int
+            }
+            #expect(try await done("2026-11") == 1)
+            #expect(try await done("2026-10") == 0)
+        }
+    }
+
+    /// A dossier of the fixture's unevaluated product, reviewed and scored by one member.
+    static func scored(
+        _ client: any TestClientProtocol, _ admin: String, _ producer: String, total: (Double, Double, Double)
+    ) async throws -> (dossier: Int, round: Int) {
+        let id = try await openDossier(client, producer)
+        try await fillEverything(client, producer, id)
+        _ = try await client.send(.post, "/v1/dossiers/\(id)/submit", token: producer)
+        _ = try await client.send(.post, "/v1/dossiers/\(id)/review", token: admin, json: #"{"verdict":"pass"}"#)
+        let round = try await round(client, admin)
+        _ = try await client.send(.post, "/v1/evaluation-rounds/\(round)/dossiers", token: admin, json: #"{"dossier":\#(id)}"#)
+        let scored = try await client.send(
+            .post, "/v1/evaluation-rounds/\(round)/scores", token: admin,
+            json: #"{"dossier":\#(id),"member":"A","part_a":\#(total.0),"part_b":\#(total.1),"part_c":\#(total.2)}"#)
+        guard scored.status == .ok else { throw DomainError(.invalid, "score: \(String(buffer: scored.body))") }
+        return (id, round)
+    }
+
     // MARK: - Steps
 
     static func plan(_ client: any TestClientProtocol, _ admin: String, locality: String, year: Int) async throws -> Int {
@@ -225,8 +302,8 @@ import TestSupport
         return (answer.json["targets"] as? [[String: Any]])?.first?["done"] as? Int
     }
 
-    static func openDossier(_ client: any TestClientProtocol, _ producer: String) async throws -> Int {
-        let opened = try await client.send(.post, "/v1/dossiers", token: producer, json: #"{"product":"\#(product)","kind":"new"}"#)
+    static func openDossier(_ client: any TestClientProtocol, _ producer: String, kind: String = "new") async throws -> Int {
+        let opened = try await client.send(.post, "/v1/dossiers", token: producer, json: #"{"product":"\#(product)","kind":"\#(kind)"}"#)
         guard opened.status == .created, let id = opened.json["id"] as? Int else {
             throw DomainError(.invalid, "dossier: \(opened.status) \(String(buffer: opened.body))")
         }

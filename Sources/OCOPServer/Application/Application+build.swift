@@ -170,7 +170,8 @@ public func buildRouter(
         database: dependencies.database, clock: dependencies.clock, settings: configuration.auth,
         catalog: dependencies.readModel, stockModel: dependencies.stockReadModel, templates: .bundled,
         secureCookies: configuration.publicBaseURL.hasPrefix("https://"), publicBaseURL: configuration.publicBaseURL,
-        marketplaceAccountsAPI: marketplaceAccounts, outbound: configuration.outbound
+        marketplaceAccountsAPI: marketplaceAccounts, outbound: configuration.outbound,
+        dossierFiles: DossierFiles(mediaDirectory: configuration.mediaDirectory)
     ).addRoutes(to: router)
     TransfersController(pipeline: pipeline).addRoutes(to: v1)
     marketplaceAccounts.addRoutes(to: v1)
@@ -181,7 +182,7 @@ public func buildRouter(
     ).addRoutes(to: v1)
     MarketplaceOrdersController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     PlansController(pipeline: pipeline).addRoutes(to: v1)
-    DossiersController(pipeline: pipeline, mediaDirectory: configuration.mediaDirectory).addRoutes(to: v1)
+    DossiersController(pipeline: pipeline, files: DossierFiles(mediaDirectory: configuration.mediaDirectory)).addRoutes(to: v1)
     EvaluationRoundsController(pipeline: pipeline).addRoutes(to: v1)
     InspectionsController(pipeline: pipeline).addRoutes(to: v1)
     FairsController(

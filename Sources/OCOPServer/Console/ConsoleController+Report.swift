@@ -125,6 +125,17 @@ extension ConsoleController {
                     .init(label: $0.key, segments: [$0.revenue])
                 }, valueText: { ShowroomFormat.price($0, language) }
             ).svg,
+            "plans": report.plans.map { plan -> [String: Any] in
+                [
+                    "title": plan.title.isEmpty ? plan.decisionNumber : plan.title, "locality": plan.localityName,
+                    "href": page.link("/console/office/plans/\(plan.plan)"),
+                    "targets": plan.targets.map { target -> [String: Any] in
+                        ["label": target.label.isEmpty ? word("target_" + target.kind) : target.label, "done": target.done,
+                         "target": target.target, "bar_value": min(target.done, target.target)]
+                    },
+                ]
+            },
+            "has_plans": !report.plans.isEmpty,
             "points": report.salesByPoint.map { row -> [String: Any] in
                 ["key": row.key, "count": row.salesCount, "revenue": ShowroomFormat.price(row.revenue, language)]
             },

@@ -20,6 +20,8 @@ struct ConsoleController: Sendable {
     var marketplaceAccountsAPI: MarketplaceAccountsController?
     /// Where the server may connect: the office's webhook form is held to the API's rule.
     var outbound = OutboundPolicy()
+    /// Where the producers' dossier files are kept.
+    var dossierFiles: DossierFiles?
 
     var users: UserStore { UserStore(database: database, passwordCost: settings.bcryptCost) }
     let stock = StockStore()
@@ -51,6 +53,7 @@ struct ConsoleController: Sendable {
         addMarketplaceOrderRoutes(to: group)
         addPlanRoutes(to: group)
         addDossierRoutes(to: group)
+        addProducerDossierRoutes(to: group)
         addInspectionRoutes(to: group)
     }
 

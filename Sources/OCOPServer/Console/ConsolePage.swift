@@ -49,7 +49,7 @@ struct ConsolePage {
     func producerNav(_ slug: String, current: String) -> [[String: Any]] {
         let tasks = [
             ("", "producer_home"), ("/marketplaces", "marketplace_accounts"), ("/listings", "listings"),
-            ("/livestreams", "livestreams"),
+            ("/livestreams", "livestreams"), ("/dossiers", "dossiers"),
         ]
         return tasks.map { suffix, word in
             ["href": link("/console/producers/\(slug)" + suffix), "label": ConsoleWords.word(word, language),

@@ -109,5 +109,12 @@ extension ConsoleWords {
         "finding": ("Phát hiện", "Finding"),
         "outcome": ("Kết luận", "Outcome"),
         "corrective_actions": ("Biện pháp khắc phục", "Corrective actions"),
+        "open_dossier": ("Lập hồ sơ mới", "Open a dossier"),
+        "dossier_kind": ("Loại hồ sơ", "Kind"),
+        "item_note": ("Nội dung", "What you provide"),
+        "attach_file": ("Tệp (PDF, JPEG, PNG, tối đa 10 MB)", "File (PDF, JPEG, PNG, at most 10 MB)"),
+        "save_item": ("Lưu", "Save"),
+        "upload": ("Tải tệp lên", "Upload"),
+        "send_dossier": ("Gửi hồ sơ cho xã thẩm định", "Send to the commune office"),
     ]
 }

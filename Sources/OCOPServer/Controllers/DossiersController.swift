@@ -1,8 +1,6 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOPosix
 import OCOPDomain
 import OCOPStorage
 
@@ -11,8 +9,7 @@ import OCOPStorage
 /// them. A producer asking for another producer's dossier gets a 404, so ids reveal nothing.
 struct DossiersController: Sendable {
     let pipeline: WritePipeline
-    /// Files are kept under `{media}/dossiers/{id}/`, which the public media route refuses to serve.
-    let mediaDirectory: URL
+    let files: DossierFiles
     private var store: DossierStore { DossierStore(database: pipeline.database) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -85,25 +82,14 @@ struct DossiersController: Sendable {
         let item = try Self.item(context)
         try await requireOwner(id, identity)
         let parameters = try QueryParameters(request, known: ["name"])
-        let name = (parameters["name"] ?? "").trimmingWhitespace
-        guard (1...200).contains(name.utf8.count), !name.contains("/"), !name.contains("\\"),
-            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw Problem.badParameter("name", "the file's name, 1–200 bytes, without slashes") }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: DossierFileType.maxBytes)
         } catch {
-            throw Problem(.contentTooLarge, "a dossier file may be at most \(DossierFileType.maxBytes / 1024 / 1024) MB")
+            throw DossierFiles.tooLarge
         }
         let bytes = Array(buffer.readableBytesView)
-        guard !bytes.isEmpty else { throw Problem.badParameter("body", "the file's bytes") }
-        guard let type = DossierFileType.sniff(bytes) else {
-            throw Problem(.unsupportedMediaType, "a dossier file must be a PDF, JPEG or PNG")
-        }
-        let digest = HexDigits.string(SHA256.hash(data: bytes))
-        let relative = "dossiers/\(id)/\(digest).\(type.fileExtension)"
-        try await write(bytes, to: relative)
-        let upload = DossierUpload(fileName: name, type: type, bytes: bytes.count, sha256: digest, storedPath: relative)
+        let upload = try await files.store(bytes, name: parameters["name"] ?? "", dossier: id)
         return try await pipeline.perform(
             request, identity: identity, body: bytes, status: .created,
             store.attach(id, item: item, upload, actor: identity.actor, at: pipeline.clock.now()))
@@ -114,9 +100,7 @@ struct DossiersController: Sendable {
         let dossier = try await visible(context, identity)
         let fileID = try PlansController.id(context, "file", "file")
         guard let (record, path) = try await store.file(fileID, of: dossier.id) else { throw Problem.notFound("no file \(fileID)") }
-        let url = mediaDirectory.appendingPathComponent(path)
-        let data = try await NIOThreadPool.singleton.runIfActive { FileManager.default.contents(atPath: url.path) }
-        guard let data else { throw Problem.notFound("file \(fileID) is missing from the media folder") }
+        guard let data = try await files.read(path) else { throw Problem.notFound("file \(fileID) is missing from the media folder") }
         let disposition = "attachment; filename*=UTF-8''" + (record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
         return Response(
             status: .ok,
@@ -182,14 +166,4 @@ struct DossiersController: Sendable {
         guard let item = DossierItem(rawValue: text) else { throw Problem.notFound("no checklist item '\(text)'") }
         return item
     }
-
-    private func write(_ bytes: [UInt8], to relative: String) async throws {
-        let url = mediaDirectory.appendingPathComponent(relative)
-        try await NIOThreadPool.singleton.runIfActive {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            // Named by content: the same file sent twice is one file.
-            if !FileManager.default.fileExists(atPath: url.path) { try Data(bytes).write(to: url, options: .atomic) }
-        }
-    }
 }
-
