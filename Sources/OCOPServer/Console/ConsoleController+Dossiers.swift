@@ -115,10 +115,7 @@ extension ConsoleController {
     ) async throws -> Response {
         let page = page(request, context)
         let language = page.language
-        var values = page.context(title: ConsoleWords.word("dossiers", language), path: "/console/office/dossiers")
-        values["heading"] = ConsoleWords.word("dossiers", language)
-        values["nav"] = page.officeNav(current: "/dossiers")
-        values["nav_label"] = ConsoleWords.word("office", language)
+        var values = page.officeContext(title: ConsoleWords.word("dossiers", language), path: "/console/office/dossiers", current: "/dossiers")
         let all = try await dossiers.list(DossierFilter())
         let producers = producerNames()
         values["columns"] = DossierState.allCases.map { state -> [String: Any] in
@@ -157,10 +154,7 @@ extension ConsoleController {
         let page = page(request, context)
         let language = page.language
         let word = { (key: String) in ConsoleWords.word(key, language) }
-        var values = page.context(title: dossier.productName, path: "/console/office/dossiers/\(id)")
-        values["heading"] = dossier.productName
-        values["nav"] = page.officeNav(current: "/dossiers")
-        values["nav_label"] = word("office")
+        var values = page.officeContext(title: dossier.productName, path: "/console/office/dossiers/\(id)", current: "/dossiers")
         let producer = producerNames()[dossier.producer] ?? dossier.producer
         values["meta"] = "#\(id) · \(word("dossier_kind_\(dossier.kind.rawValue)")) · \(producer)"
         values["state"] = word("dossier_state_\(dossier.state.rawValue)")

@@ -75,10 +75,7 @@ extension ConsoleController {
         let page = page(request, context)
         let language = page.language
         let word = { (key: String) in ConsoleWords.word(key, language) }
-        var values = page.context(title: word("inspections"), path: "/console/office/inspections")
-        values["heading"] = word("inspections")
-        values["nav"] = page.officeNav(current: "/inspections")
-        values["nav_label"] = word("office")
+        var values = page.officeContext(title: word("inspections"), path: "/console/office/inspections", current: "/inspections")
         let all = try await inspections.list(product: nil)
         values["inspections"] = all.map { inspection -> [String: Any] in
             var row: [String: Any] = [

@@ -72,10 +72,7 @@ extension ConsoleController {
     ) async throws -> Response {
         let page = page(request, context)
         let language = page.language
-        var values = page.context(title: ConsoleWords.word("plans", language), path: "/console/office/plans")
-        values["heading"] = ConsoleWords.word("plans", language)
-        values["nav"] = page.officeNav(current: "/plans")
-        values["nav_label"] = ConsoleWords.word("office", language)
+        var values = page.officeContext(title: ConsoleWords.word("plans", language), path: "/console/office/plans", current: "/plans")
         let all = try await plans.list(year: nil)
         values["plans"] = all.map { plan -> [String: Any] in
             [
@@ -110,10 +107,7 @@ extension ConsoleController {
         let page = page(request, context)
         let language = page.language
         let title = plan.title.isEmpty ? plan.decisionNumber : plan.title
-        var values = page.context(title: title, path: "/console/office/plans/\(id)")
-        values["heading"] = title
-        values["nav"] = page.officeNav(current: "/plans")
-        values["nav_label"] = ConsoleWords.word("office", language)
+        var values = page.officeContext(title: title, path: "/console/office/plans/\(id)", current: "/plans")
         values["meta"] = "\(plan.localityName) · \(plan.year) · \(plan.decisionNumber)"
         values["targets"] = plan.targets.map { target -> [String: Any] in
             var row = Self.targetValues(target, language)

@@ -57,6 +57,15 @@ struct ConsolePage {
         }
     }
 
+    /// A programme office page's context: its title as heading, and the office's task links.
+    func officeContext(title: String, path: String, current: String) -> [String: Any] {
+        var values = context(title: title, path: path)
+        values["heading"] = title
+        values["nav"] = officeNav(current: current)
+        values["nav_label"] = ConsoleWords.word("office", language)
+        return values
+    }
+
     /// The task links of the programme office's pages, `current` marked.
     func officeNav(current: String) -> [[String: Any]] {
         let tasks = [
