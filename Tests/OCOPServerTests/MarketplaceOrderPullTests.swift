@@ -59,6 +59,33 @@ struct MarketplaceOrderPullTests {
         }
     }
 
+    @Test("an account's pull interval is a setting the scheduler follows")
+    func pullInterval() async throws {
+        try await MarketplaceScene.run(.sqlite) { scene in
+            let shop = try await OrderShop.open(scene, stock: 10)
+            let path = "/v1/marketplace-accounts/\(shop.account)/pull-schedule"
+            let before = try await scene.client.send(.get, path, token: scene.admin)
+            #expect(before.json["interval_seconds"] as? Int == 300)
+            for bad in ["59", "86401", "-1", "99999999999999999999"] {
+                let refused = try await scene.client.send(.put, path, token: scene.admin, json: #"{"interval_seconds":\#(bad)}"#)
+                #expect(refused.problemFields == ["interval_seconds"], "\(bad): \(String(buffer: refused.body))")
+            }
+            let set = try await scene.client.send(.put, path, token: scene.admin, json: #"{"interval_seconds":3600}"#)
+            #expect(set.status == .ok, "\(String(buffer: set.body))")
+            #expect(set.json["interval_seconds"] as? Int == 3600)
+            let pulls = MarketplaceOrderPulls(database: scene.database)
+            // Not due for an hour; then due once, and not again until the next hour.
+            scene.advance(seconds: 3_599)
+            #expect(try await pulls.enqueueDue(marketplaces: ["shopee"], at: scene.clock.now()).isEmpty)
+            scene.advance(seconds: 1)
+            #expect(try await pulls.enqueueDue(marketplaces: ["shopee"], at: scene.clock.now()) == [shop.account])
+            scene.advance(seconds: 1_800)
+            #expect(try await pulls.enqueueDue(marketplaces: ["shopee"], at: scene.clock.now()).isEmpty)
+            let other = try await scene.harness.staffToken(username: "other-producer", role: .producer, scopes: ["htx-dong-xanh"])
+            #expect(try await scene.client.send(.put, path, token: other, json: #"{"interval_seconds":60}"#).status == .notFound)
+        }
+    }
+
     @Test("two nodes pulling one account at once import each order once", arguments: TestEngine.all)
     func twoNodes(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine) { scene in

@@ -265,6 +265,37 @@ enum WritePathKey {
         }
     }
 
+    @Test func anUpgradeThatDoesNotRiseAboveTheCurrentLevelClosesWithoutACertificate() async throws {
+        try await ServerHarness.run { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            let producer = try await harness.staffToken(username: "dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
+            // "cam-sanh-hop-5kg" is 4★ today; 75 points is 4★ again.
+            let opened = try await client.send(
+                .post, "/v1/dossiers", token: producer, json: #"{"product":"cam-sanh-hop-5kg","kind":"upgrade"}"#)
+            let id = try #require(opened.json["id"] as? Int)
+            try await Self.fillEverything(client, producer, id)
+            _ = try await client.send(.post, "/v1/dossiers/\(id)/submit", token: producer)
+            _ = try await client.send(.post, "/v1/dossiers/\(id)/review", token: admin, json: #"{"verdict":"pass"}"#)
+            let round = try await Self.round(client, admin)
+            _ = try await client.send(.post, "/v1/evaluation-rounds/\(round)/dossiers", token: admin, json: #"{"dossier":\#(id)}"#)
+            _ = try await client.send(
+                .post, "/v1/evaluation-rounds/\(round)/scores", token: admin,
+                json: #"{"dossier":\#(id),"member":"A","part_a":30,"part_b":20,"part_c":25}"#)
+            let decided = try await client.send(
+                .post, "/v1/evaluation-rounds/\(round)/decisions", token: admin,
+                json: #"{"dossier":\#(id),"decision_number":"QĐ-U","decided_on":"2026-11-21","certificate_number":"U-1"}"#)
+            #expect(decided.status == .ok, "\(String(buffer: decided.body))")
+            #expect(decided.json["state"] as? String == "not_certified")
+            let history = try await client.send(.get, "/v1/products/cam-sanh-hop-5kg/certificates", token: admin)
+            #expect((history.json["certificates"] as? [Any])?.count == 1)
+            // The product keeps its certificate, and a new dossier may be opened.
+            #expect(try await client.get("/v1/products/cam-sanh-hop-5kg").json["stars"] as? Int == 4)
+            #expect(
+                try await client.send(.post, "/v1/dossiers", token: producer, json: #"{"product":"cam-sanh-hop-5kg","kind":"upgrade"}"#)
+                    .status == .created)
+        }
+    }
+
     /// A dossier of the fixture's unevaluated product, reviewed and scored by one member.
     static func scored(
         _ client: any TestClientProtocol, _ admin: String, _ producer: String, total: (Double, Double, Double)

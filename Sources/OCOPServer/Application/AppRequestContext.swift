@@ -46,4 +46,11 @@ extension RequestContext {
         let raw = try parameters.require(name)
         return raw.removingPercentEncoding ?? raw
     }
+
+    /// A positive id from the path, or a 404 naming what was looked for (`what`).
+    func pathID(_ name: String, _ what: String) throws -> Int {
+        let text = try pathValue(name)
+        guard text.utf8.count <= 18, let id = Int(text), id > 0 else { throw Problem.notFound("no \(what) '\(text)'") }
+        return id
+    }
 }

@@ -14,6 +14,16 @@ extension ConsoleController {
         group.post("office/dossiers/:id/round", use: officeDossierToRound)
         group.post("office/dossiers/:id/scores", use: officeScoreDossier)
         group.post("office/dossiers/:id/decision", use: officeDecideDossier)
+        group.get("office/dossiers/:id/files/:file", use: officeDossierFile)
+    }
+
+    @Sendable func officeDossierFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await asOffice(request, context) {
+            guard let id = Int(try context.pathValue("id")), let fileID = Int(try context.pathValue("file")),
+                let files = dossierFiles
+            else { return notFound(request, context) }
+            return try await files.download(fileID, of: id, store: dossiers)
+        }
     }
 
     var dossiers: DossierStore { DossierStore(database: database) }
@@ -163,7 +173,9 @@ extension ConsoleController {
             [
                 "item": item.item.rawValue, "label": word("item_\(item.item.rawValue)"), "state": item.state.rawValue,
                 "state_label": word("item_state_\(item.state.rawValue)"), "note": item.note,
-                "files": item.files.map { ["name": $0.fileName, "href": "/v1/dossiers/\(id)/files/\($0.id)", "bytes": $0.bytes] },
+                "files": item.files.map {
+                    ["name": $0.fileName, "href": page.link("/console/office/dossiers/\(id)/files/\($0.id)"), "bytes": $0.bytes]
+                },
             ]
         }
         if let note = dossier.reviewNote, !note.isEmpty { values["review_note"] = note }

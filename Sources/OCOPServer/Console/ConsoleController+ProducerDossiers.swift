@@ -13,6 +13,16 @@ extension ConsoleController {
         group.post("producers/:slug/dossiers/:id/items/:item", use: producerFillItem)
         group.post("producers/:slug/dossiers/:id/items/:item/files", use: producerAttachFile)
         group.post("producers/:slug/dossiers/:id/submit", use: producerSubmitDossier)
+        group.get("producers/:slug/dossiers/:id/files/:file", use: producerDossierFile)
+    }
+
+    @Sendable func producerDossierFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await asProducer(request, context) { slug in
+            guard let id = Int(try context.pathValue("id")), let fileID = Int(try context.pathValue("file")),
+                let dossier = try await dossiers.dossier(id), dossier.producer == slug, let files = dossierFiles
+            else { return notFound(request, context) }
+            return try await files.download(fileID, of: id, store: dossiers)
+        }
     }
 
     @Sendable func producerDossiers(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,8 +66,17 @@ extension ConsoleController {
     }
 
     @Sendable func producerAttachFile(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let multipart = try await MultipartForm.read(request, maxFileBytes: DossierFileType.maxBytes)
+        // Who is asking comes first: nobody signed in makes the server read 10 MB.
         guard let identity = context.identity, let token = ConsoleSession.token(in: request) else { return signInFirst(request) }
+        guard identity.canActForProducer(try context.pathValue("slug")) else { return forbidden(request, context) }
+        if let id = Int(try context.pathValue("id")), let files = dossierFiles {
+            do {
+                try await files.requireRoom(in: id, store: dossiers)
+            } catch let problem as Problem {
+                return try await renderProducerDossier(request, context, try context.pathValue("slug"), status: problem.status, error: problem.detail)
+            }
+        }
+        let multipart = try await MultipartForm.read(request, maxFileBytes: DossierFileType.maxBytes)
         guard ConsoleSession.isTrusted(multipart.fields, request, sessionToken: token) else { return forbidden(request, context) }
         return try await producerWrite(request, context, form: multipart.fields, identity: identity) { id in
             guard let item = DossierItem(rawValue: try context.pathValue("item")) else {
@@ -158,7 +177,7 @@ extension ConsoleController {
                 "item": item.item.rawValue, "label": word("item_\(item.item.rawValue)"), "state": item.state.rawValue,
                 "state_label": word("item_state_\(item.state.rawValue)"),
                 "note": item.note,
-                "files": item.files.map { ["name": $0.fileName, "href": "/v1/dossiers/\(id)/files/\($0.id)"] },
+                "files": item.files.map { ["name": $0.fileName, "href": page.link("\(base)/files/\($0.id)")] },
             ]
             if editable {
                 row["fill_action"] = page.link("\(base)/items/\(item.item.rawValue)")

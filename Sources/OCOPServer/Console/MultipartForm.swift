@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import Hummingbird
+import OCOPDomain
 
 /// A `multipart/form-data` body, as a browser sends a form with a file: its text fields (as a
 /// `FormBody`, for the CSRF check and the idempotency digest) and at most one file.
@@ -33,9 +35,11 @@ struct MultipartForm: Sendable {
         // Every part starts after "--boundary\r\n" and ends before "\r\n--boundary".
         var starts: [Int] = []
         var index = 0
-        while let found = search(delimiter, in: body, from: index) {
+        while let found = search(delimiter, in: body, upTo: body.count, from: index) {
             starts.append(found)
             index = found + delimiter.count
+            // A form of ours has a few fields and one file: more parts is not one of ours.
+            guard starts.count <= maxParts else { throw Problem.badParameter("body", "more than \(maxParts) parts") }
         }
         guard starts.count >= 2 else { throw Problem.badParameter("body", "not a multipart form") }
         var fields: [(name: String, value: String)] = []
@@ -44,8 +48,10 @@ struct MultipartForm: Sendable {
         for (start, end) in zip(starts, starts.dropFirst()) {
             let partStart = start + delimiter.count + 2  // past "\r\n"
             let partEnd = end - 2  // before "\r\n"
-            guard partStart <= partEnd, let headerEnd = search(Array("\r\n\r\n".utf8), in: body, from: partStart),
-                headerEnd <= partEnd
+            // The headers end inside the part, and the content starts no later than the part's end.
+            guard partStart <= partEnd,
+                let headerEnd = search(Array("\r\n\r\n".utf8), in: body, upTo: partEnd, from: partStart),
+                headerEnd + 4 <= partEnd
             else { continue }
             let headers = String(decoding: body[partStart..<headerEnd], as: UTF8.self)
             let content = Array(body[(headerEnd + 4)..<partEnd])
@@ -53,6 +59,9 @@ struct MultipartForm: Sendable {
             if let fileName = parameter("filename", in: headers) {
                 guard file == nil else { throw Problem.badParameter(name, "one file at a time") }
                 file = File(fieldName: name, fileName: fileName, bytes: content)
+                // The file's digest stands in the form's fields, so a form sent again with another
+                // file is another write, not a replay of the first.
+                encoded.append("file_sha256=" + HexDigits.string(SHA256.hash(data: content)))
             } else {
                 guard content.count <= 16 * 1024, fields.count < 100 else { throw Problem.badParameter(name, "too long") }
                 let value = String(decoding: content, as: UTF8.self)
@@ -88,11 +97,15 @@ struct MultipartForm: Sendable {
         return nil
     }
 
-    private static func search(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+    static let maxParts = 50
+
+    /// Where `needle` first lies wholly within `haystack[start..<end]`.
+    private static func search(_ needle: [UInt8], in haystack: [UInt8], upTo end: Int, from start: Int) -> Int? {
+        let end = min(end, haystack.count)
+        guard !needle.isEmpty, start >= 0, end - start >= needle.count else { return nil }
         let first = needle[0]
         var index = start
-        let last = haystack.count - needle.count
+        let last = end - needle.count
         while index <= last {
             if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
             index += 1

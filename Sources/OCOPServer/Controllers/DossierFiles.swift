@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import Hummingbird
 import NIOPosix
 import OCOPDomain
 import OCOPStorage
@@ -37,6 +38,35 @@ struct DossierFiles: Sendable {
         let url = mediaDirectory.appendingPathComponent(relative)
         return try await NIOThreadPool.singleton.runIfActive { FileManager.default.contents(atPath: url.path) }
     }
+
+    /// The file as a download, for whoever the caller already checked may see the dossier.
+    func download(_ fileID: Int, of dossier: Int, store: DossierStore) async throws -> Response {
+        guard let (record, path) = try await store.file(fileID, of: dossier) else { throw Problem.notFound("no file \(fileID)") }
+        guard let data = try await read(path) else { throw Problem.notFound("file \(fileID) is missing from the media folder") }
+        let disposition =
+            "attachment; filename*=UTF-8''" + (record.fileName.addingPercentEncoding(withAllowedCharacters: Self.headerSafe) ?? "file")
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: record.contentType, .contentDisposition: disposition, .cacheControl: "private, no-store",
+                .contentLength: String(data.count), HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A dossier that takes no more files (sent on, or full) refuses before anything is written.
+    func requireRoom(in dossier: Int, store: DossierStore) async throws {
+        guard let record = try await store.dossier(dossier) else { throw Problem.notFound("no dossier \(dossier)") }
+        guard record.state.isEditableByProducer else {
+            throw Problem(.conflict, "dossier \(dossier) is \(record.state.rawValue): it can no longer be edited")
+        }
+        guard record.items.reduce(0, { $0 + $1.files.count }) < DossierStore.maxFiles else {
+            throw Problem(.conflict, "dossier \(dossier) already holds \(DossierStore.maxFiles) files")
+        }
+    }
+
+    /// RFC 8187's attr-char: what may stand unencoded in `filename*=UTF-8''…`.
+    static let headerSafe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static let tooLarge = Problem(.contentTooLarge, "a dossier file may be at most \(DossierFileType.maxBytes / 1024 / 1024) MB")
 }

@@ -65,7 +65,7 @@ struct DossiersController: Sendable {
     }
 
     @Sendable func fill(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "dossier")
+        let id = try context.pathID("id", "dossier")
         let item = try Self.item(context)
         return try await pipeline.run(request, DossierItemRequest.self, status: .ok, authorise: { try context.requireIdentity() }) {
             body, identity, now in
@@ -78,9 +78,11 @@ struct DossiersController: Sendable {
     /// (PDF, JPEG or PNG), whatever `Content-Type` says.
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try PlansController.id(context, "id", "dossier")
+        let id = try context.pathID("id", "dossier")
         let item = try Self.item(context)
         try await requireOwner(id, identity)
+        // Checked before the bytes are read and written: a refused file leaves nothing on disk.
+        try await files.requireRoom(in: id, store: store)
         let parameters = try QueryParameters(request, known: ["name"])
         let buffer: ByteBuffer
         do {
@@ -90,29 +92,21 @@ struct DossiersController: Sendable {
         }
         let bytes = Array(buffer.readableBytesView)
         let upload = try await files.store(bytes, name: parameters["name"] ?? "", dossier: id)
+        // The name is part of the request, so a retry with another name is another write.
         return try await pipeline.perform(
-            request, identity: identity, body: bytes, status: .created,
+            request, identity: identity, body: Array(upload.fileName.utf8) + [0] + bytes, status: .created,
             store.attach(id, item: item, upload, actor: identity.actor, at: pipeline.clock.now()))
     }
 
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let dossier = try await visible(context, identity)
-        let fileID = try PlansController.id(context, "file", "file")
-        guard let (record, path) = try await store.file(fileID, of: dossier.id) else { throw Problem.notFound("no file \(fileID)") }
-        guard let data = try await files.read(path) else { throw Problem.notFound("file \(fileID) is missing from the media folder") }
-        let disposition = "attachment; filename*=UTF-8''" + (record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: record.contentType, .contentDisposition: disposition, .cacheControl: "private, no-store",
-                .contentLength: String(data.count), HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let fileID = try context.pathID("file", "file")
+        return try await files.download(fileID, of: dossier.id, store: store)
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "dossier")
+        let id = try context.pathID("id", "dossier")
         return try await pipeline.run(
             request, LiveOrdersController.Empty.self, allowEmpty: true, status: .ok, authorise: { try context.requireIdentity() }
         ) { _, identity, now in
@@ -122,7 +116,7 @@ struct DossiersController: Sendable {
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "dossier")
+        let id = try context.pathID("id", "dossier")
         return try await pipeline.run(request, DossierReviewRequest.self, status: .ok, authorise: { try context.requireAdmin() }) {
             body, identity, now in
             let (pass, note, needsWork) = try body.validated()
@@ -141,7 +135,7 @@ struct DossiersController: Sendable {
     }
 
     private func visible(_ context: AppRequestContext, _ identity: StaffIdentity) async throws -> DossierRecord {
-        let id = try PlansController.id(context, "id", "dossier")
+        let id = try context.pathID("id", "dossier")
         let filter = try scope(identity)
         guard let dossier = try await store.dossier(id), filter.producers?.contains(dossier.producer) ?? true else {
             throw Problem.notFound("no dossier \(id)")

@@ -39,13 +39,13 @@ struct EvaluationRoundsController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let id = try PlansController.id(context, "id", "evaluation round")
+        let id = try context.pathID("id", "evaluation round")
         guard let round = try await store.round(id) else { throw Problem.notFound("no evaluation round \(id)") }
         return try ResponseJSON.response(round)
     }
 
     @Sendable func addDossier(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "evaluation round")
+        let id = try context.pathID("id", "evaluation round")
         return try await pipeline.run(request, RoundDossierRequest.self, status: .ok, authorise: { try context.requireAdmin() }) {
             body, identity, now in
             store.add(dossier: body.dossier, to: id, actor: identity.actor, at: now)
@@ -53,7 +53,7 @@ struct EvaluationRoundsController: Sendable {
     }
 
     @Sendable func score(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "evaluation round")
+        let id = try context.pathID("id", "evaluation round")
         return try await pipeline.run(request, ScoreRequest.self, status: .ok, authorise: { try context.requireAdmin() }) {
             body, identity, now in
             let sheet = try MemberScore(member: body.member, partA: body.partA, partB: body.partB, partC: body.partC)
@@ -62,7 +62,7 @@ struct EvaluationRoundsController: Sendable {
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "evaluation round")
+        let id = try context.pathID("id", "evaluation round")
         return try await pipeline.run(request, DecisionRequest.self, status: .ok, authorise: { try context.requireAdmin() }) {
             body, identity, now in
             store.decide(try body.validated(), dossier: body.dossier, in: id, actor: identity.actor, at: now)

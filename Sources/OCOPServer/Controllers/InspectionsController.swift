@@ -37,13 +37,13 @@ struct InspectionsController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let id = try PlansController.id(context, "id", "inspection")
+        let id = try context.pathID("id", "inspection")
         guard let inspection = try await store.inspection(id) else { throw Problem.notFound("no inspection \(id)") }
         return try ResponseJSON.response(inspection)
     }
 
     @Sendable func decideRevocation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "inspection")
+        let id = try context.pathID("id", "inspection")
         return try await pipeline.run(
             request, RevocationDecisionRequest.self, status: .ok, authorise: { try context.requireAdmin() }
         ) { body, identity, now in
@@ -59,7 +59,7 @@ struct InspectionsController: Sendable {
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try PlansController.id(context, "id", "inspection")
+        let id = try context.pathID("id", "inspection")
         return try await pipeline.run(
             request, LiveOrdersController.Empty.self, allowEmpty: true, status: .ok, authorise: { try context.requireAdmin() }
         ) { _, identity, now in

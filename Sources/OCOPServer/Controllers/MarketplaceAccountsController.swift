@@ -22,6 +22,8 @@ struct MarketplaceAccountsController: Sendable {
         group.post("marketplace-accounts", use: create)
         group.get("marketplace-accounts", use: list)
         group.post("marketplace-accounts/:id/pull", use: pull)
+        group.get("marketplace-accounts/:id/pull-schedule", use: pullSchedule)
+        group.put("marketplace-accounts/:id/pull-schedule", use: setPullSchedule)
     }
 
     struct PullAnswer: Encodable {
@@ -31,6 +33,33 @@ struct MarketplaceAccountsController: Sendable {
 
     /// Pulls the account's changed orders now, besides the schedule (202: a worker does it).
     @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try await orderAccount(context)
+        // `queued` is false when a pull was already waiting: that one will do.
+        let queued = try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
+        return try ResponseJSON.response(PullAnswer(account: id, queued: queued), status: .accepted)
+    }
+
+    struct ScheduleBody: Decodable {
+        var intervalSeconds: Int64
+    }
+
+    /// When the account's orders are pulled next, from where, and how the last pull went.
+    @Sendable func pullSchedule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try await orderAccount(context)
+        return try ResponseJSON.response(try await MarketplaceOrderPulls(database: database).schedule(account: id, at: clock.now()))
+    }
+
+    /// Sets how often the account's orders are pulled (60 s to a day; 300 s unless set).
+    @Sendable func setPullSchedule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try await orderAccount(context)
+        let (body, _) = try await RequestBody.decode(ScheduleBody.self, from: request)
+        let schedule = try await MarketplaceOrderPulls(database: database)
+            .setInterval(account: id, seconds: body.intervalSeconds, at: clock.now())
+        return try ResponseJSON.response(schedule)
+    }
+
+    /// The account of the path, when the caller may act for it and its orders are imported.
+    private func orderAccount(_ context: AppRequestContext) async throws -> Int {
         let identity = try context.requireIdentity()
         let box = try requireBox()
         guard let id = Int(try context.pathValue("id")), id > 0,
@@ -40,9 +69,7 @@ struct MarketplaceAccountsController: Sendable {
         guard MarketplaceOrderImport.marketplaces.contains(where: { $0.rawValue == account.marketplace }) else {
             throw Problem(.conflict, "orders of \(account.marketplace) are not imported yet")
         }
-        // `queued` is false when a pull was already waiting: that one will do.
-        let queued = try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
-        return try ResponseJSON.response(PullAnswer(account: id, queued: queued), status: .accepted)
+        return id
     }
 
     /// A credential value: platforms give ids as numbers and keys as text; all are kept as text.

@@ -40,25 +40,18 @@ struct PlansController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let id = try Self.id(context, "id", "plan")
+        let id = try context.pathID("id", "plan")
         guard let plan = try await store.plan(id) else { throw Problem.notFound("no plan \(id)") }
         return try ResponseJSON.response(plan)
     }
 
     @Sendable func addEntry(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let plan = try Self.id(context, "id", "plan")
-        let target = try Self.id(context, "target", "target")
+        let plan = try context.pathID("id", "plan")
+        let target = try context.pathID("target", "target")
         return try await pipeline.run(request, PlanEntryRequest.self, authorise: { try context.requireAdmin() }) {
             body, identity, now in
             let (day, amount, note) = try body.validated()
             return store.addEntry(plan: plan, target: target, on: day, amount: amount, note: note, actor: identity.actor, at: now)
         }
-    }
-
-    /// A positive id from the path, or a 404 naming what was looked for.
-    static func id(_ context: AppRequestContext, _ name: String, _ what: String) throws -> Int {
-        let text = try context.pathValue(name)
-        guard text.utf8.count <= 18, let id = Int(text), id > 0 else { throw Problem.notFound("no \(what) '\(text)'") }
-        return id
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import OCOPDomain
+import SQLKit
 import Yams
 
 /// The demo programme data (`Catalog/programme/plans.yaml`): plans with their targets, evaluation
@@ -88,14 +89,27 @@ public struct ProgrammeSeed: Sendable {
         public var dossiers = 0
     }
 
-    /// Applies the seed to a database that has no plans and no dossiers yet; otherwise does nothing.
+    /// Applies the seed, in one transaction, to a database that has no plans, rounds or dossiers
+    /// yet; otherwise does nothing. A seed that breaks a rule changes nothing and says which.
     public func apply(to database: Database, actor: String, at now: Moment) async throws -> Applied {
+        try await database.transaction { sql in
+            let existing = try await sql.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM plans) + (SELECT COUNT(*) FROM dossiers)
+                    + (SELECT COUNT(*) FROM evaluation_rounds) AS n
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            guard existing == 0 else { return Applied() }
+            return try await apply(in: sql, database: database, actor: actor, at: now)
+        }
+    }
+
+    private func apply(in sql: any SQLDatabase, database: Database, actor: String, at now: Moment) async throws -> Applied {
         var applied = Applied()
         let planStore = PlanStore(database: database), dossierStore = DossierStore(database: database)
         let roundStore = EvaluationRoundStore(database: database)
-        guard try await planStore.list(year: nil).isEmpty, try await dossierStore.list(DossierFilter()).isEmpty else {
-            return applied
-        }
+        // Every step is a store's own operation, run inside this one transaction.
+        func run<T: Sendable>(_ operation: StoreOperation<T>) async throws -> T { try await operation.body(sql) }
         for plan in document.plans {
             guard let locality = PlanLocality(code: plan.locality, in: BundledData.localities) else {
                 throw DomainError.invalid(field: "locality", "\(plan.locality) is not in the 2025 list")
@@ -106,14 +120,14 @@ public struct ProgrammeSeed: Sendable {
                 }
                 return NewPlan.Target(kind: kind, label: target.label, target: target.target)
             }
-            let record = try await database.perform(
+            let record = try await run(
                 planStore.create(
                     NewPlan(locality: locality, year: plan.year, decisionNumber: plan.decisionNumber, title: plan.title, targets: targets),
                     actor: actor, at: now))
             for (target, recorded) in zip(plan.targets, record.targets) {
                 for entry in target.entries ?? [] {
                     guard let day = CalendarDate(iso: entry.on) else { throw DomainError.invalid(field: "on", entry.on) }
-                    _ = try await database.perform(
+                    _ = try await run(
                         planStore.addEntry(
                             plan: record.id, target: recorded.id, on: day, amount: entry.amount, note: entry.note, actor: actor,
                             at: now))
@@ -124,31 +138,31 @@ public struct ProgrammeSeed: Sendable {
         var rounds: [String: Int] = [:]
         for round in document.rounds {
             guard let day = CalendarDate(iso: round.meetsOn) else { throw DomainError.invalid(field: "meets_on", round.meetsOn) }
-            let record = try await database.perform(
+            let record = try await run(
                 roundStore.create(
                     name: round.name, province: round.province, authority: round.authority, meetsOn: day, actor: actor, at: now))
             rounds[round.name] = record.id
         }
         for dossier in document.dossiers {
             guard let kind = DossierKind(rawValue: dossier.kind) else { throw DomainError.invalid(field: "kind", dossier.kind) }
-            let id = try await database.perform(dossierStore.open(product: dossier.product, kind: kind, actor: actor, at: now)).id
+            let id = try await run(dossierStore.open(product: dossier.product, kind: kind, actor: actor, at: now)).id
             applied.dossiers += 1
             guard dossier.stage != "draft" else { continue }
             for item in DossierItem.allCases {
-                _ = try await database.perform(
+                _ = try await run(
                     dossierStore.fill(id, item: item, note: Self.demoNote(item), actor: actor, at: now))
             }
-            _ = try await database.perform(dossierStore.submit(id, actor: actor, at: now))
+            _ = try await run(dossierStore.submit(id, actor: actor, at: now))
             guard dossier.stage != "submitted" else { continue }
-            _ = try await database.perform(dossierStore.review(id, pass: true, note: "", needsWork: [], actor: actor, at: now))
+            _ = try await run(dossierStore.review(id, pass: true, note: "", needsWork: [], actor: actor, at: now))
             guard dossier.stage != "reviewed" else { continue }
             guard let name = dossier.round, let round = rounds[name] else {
                 throw DomainError.invalid(field: "round", "dossier of \(dossier.product) names no round of the file")
             }
-            _ = try await database.perform(roundStore.add(dossier: id, to: round, actor: actor, at: now))
+            _ = try await run(roundStore.add(dossier: id, to: round, actor: actor, at: now))
             for score in dossier.scores ?? [] {
                 let sheet = try MemberScore(member: score.member, partA: score.partA, partB: score.partB, partC: score.partC)
-                _ = try await database.perform(roundStore.score(sheet, dossier: id, in: round, actor: actor, at: now))
+                _ = try await run(roundStore.score(sheet, dossier: id, in: round, actor: actor, at: now))
             }
         }
         return applied

@@ -35,8 +35,9 @@ public struct DossierStore: Sendable {
                 throw DomainError(.conflict, "the product already has dossier \(try open.decode(column: "id", as: Int.self)) open")
             }
             let timestamp = ISOTimestamp.string(now)
-            guard
-                let inserted = try await sql.raw(
+            let insertedRow: (any SQLRow)?
+            do {
+                insertedRow = try await sql.raw(
                     """
                     INSERT INTO dossiers (product_slug, producer_slug, kind, state, created_at, updated_at)
                     VALUES (\(bind: product), \(bind: producer), \(bind: kind.rawValue), 'draft', \(bind: timestamp),
@@ -44,7 +45,11 @@ public struct DossierStore: Sendable {
                     RETURNING id
                     """
                 ).first()
-            else { throw DomainError(.conflict, "the dossier was not recorded") }
+            } catch let error where EngineError.isUniqueViolation(error) {
+                // Another request opened one between the check above and this insert.
+                throw DomainError(.conflict, "the product already has a dossier open")
+            }
+            guard let inserted = insertedRow else { throw DomainError(.conflict, "the dossier was not recorded") }
             let id = try inserted.decode(column: "id", as: Int.self)
             for item in DossierItem.allCases {
                 try await sql.raw(

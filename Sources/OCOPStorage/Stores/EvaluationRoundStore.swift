@@ -113,8 +113,20 @@ public struct EvaluationRoundStore: Sendable {
             guard let result = CouncilResult(try await DossierStore.scores(dossier, sql)) else {
                 throw DomainError.invalid(field: "scores", "no member has scored this dossier")
             }
+            // An upgrade that does not reach above today's level leaves the current certificate as it is.
+            var certifies = result.certifies
+            var outcome = "\(result.certificateScore) → \(result.band)"
+            if record.kind == .upgrade, certifies {
+                let history = try await CertificateStore.certificates(of: record.product, sql).map(\.certificate)
+                if let current = PublicationRule.currentCertificate(among: history, on: CalendarDate(inVietnamAt: now)),
+                    result.stars <= current.stars
+                {
+                    certifies = false
+                    outcome += ": not above the current \(current.stars)"
+                }
+            }
             var number: String?
-            if result.certifies {
+            if certifies {
                 guard let certificateNumber = decision.certificateNumber, !certificateNumber.isEmpty else {
                     throw DomainError.invalid(field: "certificate_number", "a \(result.stars) decision issues a certificate: its number is required")
                 }
@@ -138,9 +150,8 @@ public struct EvaluationRoundStore: Sendable {
                 WHERE id = \(bind: dossier)
                 """
             ).run()
-            let note = "\(result.certificateScore) → \(result.band)"
             return try await DossierStore.move(
-                dossier, to: result.certifies ? .certified : .notCertified, note: note, actor: actor, at: now, sql)
+                dossier, to: certifies ? .certified : .notCertified, note: outcome, actor: actor, at: now, sql)
         }
     }
 

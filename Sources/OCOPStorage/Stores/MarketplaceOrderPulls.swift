@@ -81,6 +81,57 @@ public struct MarketplaceOrderPulls: Sendable {
         }
     }
 
+    /// An account's pull schedule, as the seller reads it.
+    public struct Schedule: Sendable, Encodable {
+        public var account: Int
+        public var intervalSeconds: Int64
+        public var dueAt: String
+        /// Orders changed up to here (Unix seconds) have been pulled.
+        public var watermark: Int64
+        public var pulledAt: String?
+        public var ordersSeen: Int
+        public var lastError: String?
+    }
+
+    /// Pulls are at least a minute apart (the platforms throttle order lists) and at most a day.
+    public static let intervals: ClosedRange<Int64> = 60...86_400
+
+    public func schedule(account: Int, at now: Moment) async throws -> Schedule {
+        try await database.transaction { sql in
+            try await ensureRow(account, dueAt: now, at: now, sql)
+            return try await Self.schedule(account, sql)
+        }
+    }
+
+    /// Sets the account's interval; the next scheduled pull is one interval from now.
+    public func setInterval(account: Int, seconds: Int64, at now: Moment) async throws -> Schedule {
+        guard Self.intervals.contains(seconds) else {
+            throw DomainError.invalid(field: "interval_seconds", "from \(Self.intervals.lowerBound) to \(Self.intervals.upperBound) seconds")
+        }
+        return try await database.transaction { sql in
+            try await ensureRow(account, dueAt: now, at: now, sql)
+            try await sql.raw(
+                """
+                UPDATE marketplace_order_pulls SET interval_seconds = \(bind: seconds),
+                    due_at = \(bind: ISOTimestamp.string(now.adding(seconds: seconds)))
+                WHERE account_id = \(bind: account)
+                """
+            ).run()
+            return try await Self.schedule(account, sql)
+        }
+    }
+
+    private static func schedule(_ account: Int, _ sql: any SQLDatabase) async throws -> Schedule {
+        guard let row = try await sql.raw("SELECT * FROM marketplace_order_pulls WHERE account_id = \(bind: account)").first()
+        else { throw DomainError(.notFound, "no marketplace account \(account)") }
+        return Schedule(
+            account: account, intervalSeconds: try row.decode(column: "interval_seconds", as: Int64.self),
+            dueAt: try row.decode(column: "due_at", as: String.self), watermark: try row.decode(column: "watermark", as: Int64.self),
+            pulledAt: try row.decode(column: "pulled_at", as: String?.self),
+            ordersSeen: try row.decode(column: "orders_seen", as: Int.self),
+            lastError: try row.decode(column: "last_error", as: String?.self))
+    }
+
     /// Where the next pull starts (the watermark less the overlap), Unix seconds.
     public func start(account: Int, at now: Moment) async throws -> Int64 {
         try await database.transaction { sql in

@@ -22,8 +22,9 @@ public struct PlanStore: Sendable {
                 throw DomainError(.conflict, "plan \(plan.decisionNumber) of \(plan.locality.code) for \(plan.year) exists")
             }
             let timestamp = ISOTimestamp.string(now)
-            guard
-                let row = try await sql.raw(
+            let inserted: (any SQLRow)?
+            do {
+                inserted = try await sql.raw(
                     """
                     INSERT INTO plans (locality_code, year, decision_number, title, created_by, created_at)
                     VALUES (\(bind: plan.locality.code), \(bind: plan.year), \(bind: plan.decisionNumber),
@@ -31,7 +32,10 @@ public struct PlanStore: Sendable {
                     RETURNING id
                     """
                 ).first()
-            else { throw DomainError(.conflict, "the plan was not recorded") }
+            } catch let error where EngineError.isUniqueViolation(error) {
+                throw DomainError(.conflict, "plan \(plan.decisionNumber) of \(plan.locality.code) for \(plan.year) exists")
+            }
+            guard let row = inserted else { throw DomainError(.conflict, "the plan was not recorded") }
             let id = try row.decode(column: "id", as: Int.self)
             for (position, target) in plan.targets.enumerated() {
                 try await sql.raw(

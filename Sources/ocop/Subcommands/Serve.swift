@@ -96,7 +96,21 @@ struct Serve: AsyncParsableCommand {
         // Nodes starting together on one PostgreSQL: one imports, the others then find it done.
         try await database.withExclusiveStartupLock {
             if try await store.isEmpty() {
-                try await importFirstCatalog(store: store, database: database, logger: logger, clock: clock)
+                try await importFirstCatalog(store: store, logger: logger, clock: clock)
+            }
+            // The demo programme year (plans, rounds, dossiers), when the catalog folder has one and
+            // the database has none of its own yet.
+            // It is demo data: one that does not fit this database is left out, and the service starts.
+            do {
+                if let seed = try ProgrammeSeed.load(catalogDirectory: options.catalogDirectory) {
+                    let applied = try await seed.apply(to: database, actor: "serve:first-start", at: clock.now())
+                    if applied.plans + applied.dossiers > 0 {
+                        logger.info(
+                            "loaded the programme's plans", metadata: ["plans": "\(applied.plans)", "dossiers": "\(applied.dossiers)"])
+                    }
+                }
+            } catch {
+                logger.warning("left out the demo programme data", metadata: ["error": "\(error)"])
             }
         }
         let loadStarted = ContinuousClock.now
@@ -131,9 +145,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// A newcomer's first start: fill the empty database from the catalog folder.
-    private func importFirstCatalog(
-        store: CatalogStore, database: Database, logger: Logger, clock: any WallClock
-    ) async throws {
+    private func importFirstCatalog(store: CatalogStore, logger: Logger, clock: any WallClock) async throws {
         let reader = CatalogReader(
             catalogDirectory: options.catalogDirectory, mediaDirectory: options.mediaDirectory)
         switch try await CatalogImporter(reader: reader, store: store, clock: clock).run(actor: "serve:first-start") {
@@ -144,11 +156,6 @@ struct Serve: AsyncParsableCommand {
             logger.info(
                 "imported the catalog on first start",
                 metadata: ["products": "\(report.products.created)", "producers": "\(report.producers.created)"])
-        }
-        // The demo programme year (plans, rounds, dossiers), when the catalog folder has one.
-        if let seed = try ProgrammeSeed.load(catalogDirectory: options.catalogDirectory) {
-            let applied = try await seed.apply(to: database, actor: "serve:first-start", at: clock.now())
-            logger.info("loaded the programme's plans", metadata: ["plans": "\(applied.plans)", "dossiers": "\(applied.dossiers)"])
         }
     }
 }
