@@ -964,6 +964,12 @@ class ProducerDossierInChromium(unittest.TestCase):
         label = driver.find_element(By.CSS_SELECTOR, ".dossier-item[data-item=packaging_label]")
         self.assertEqual(label.get_attribute("data-state"), "provided")
         self.assertIn("nhan-mat-ong.png", label.text)
+        # The file opens from the page (the console's session, not a token) as the PNG it is.
+        href = label.find_element(By.LINK_TEXT, "nhan-mat-ong.png").get_attribute("href")
+        answer = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => done(r.status + ' ' + r.headers.get('content-type')))", href)
+        self.assertEqual(answer, "200 image/png")
         shot("console-producer-dossier")
         submit(driver.find_element(By.CSS_SELECTOR, "button.big"))
         self.assertEqual(driver.find_element(By.CSS_SELECTOR, ".dossier-state").get_attribute("data-state"), "submitted")
