@@ -262,6 +262,10 @@ enum WritePathKey {
             }
             #expect(try await done("2026-11") == 1)
             #expect(try await done("2026-10") == 0)
+            let csv = try await client.send(.get, "/v1/reports/monthly?month=2026-11&format=csv&table=plans", token: admin)
+            let lines = String(buffer: csv.body).split(whereSeparator: \.isNewline)
+            #expect(lines.first == "plan,locality,year,decision_number,target_kind,target_label,target,done")
+            #expect(lines.dropFirst().first?.hasSuffix(",new_products,Sản phẩm mới đạt 3 sao trở lên,2,1") == true)
         }
     }
 

@@ -142,7 +142,7 @@ extension ConsoleController {
             "has_points": !report.salesByPoint.isEmpty, "has_channels": !report.salesByChannel.isEmpty,
             "notes": report.notes,
             "csv_provinces": csv(.provinces), "csv_certificates": csv(.certificates),
-            "csv_channels": csv(.salesByChannel), "csv_points": csv(.salesByPoint),
+            "csv_channels": csv(.salesByChannel), "csv_points": csv(.salesByPoint), "csv_plans": csv(.plans),
             "national_href": page.link("/console/office/national-export.csv"),
         ]
     }

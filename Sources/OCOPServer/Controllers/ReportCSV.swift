@@ -8,6 +8,7 @@ public enum ReportCSV {
         case certificates
         case salesByChannel = "sales_by_channel"
         case salesByPoint = "sales_by_point"
+        case plans
     }
 
     public static func monthly(_ report: MonthlyProgrammeReport, _ table: MonthlyTable) -> String {
@@ -34,6 +35,15 @@ public enum ReportCSV {
             return CSVTable(
                 header: ["event", "product", "certificate_number", "stars", "on"],
                 rows: events.flatMap { kind, list in list.map { [kind, $0.product, $0.certificateNumber, String($0.stars), $0.on] } })
+        case .plans:
+            return CSVTable(
+                header: ["plan", "locality", "year", "decision_number", "target_kind", "target_label", "target", "done"],
+                rows: report.plans.flatMap { plan in
+                    plan.targets.map {
+                        [String(plan.plan), plan.locality, String(plan.year), plan.decisionNumber, $0.kind, $0.label,
+                         String($0.target), String($0.done)]
+                    }
+                })
         case .salesByChannel, .salesByPoint:
             let rows = table == .salesByChannel ? report.salesByChannel : report.salesByPoint
             return CSVTable(

@@ -23,7 +23,7 @@ struct Report: AsyncParsableCommand {
         @Option(help: "json or csv.")
         var format: Format = .json
 
-        @Option(help: "With csv: provinces, certificates, sales_by_channel or sales_by_point.")
+        @Option(help: "With csv: provinces, certificates, sales_by_channel, sales_by_point or plans.")
         var table: String = ReportCSV.MonthlyTable.provinces.rawValue
 
         func run() async throws {
