@@ -141,16 +141,18 @@ public struct LazadaAdapter: MarketplaceAdapter {
 
     // MARK: - HTTP
 
-    /// A seller API call on the account's gateway; returns `data`.
-    private func call(_ apiName: String, _ parameters: [(String, String)], account: MarketplaceAccountContext)
+    /// A seller API call on the account's gateway; returns `data`. Reads (the order APIs) are GETs
+    /// with every parameter in the query, as Lazada documents them.
+    func call(_ apiName: String, _ parameters: [(String, String)], method: String = "POST", account: MarketplaceAccountContext)
         async throws(MarketplaceError) -> JSONValue
     {
-        try await send(apiName, parameters, base: account.trimmedBaseURL, withToken: true, account: account)["data"]
+        try await send(apiName, parameters, base: account.trimmedBaseURL, withToken: true, method: method, account: account)["data"]
     }
 
-    /// System parameters and `sign` in the query, business parameters in the form body; all are signed.
+    /// System parameters and `sign` in the query, business parameters in the form body (or the
+    /// query, for a GET); all are signed.
     private func send(
-        _ apiName: String, _ business: [(String, String)], base: String, withToken: Bool,
+        _ apiName: String, _ business: [(String, String)], base: String, withToken: Bool, method: String = "POST",
         account: MarketplaceAccountContext
     ) async throws(MarketplaceError) -> JSONValue {
         let credentials = account.credentials
@@ -162,10 +164,16 @@ public struct LazadaAdapter: MarketplaceAdapter {
         let sign = LazadaSigner.sign(
             appSecret: try credentials.require("app_secret"), apiName: apiName, parameters: system + business)
         let trimmedBase = base.hasSuffix("/") ? String(base.dropLast()) : base
-        let url = trimmedBase + apiName + "?" + FormEncoding.encode(system + [("sign", sign)])
-        let response = try await http.send(
-            "POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")],
-            body: Array(FormEncoding.encode(business).utf8))
+        let response: OutboundResponse
+        if method == "GET" {
+            let url = trimmedBase + apiName + "?" + FormEncoding.encode(system + business + [("sign", sign)])
+            response = try await http.send("GET", url, headers: [], body: [])
+        } else {
+            let url = trimmedBase + apiName + "?" + FormEncoding.encode(system + [("sign", sign)])
+            response = try await http.send(
+                "POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")],
+                body: Array(FormEncoding.encode(business).utf8))
+        }
         let envelope = JSONBody.decode(response.body)
         if let error = classify(response, envelope: envelope) { throw error }
         return envelope ?? JSONValue(nil)

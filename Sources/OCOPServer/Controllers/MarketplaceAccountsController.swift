@@ -248,7 +248,7 @@ extension MarketplaceAccount {
             stockBuffer: stockBuffer, categoryMap: categoryMap, attributeDefaults: attributeDefaults, owner: owner,
             credentialKeys: credentialKeys, accessTokenExpiresAt: accessTokenExpiresAt, createdAt: createdAt,
             createdBy: createdBy,
-            webhookUrl: marketplace == Marketplace.shopee.rawValue
+            webhookUrl: MarketplaceOrderImport.marketplaces.contains(where: { $0.rawValue == marketplace })
                 ? MarketplaceWebhooksController.callbackURL(publicBaseURL: publicBaseURL, marketplace: marketplace, account: id)
                 : nil)
     }

@@ -59,7 +59,19 @@ struct MarketplaceWebhooksController: Sendable {
             }
             // Shopee wants a 2xx with an empty body, else it sends the push again.
             return Response(status: .ok)
-        case .lazada, .tiktokShop, .tiki, .facebook:
+        case .lazada:
+            let credentials = try await accounts.credentials(account: accountID)
+            guard let appKey = credentials.values["app_key"], let appSecret = credentials.values["app_secret"], !appSecret.isEmpty,
+                LazadaPush.isSigned(request.headers[.authorization], body: bytes, appKey: appKey, appSecret: appSecret)
+            else { throw Problem(.unauthorized, "the push's Authorization is not the app secret's signature of app key and body") }
+            // One app may serve several sellers: a push about another seller is left to its account.
+            let seller = credentials.values["seller_id"]
+            if let order = LazadaPush.orderID(bytes), seller == nil || LazadaPush.sellerID(bytes) == seller {
+                try await MarketplaceOrderFetch(account: accountID, orders: [order]).enqueue(database, at: clock.now())
+            }
+            // Lazada wants a 200 within 500 ms; the fetch runs on the job queue.
+            return Response(status: .ok)
+        case .tiktokShop, .tiki, .facebook:
             throw Problem.notFound("pushes from \(marketplace.rawValue) are not received yet")
         }
     }

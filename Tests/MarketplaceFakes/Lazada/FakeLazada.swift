@@ -14,6 +14,8 @@ public final class FakeLazada: MarketplaceFake {
     public let core: FakeCore
     public let marketplace = Marketplace.lazada
     private let hosted = FakeImageStore()
+    /// The shop's orders, placed and moved by tests (see FakeLazada+Orders.swift).
+    let orders = FakeLazadaOrders()
 
     private init(clock: any WallClock) {
         core = FakeCore(prefix: "lazada", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
@@ -78,6 +80,9 @@ public final class FakeLazada: MarketplaceFake {
         case "/product/update": return update(payload)
         case "/product/price_quantity/update": return priceQuantity(payload)
         case "/product/deactivate": return deactivate(value("apiRequestBody") ?? "")
+        case "/order/get": return order(value("order_id"))
+        case "/orders/items/get": return orderItems(value("order_ids"))
+        case "/orders/get": return orderList(value)
         default: return error("ISV", "InvalidApiPath", "The specified API path is invalid")
         }
     }
@@ -200,12 +205,12 @@ public final class FakeLazada: MarketplaceFake {
 
     // MARK: - Envelope
 
-    private func success(_ data: [String: Any]) -> FakeReply {
+    func success(_ data: Any) -> FakeReply {
         .json(200, ["code": "0", "data": data, "request_id": requestID()])
     }
 
     /// Lazada reports errors in the envelope with HTTP 200 (the status of errors is UNVERIFIED).
-    private func error(_ type: String, _ code: String, _ message: String, detail: String? = nil, status: Int = 200)
+    func error(_ type: String, _ code: String, _ message: String, detail: String? = nil, status: Int = 200)
         -> FakeReply
     {
         var body: [String: Any] = ["type": type, "code": code, "message": message, "request_id": requestID()]
@@ -213,5 +218,5 @@ public final class FakeLazada: MarketplaceFake {
         return .json(status, body)
     }
 
-    private func requestID() -> String { "0b\(core.nextNumber())" }
+    func requestID() -> String { "0b\(core.nextNumber())" }
 }

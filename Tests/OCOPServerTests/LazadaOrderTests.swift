@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MarketplaceFakes
+import OCOPDomain
+import OCOPMarketplaces
+import OCOPServer
+import OCOPStorage
+import Testing
+import TestSupport
+
+/// Orders placed on the fake Lazada come back over real, signed HTTP: Lazada's one item per unit
+/// is folded into lines, a push (checked with the app secret) or a pull fetches the order, and the
+/// point's stock follows it once per state.
+@Suite("Lazada orders")
+struct LazadaOrderTests {
+    @Test("a pushed order holds, pays and sells once; a pulled one is cancelled and gives its units back", arguments: TestEngine.all)
+    func pushedAndPulled(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, others: [.lazada]) { scene in
+            let lazada = try #require(scene.others[.lazada] as? FakeLazada)
+            try await scene.receive(10)
+            let account = try await scene.createAccount(name: "Gian hàng Lazada", on: lazada)
+            let listing = try await scene.createListing(account: account)
+            await scene.engine.runCycle()
+            let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
+            let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: itemID)
+            let path = "/v1/marketplace-webhooks/lazada/\(account)"
+            let accountAnswer = try await scene.client.send(.get, "/v1/marketplace-accounts", token: scene.admin)
+            let shown = accountAnswer.items.first { $0["id"] as? Int == account }
+            #expect(shown?["webhook_url"] as? String == "https://ocop.example" + path)
+
+            func push(_ id: String) async throws -> HTTPResponse.Status {
+                let (body, authorization) = lazada.push(id)
+                return try await scene.client.execute(
+                    uri: path, method: .post, headers: [.authorization: authorization, .contentType: "application/json"],
+                    body: ByteBuffer(bytes: body)) { $0 }.status
+            }
+            let line = FakeLazada.Line(itemID: itemID, sellerSKU: MarketplaceScene.sku, quantity: 3, price: 245_000)
+            lazada.placeOrder("300100", lines: [line])
+            #expect(try await push("300100") == .ok)
+            _ = try await shop.waitFor("300100", "held")
+            #expect(try await shop.held() == 3)
+
+            lazada.setStatus("300100", "pending")
+            #expect(try await push("300100") == .ok)
+            #expect(try await push("300100") == .ok)
+            let sold = try await shop.waitFor("300100", "sold")
+            try await shop.drainJobs()
+            #expect(try await shop.held() == 0)
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 7)
+            // Three units, one line.
+            let lines = try #require(sold["lines"] as? [[String: Any]])
+            #expect(lines.count == 1)
+            #expect(lines.first?["quantity"] as? Int == 3)
+            #expect(lines.first?["matched"] as? Bool == true)
+            #expect(lines.first?["unit_price"] as? Int == 245_000)
+            let ledger = try #require(sold["ledger"] as? [[String: Any]])
+            #expect(ledger.map { $0["delta"] as? Int } == [-3])
+            #expect(ledger.first?["reference"] as? String == "marketplace:lazada:\(account):300100")
+
+            // A push signed with another secret is refused and queues nothing.
+            let (body, _) = lazada.push("300100")
+            let forged = LazadaSigner.pushSignature(appSecret: "not-the-secret", appKey: FakeLazada.appKey, body: body)
+            let refused = try await scene.client.execute(
+                uri: path, method: .post, headers: [.authorization: forged, .contentType: "application/json"],
+                body: ByteBuffer(bytes: body)) { $0 }
+            #expect(refused.status == .unauthorized)
+            #expect(try await shop.count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'pending'") == 0)
+
+            // No push for the next one: the pull finds it, and again when every unit is cancelled.
+            lazada.placeOrder("300200", lines: [FakeLazada.Line(itemID: itemID, sellerSKU: MarketplaceScene.sku, quantity: 2, price: 245_000)], status: "pending")
+            scene.advance(seconds: 5)
+            #expect(try await scene.client.send(.post, "/v1/marketplace-accounts/\(account)/pull", token: scene.admin).status == .accepted)
+            _ = try await shop.waitFor("300200", "sold")
+            try await shop.drainJobs()
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 5)
+            lazada.setStatus("300200", "canceled")
+            scene.advance(seconds: 5)
+            #expect(try await scene.client.send(.post, "/v1/marketplace-accounts/\(account)/pull", token: scene.admin).status == .accepted)
+            _ = try await shop.waitFor("300200", "restocked")
+            try await shop.drainJobs()
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 7)
+            try await scene.stock.expectBalancedLedger()
+        }
+    }
+}
