@@ -187,24 +187,25 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
 
     // MARK: - HTTP
 
-    private func call(_ method: String, _ path: String, _ body: [String: Any]?, account: MarketplaceAccountContext)
-        async throws(MarketplaceError) -> JSONValue
-    {
+    func call(
+        _ method: String, _ path: String, _ body: [String: Any]?, query: [(String, String)] = [],
+        account: MarketplaceAccountContext
+    ) async throws(MarketplaceError) -> JSONValue {
         let bytes = body.map(JSONBody.encode) ?? []
         return try await send(
-            method, path, body: bytes, contentType: "application/json", signedBody: bytes, shopScoped: true,
+            method, path, body: bytes, contentType: "application/json", signedBody: bytes, shopScoped: true, query: query,
             account: account)
     }
 
     /// Signs the query and the exact body bytes sent; the token travels in `x-tts-access-token`, unsigned.
     private func send(
         _ method: String, _ path: String, body: [UInt8], contentType: String, signedBody: [UInt8], shopScoped: Bool,
-        account: MarketplaceAccountContext
+        query extra: [(String, String)] = [], account: MarketplaceAccountContext
     ) async throws(MarketplaceError) -> JSONValue {
         let credentials = account.credentials
         var query = [
             ("app_key", try credentials.require("app_key")), ("timestamp", String(clock.now().unixMilliseconds / 1000)),
-        ]
+        ] + extra
         if shopScoped { query.append(("shop_cipher", try credentials.require("shop_cipher"))) }
         let sign = TikTokSigner.sign(
             appSecret: try credentials.require("app_secret"), path: path, query: query, body: signedBody)

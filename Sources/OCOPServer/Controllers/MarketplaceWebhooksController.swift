@@ -71,7 +71,18 @@ struct MarketplaceWebhooksController: Sendable {
             }
             // Lazada wants a 200 within 500 ms; the fetch runs on the job queue.
             return Response(status: .ok)
-        case .tiktokShop, .tiki, .facebook:
+        case .tiktokShop:
+            let credentials = try await accounts.credentials(account: accountID)
+            guard let appKey = credentials.values["app_key"], let appSecret = credentials.values["app_secret"], !appSecret.isEmpty,
+                TikTokShopPush.isSigned(request.headers[.authorization], body: bytes, appKey: appKey, appSecret: appSecret)
+            else { throw Problem(.unauthorized, "the webhook's Authorization is not the app secret's signature of app key and body") }
+            let shop = credentials.values["shop_id"]
+            if let order = TikTokShopPush.orderID(bytes), shop == nil || TikTokShopPush.shopID(bytes) == shop {
+                try await MarketplaceOrderFetch(account: accountID, orders: [order]).enqueue(database, at: clock.now())
+            }
+            // TikTok wants a 200 with an empty body within 3 s.
+            return Response(status: .ok)
+        case .tiki, .facebook:
             throw Problem.notFound("pushes from \(marketplace.rawValue) are not received yet")
         }
     }

@@ -21,7 +21,7 @@ struct MarketplaceOrderImport: Sendable {
     let logger: Logger
 
     /// Marketplaces whose orders come back here.
-    static let marketplaces: [Marketplace] = [.shopee, .lazada]
+    static let marketplaces: [Marketplace] = [.shopee, .lazada, .tiktokShop]
 
     func run(_ job: Job) async -> JobOutcome {
         do {

@@ -17,6 +17,8 @@ public final class FakeTikTokShop: MarketplaceFake {
     public let core: FakeCore
     public let marketplace = Marketplace.tiktokShop
     private let images = FakeImageStore()
+    /// The shop's orders, placed and moved by tests (see FakeTikTokShop+Orders.swift).
+    let orders = FakeTikTokOrders()
     /// Product id → the platform's SKU id.
     private let skuIDs = Mutex<[String: String]>([:])
 
@@ -73,6 +75,8 @@ public final class FakeTikTokShop: MarketplaceFake {
         if !isMultipart && !request.body.isEmpty && !request.contentType.hasPrefix("application/json") {
             return error(400, 36009004, "content-type must be application/json.")
         }
+        if request.path == "/order/202309/orders" && request.method == "GET" { return orderDetail(request) }
+        if request.path == "/order/202309/orders/search" && request.method == "POST" { return orderSearch(request) }
         let parts = request.path.split(separator: "/").map(String.init)
         // ["product", "202309", "products", <id>?, <action>?, <verb>?]
         guard parts.count >= 3, parts[0] == "product", parts[1] == "202309", parts[2] == "products" else {
@@ -249,17 +253,17 @@ public final class FakeTikTokShop: MarketplaceFake {
 
     // MARK: - Envelope
 
-    private func success(_ data: [String: Any]) -> FakeReply {
+    func success(_ data: [String: Any]) -> FakeReply {
         .json(200, ["code": 0, "message": "Success", "data": data, "request_id": requestID()])
     }
 
     /// Errors keep the envelope with a non-zero code and `data` null (codes other than 36009002,
     /// 106001, 105002 are illustrative: MARKETPLACES.md marks most of them UNVERIFIED).
-    private func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> FakeReply {
+    func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> FakeReply {
         .json(
             status, ["code": code, "message": message, "data": JSONNull.value, "request_id": requestID()],
             headers: headers)
     }
 
-    private func requestID() -> String { "2024\(core.nextNumber())" }
+    func requestID() -> String { "2024\(core.nextNumber())" }
 }
