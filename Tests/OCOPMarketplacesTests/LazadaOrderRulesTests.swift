@@ -18,12 +18,12 @@ import Testing
     }
 
     @Test func timesReadBothWaysLazadaWritesThem() {
-        #expect(LazadaTime.seconds("2018-02-10 16:00:00 +0800") == 1_518_249_600)
-        #expect(LazadaTime.seconds("2018-02-10T16:00:00+08:00") == 1_518_249_600)
-        #expect(LazadaTime.seconds("2018-02-10T08:00:00Z") == 1_518_249_600)
-        #expect(LazadaTime.iso(1_518_249_600) == "2018-02-10T15:00:00+07:00")
+        #expect(PlatformTime.seconds("2018-02-10 16:00:00 +0800") == 1_518_249_600)
+        #expect(PlatformTime.seconds("2018-02-10T16:00:00+08:00") == 1_518_249_600)
+        #expect(PlatformTime.seconds("2018-02-10T08:00:00Z") == 1_518_249_600)
+        #expect(PlatformTime.iso(1_518_249_600) == "2018-02-10T15:00:00+07:00")
         for broken in ["", "2018-02-10", "2018-02-10 25:00:00 +0800", "2018-02-10 16:00:00 +9999", "yesterday at noon"] {
-            #expect(LazadaTime.seconds(broken) == nil, "\(broken)")
+            #expect(PlatformTime.seconds(broken) == nil, "\(broken)")
         }
     }
 
@@ -36,7 +36,7 @@ import Testing
         let order = try LazadaAdapter.order(header, items: [JSONValue(unit), JSONValue(unit), JSONValue(unit)])
         #expect(order.lines == [PlatformOrderLine(key: "2000000001:5001", itemID: "2000000001", sellerSKU: "CAM-5KG", quantity: 3, unitPrice: 245_000)])
         #expect(order.state == .sold)
-        #expect(order.updateTime == LazadaTime.seconds("2026-11-22 12:00:00 +0700"))
+        #expect(order.updateTime == PlatformTime.seconds("2026-11-22 12:00:00 +0700"))
         var huge = unit
         huge["paid_price"] = "1e300"
         #expect(throws: MarketplaceError.self) { try LazadaAdapter.order(header, items: [JSONValue(huge)]) }

@@ -37,3 +37,19 @@ import Testing
         #expect(TikTokShopPush.shopID(body) == "7494049642642441621")
     }
 }
+
+/// What a Tiki status means for stock (MARKETPLACE-ORDERS.md §4.2).
+@Suite struct TikiOrderRulesTests {
+    @Test func statusesMapToWhatTheyDoToStock() {
+        #expect(TikiAdapter.stockState(status: "queueing", history: []) == .placed)
+        #expect(TikiAdapter.stockState(status: "picking", history: ["queueing"]) == .sold)
+        #expect(TikiAdapter.stockState(status: "canceled", history: ["queueing", "packaging"]) == .cancelled)
+        #expect(TikiAdapter.stockState(status: "canceled", history: ["queueing", "handover_to_partner"]) == .returnExpected)
+        #expect(TikiAdapter.stockState(status: "returned", history: []) == .returnExpected)
+        // Not accepted by Tiki yet, or held: nothing.
+        #expect(TikiAdapter.stockState(status: "waiting_payment", history: []) == nil)
+        #expect(TikiAdapter.stockState(status: "holded", history: []) == nil)
+        #expect(PlatformTime.seconds("2026-11-22 12:00:00 +0700") == TikiTime.seconds("2026-11-22 12:00:00"))
+        #expect(TikiTime.text(1_518_249_600) == "2018-02-10 15:00:00")
+    }
+}

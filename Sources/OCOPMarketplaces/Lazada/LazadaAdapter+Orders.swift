@@ -47,7 +47,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
             let data = try await call(
                 "/orders/get",
                 [
-                    ("update_after", LazadaTime.iso(after)), ("update_before", LazadaTime.iso(to)), ("sort_by", "updated_at"),
+                    ("update_after", PlatformTime.iso(after)), ("update_before", PlatformTime.iso(to)), ("sort_by", "updated_at"),
                     ("sort_direction", "ASC"), ("limit", String(Self.listPageSize)), ("offset", String(offset)),
                 ], method: "GET", account: account)
             let orders = data["orders"].array
@@ -57,7 +57,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
                     throw OrderAnswer.bad("an order list entry without a valid order_id")
                 }
                 if seen.insert(id).inserted { ids.append(id) }
-                if let updated = order["updated_at"].string.flatMap(LazadaTime.seconds) { last = max(last, updated) }
+                if let updated = order["updated_at"].string.flatMap(PlatformTime.seconds) { last = max(last, updated) }
             }
             pages += 1
             guard orders.count == Self.listPageSize else { return (ids, to) }
@@ -79,7 +79,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
         guard (1...(PlatformOrder.maxLines * 10)).contains(items.count) else {
             throw OrderAnswer.bad("order \(id) has \(items.count) items")
         }
-        var updateTime = header["updated_at"].string.flatMap(LazadaTime.seconds) ?? 0
+        var updateTime = header["updated_at"].string.flatMap(PlatformTime.seconds) ?? 0
         var statuses: [String] = []
         // Units of one SKU fold into one line, in the order they first appear.
         var lines: [PlatformOrderLine] = []
@@ -89,7 +89,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
                 throw OrderAnswer.bad("order \(id) has an item without a status")
             }
             statuses.append(status)
-            if let updated = item["updated_at"].string.flatMap(LazadaTime.seconds) { updateTime = max(updateTime, updated) }
+            if let updated = item["updated_at"].string.flatMap(PlatformTime.seconds) { updateTime = max(updateTime, updated) }
             guard let itemID = Self.itemID(item) else { throw OrderAnswer.bad("order \(id) has an item without its product id") }
             guard let paid = item["paid_price"].double ?? item["item_price"].double, paid.isFinite,
                 (0...Double(PlatformOrder.maxUnitPrice)).contains(paid)
@@ -148,40 +148,6 @@ extension LazadaAdapter: MarketplaceOrderSource {
         if !live.isDisjoint(with: sold.union(coming).union(gone)) { return .sold }
         // Words we do not know change nothing until the order is fetched again.
         return nil
-    }
-}
-
-/// Lazada's times: `2026-11-22 12:00:00 +0700` in answers, ISO 8601 with an offset in requests.
-enum LazadaTime {
-    /// Requests are written in Vietnam time, as a Vietnamese seller's are.
-    static func iso(_ seconds: Int64) -> String {
-        let local = seconds + 7 * 3_600
-        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
-        let rest = Int(local - Int64(days) * 86_400)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(CalendarDate(daysSince1970: days))T\(two(rest / 3_600)):\(two(rest / 60 % 60)):\(two(rest % 60))+07:00"
-    }
-
-    /// `YYYY-MM-DD HH:MM:SS ±HHMM` or `YYYY-MM-DDTHH:MM:SS±HH:MM`, as Unix seconds; nil otherwise.
-    static func seconds(_ text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 19, bytes.count <= 32, let day = CalendarDate(iso: String(decoding: bytes[0..<10], as: UTF8.self))
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            hour < 24, minute < 60, second < 61
-        else { return nil }
-        var offset = 0
-        let zone = String(decoding: bytes[19...], as: UTF8.self).trimmingWhitespace.replacing(":", with: "")
-        if zone == "Z" || zone.isEmpty {
-            offset = 0
-        } else {
-            guard zone.utf8.count == 5, let sign = zone.first, sign == "+" || sign == "-", let hhmm = Int(zone.dropFirst()),
-                hhmm / 100 < 15, hhmm % 100 < 60
-            else { return nil }
-            offset = (sign == "-" ? -1 : 1) * (hhmm / 100 * 3_600 + hhmm % 100 * 60)
-        }
-        return Int64(day.daysSince1970) * 86_400 + Int64(hour * 3_600 + minute * 60 + second - offset)
     }
 }
 

@@ -144,15 +144,16 @@ public struct TikiAdapter: MarketplaceAdapter {
 
     // MARK: - HTTP
 
-    private func call(_ method: String, _ path: String, _ body: [String: Any], account: MarketplaceAccountContext)
-        async throws(MarketplaceError) -> JSONValue
-    {
+    /// A call with a JSON body, or (reads) without one and with `query`.
+    func call(
+        _ method: String, _ path: String, _ body: [String: Any]?, query: [(String, String)] = [],
+        account: MarketplaceAccountContext
+    ) async throws(MarketplaceError) -> JSONValue {
+        var headers = [("Authorization", "Bearer \(try account.credentials.require("access_token"))")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         let response = try await http.send(
-            method, account.trimmedBaseURL + path,
-            headers: [
-                ("Authorization", "Bearer \(try account.credentials.require("access_token"))"),
-                ("Content-Type", "application/json"),
-            ], body: JSONBody.encode(body))
+            method, account.trimmedBaseURL + path + (query.isEmpty ? "" : "?" + FormEncoding.encode(query)),
+            headers: headers, body: body.map(JSONBody.encode) ?? [])
         let answer = JSONBody.decode(response.body)
         if let error = Self.classify(response, answer: answer) { throw error }
         return answer ?? JSONValue(nil)

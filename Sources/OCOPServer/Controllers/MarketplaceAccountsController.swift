@@ -248,7 +248,7 @@ extension MarketplaceAccount {
             stockBuffer: stockBuffer, categoryMap: categoryMap, attributeDefaults: attributeDefaults, owner: owner,
             credentialKeys: credentialKeys, accessTokenExpiresAt: accessTokenExpiresAt, createdAt: createdAt,
             createdBy: createdBy,
-            webhookUrl: MarketplaceOrderImport.marketplaces.contains(where: { $0.rawValue == marketplace })
+            webhookUrl: MarketplaceWebhooksController.received.contains(where: { $0.rawValue == marketplace })
                 ? MarketplaceWebhooksController.callbackURL(publicBaseURL: publicBaseURL, marketplace: marketplace, account: id)
                 : nil)
     }

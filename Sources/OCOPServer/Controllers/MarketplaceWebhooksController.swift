@@ -12,6 +12,8 @@ struct MarketplaceWebhooksController: Sendable {
     static let pathPrefix = "/v1/marketplace-webhooks/"
     /// Pushes are small JSON documents; anything larger is not one.
     static let maxBytes = 64 * 1024
+    /// The platforms that push order changes (Tiki has an event queue instead, and Meta no order API).
+    static let received: [Marketplace] = [.shopee, .lazada, .tiktokShop]
 
     let database: Database
     let clock: any WallClock

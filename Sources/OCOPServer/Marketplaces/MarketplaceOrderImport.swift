@@ -21,7 +21,7 @@ struct MarketplaceOrderImport: Sendable {
     let logger: Logger
 
     /// Marketplaces whose orders come back here.
-    static let marketplaces: [Marketplace] = [.shopee, .lazada, .tiktokShop]
+    static let marketplaces: [Marketplace] = [.shopee, .lazada, .tiktokShop, .tiki]
 
     func run(_ job: Job) async -> JobOutcome {
         do {

@@ -173,7 +173,7 @@ public struct ProgrammeReports: Sendable {
             expiringNext90Days: expiring.sorted(by: byDay), salesByChannel: channels, salesByPoint: points,
             plans: try await PlanStore(database: database).list(year: first.year, asOf: asOf).map(PlanProgressRow.init),
             notes: [
-                "marketplaces: Shopee, Lazada and TikTok Shop orders come back through the platforms' pushes and pulls and count here once paid, with Facebook and Zalo orders staff recorded; Tiki orders are not imported yet and are not counted."
+                "marketplaces: Shopee, Lazada, TikTok Shop and Tiki orders come back through the platforms' pushes and pulls and count here once paid, with Facebook and Zalo orders staff recorded."
             ])
     }
 

@@ -16,6 +16,8 @@ public final class FakeTiki: MarketplaceFake {
 
     public let core: FakeCore
     public let marketplace = Marketplace.tiki
+    /// The shop's orders, placed and moved by tests (see FakeTiki+Orders.swift).
+    let orders = FakeTikiOrders()
     /// Track id → product id, for requests filed.
     private let requests = Mutex<[String: String]>([:])
 
@@ -58,6 +60,10 @@ public final class FakeTiki: MarketplaceFake {
         case .valid: break
         case .expired: return errors(401, "Access token is expired")
         case .invalid: return errors(401, "Access token is invalid or not linked to a seller")
+        }
+        if request.method == "GET", request.path == "/integration/v2/orders" { return orderList(request) }
+        if request.method == "GET", request.path.hasPrefix("/integration/v2/orders/") {
+            return orderDetail(String(request.path.dropFirst("/integration/v2/orders/".count)))
         }
         guard let body = request.json, body.object != nil else { return errors(400, "Body must be a JSON object") }
         switch (request.method, request.path) {
@@ -174,7 +180,7 @@ public final class FakeTiki: MarketplaceFake {
 
     // MARK: - Answers
 
-    private func errors(_ status: Int, _ messages: String..., headers: [(String, String)] = []) -> FakeReply {
+    func errors(_ status: Int, _ messages: String..., headers: [(String, String)] = []) -> FakeReply {
         errors(status, messages, headers: headers)
     }
 

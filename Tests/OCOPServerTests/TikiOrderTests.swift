@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MarketplaceFakes
+import OCOPDomain
+import OCOPMarketplaces
+import OCOPServer
+import OCOPStorage
+import Testing
+import TestSupport
+
+/// Orders placed on the fake Tiki come back by the pull (Tiki pushes nothing): accepted ones hold,
+/// packed ones sell, a cancel before handover gives the units back, and items in Tiki's own
+/// warehouses never touch the point.
+@Suite("Tiki orders")
+struct TikiOrderTests {
+    @Test("pulled orders hold, sell and come back; orders not accepted or kept by Tiki move nothing", arguments: TestEngine.all)
+    func pulled(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, others: [.tiki]) { scene in
+            let tiki = try #require(scene.others[.tiki] as? FakeTiki)
+            try await scene.receive(10)
+            let account = try await scene.createAccount(name: "Gian hàng Tiki", on: tiki)
+            let listing = try await scene.createListing(account: account)
+            await scene.engine.runCycle()
+            let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: "")
+            func pull() async throws {
+                scene.advance(seconds: 5)
+                let answer = try await scene.client.send(.post, "/v1/marketplace-accounts/\(account)/pull", token: scene.admin)
+                #expect(answer.status == .accepted, "\(String(buffer: answer.body))")
+                try await shop.drainJobs()
+            }
+            // Tiki pushes nothing: the account shows no webhook URL.
+            let accounts = try await scene.client.send(.get, "/v1/marketplace-accounts", token: scene.admin)
+            #expect(accounts.items.first { $0["id"] as? Int == account }?["webhook_url"] == nil)
+
+            tiki.placeOrder("510916693", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 2, price: 248_000)
+            tiki.placeOrder("510916700", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 4, price: 248_000, status: "waiting_payment")
+            tiki.placeOrder("510916701", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 1, price: 248_000, status: "picking", inventoryType: "instock")
+            try await pull()
+            let held = try await shop.waitFor("510916693", "held")
+            #expect((held["lines"] as? [[String: Any]])?.first?["matched"] as? Bool == true)
+            #expect(try await shop.held() == 2)
+            // The unpaid one and the one Tiki ships from its own warehouse moved nothing.
+            #expect(try await shop.count("SELECT COUNT(*) AS n FROM marketplace_orders WHERE stock_state <> 'none'") == 1)
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 10)
+
+            tiki.setStatus("510916693", "packaging")
+            try await pull()
+            _ = try await shop.waitFor("510916693", "sold")
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 8)
+            #expect(try await shop.held() == 0)
+
+            tiki.setStatus("510916693", "canceled")
+            try await pull()
+            _ = try await shop.waitFor("510916693", "restocked")
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 10)
+            try await scene.stock.expectBalancedLedger()
+        }
+    }
+}
