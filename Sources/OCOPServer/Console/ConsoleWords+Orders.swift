@@ -2,7 +2,7 @@
 extension ConsoleWords {
     static let orders: [String: (vi: String, en: String)] = [
         "marketplace_orders": ("Đơn sàn TMĐT", "Marketplace orders"),
-        "marketplace_orders_help": ("Đơn đặt trên sàn (Shopee, Lazada, TikTok Shop) trừ kho của điểm này. Đơn chờ hàng hoàn: bấm khi hàng đã về kho.", "Orders placed on marketplaces (Shopee, Lazada, TikTok Shop) move this point's stock. For a return expected, press once the goods are back."),
+        "marketplace_orders_help": ("Đơn đặt trên sàn (Shopee, Lazada, TikTok Shop, Tiki) trừ kho của điểm này. Đơn chờ hàng hoàn: bấm khi hàng đã về kho.", "Orders placed on marketplaces (Shopee, Lazada, TikTok Shop, Tiki) move this point's stock. For a return expected, press once the goods are back."),
         "no_marketplace_orders": ("Chưa có đơn nào từ sàn.", "No marketplace orders yet."),
         "order_col": ("Đơn", "Order"),
         "items_col": ("Hàng", "Items"),
