@@ -107,16 +107,8 @@ enum WritePathKey {
         try await ServerHarness.run { harness, client in
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let producer = try await harness.staffToken(username: "dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
-            let id = try await Self.openDossier(client, producer)
-            try await Self.fillEverything(client, producer, id)
-            _ = try await client.send(.post, "/v1/dossiers/\(id)/submit", token: producer)
-            _ = try await client.send(.post, "/v1/dossiers/\(id)/review", token: admin, json: #"{"verdict":"pass"}"#)
-            let round = try await Self.round(client, admin)
-            _ = try await client.send(.post, "/v1/evaluation-rounds/\(round)/dossiers", token: admin, json: #"{"dossier":\#(id)}"#)
             // 49.9: 2★, one tenth short of an OCOP product.
-            _ = try await client.send(
-                .post, "/v1/evaluation-rounds/\(round)/scores", token: admin,
-                json: #"{"dossier":\#(id),"member":"A","part_a":20,"part_b":10,"part_c":19.9}"#)
+            let (id, round) = try await Self.scored(client, admin, producer, total: (20, 10, 19.9))
             let decided = try await client.send(
                 .post, "/v1/evaluation-rounds/\(round)/decisions", token: admin,
                 json: #"{"dossier":\#(id),"decision_number":"1501/QĐ-UBND","decided_on":"2026-11-21"}"#)
@@ -274,17 +266,8 @@ enum WritePathKey {
             let admin = try await harness.staffToken(username: "office", role: .admin)
             let producer = try await harness.staffToken(username: "dong-xanh", role: .producer, scopes: ["htx-dong-xanh"])
             // "cam-sanh-hop-5kg" is 4★ today; 75 points is 4★ again.
-            let opened = try await client.send(
-                .post, "/v1/dossiers", token: producer, json: #"{"product":"cam-sanh-hop-5kg","kind":"upgrade"}"#)
-            let id = try #require(opened.json["id"] as? Int)
-            try await Self.fillEverything(client, producer, id)
-            _ = try await client.send(.post, "/v1/dossiers/\(id)/submit", token: producer)
-            _ = try await client.send(.post, "/v1/dossiers/\(id)/review", token: admin, json: #"{"verdict":"pass"}"#)
-            let round = try await Self.round(client, admin)
-            _ = try await client.send(.post, "/v1/evaluation-rounds/\(round)/dossiers", token: admin, json: #"{"dossier":\#(id)}"#)
-            _ = try await client.send(
-                .post, "/v1/evaluation-rounds/\(round)/scores", token: admin,
-                json: #"{"dossier":\#(id),"member":"A","part_a":30,"part_b":20,"part_c":25}"#)
+            let (id, round) = try await Self.scored(
+                client, admin, producer, product: "cam-sanh-hop-5kg", kind: "upgrade", total: (30, 20, 25))
             let decided = try await client.send(
                 .post, "/v1/evaluation-rounds/\(round)/decisions", token: admin,
                 json: #"{"dossier":\#(id),"decision_number":"QĐ-U","decided_on":"2026-11-21","certificate_number":"U-1"}"#)
@@ -302,9 +285,10 @@ enum WritePathKey {
 
     /// A dossier of the fixture's unevaluated product, reviewed and scored by one member.
     static func scored(
-        _ client: any TestClientProtocol, _ admin: String, _ producer: String, total: (Double, Double, Double)
+        _ client: any TestClientProtocol, _ admin: String, _ producer: String, product: String = product,
+        kind: String = "new", total: (Double, Double, Double)
     ) async throws -> (dossier: Int, round: Int) {
-        let id = try await openDossier(client, producer)
+        let id = try await openDossier(client, producer, product: product, kind: kind)
         try await fillEverything(client, producer, id)
         _ = try await client.send(.post, "/v1/dossiers/\(id)/submit", token: producer)
         _ = try await client.send(.post, "/v1/dossiers/\(id)/review", token: admin, json: #"{"verdict":"pass"}"#)
@@ -337,7 +321,9 @@ enum WritePathKey {
         return (answer.json["targets"] as? [[String: Any]])?.first?["done"] as? Int
     }
 
-    static func openDossier(_ client: any TestClientProtocol, _ producer: String, kind: String = "new") async throws -> Int {
+    static func openDossier(
+        _ client: any TestClientProtocol, _ producer: String, product: String = product, kind: String = "new"
+    ) async throws -> Int {
         let opened = try await client.send(.post, "/v1/dossiers", token: producer, json: #"{"product":"\#(product)","kind":"\#(kind)"}"#)
         guard opened.status == .created, let id = opened.json["id"] as? Int else {
             throw DomainError(.invalid, "dossier: \(opened.status) \(String(buffer: opened.body))")

@@ -1,6 +1,5 @@
 import Foundation
 public import OCOPMarketplaces
-import Synchronization
 
 /// One order of the fake Lazada shop: one item per unit, each with its own status, as Lazada keeps them.
 public struct FakeLazadaOrder: Sendable {
@@ -18,31 +17,8 @@ public struct FakeLazadaOrder: Sendable {
     public var updatedAt: Int64
 }
 
-/// The fake shop's orders; every change moves `updated_at` past the last one.
-public final class FakeLazadaOrders: Sendable {
-    private let held = Mutex<[String: FakeLazadaOrder]>([:])
-    private let lastTime = Mutex<Int64>(0)
-
-    func next(after now: Int64) -> Int64 {
-        lastTime.withLock { last in
-            last = max(last + 1, now)
-            return last
-        }
-    }
-
-    public subscript(id: String) -> FakeLazadaOrder? { held.withLock { $0[id] } }
-    var all: [FakeLazadaOrder] { held.withLock { Array($0.values) } }
-    func put(_ order: FakeLazadaOrder) { held.withLock { $0[order.id] = order } }
-
-    func update(_ id: String, _ change: (inout FakeLazadaOrder) -> Void) -> FakeLazadaOrder? {
-        held.withLock { orders in
-            guard var order = orders[id] else { return nil }
-            change(&order)
-            orders[id] = order
-            return order
-        }
-    }
-}
+/// The fake shop's orders.
+public typealias FakeLazadaOrders = FakeOrderBook<FakeLazadaOrder>
 
 extension FakeLazada {
     /// A line a buyer orders: `quantity` units of the listing `itemID`.
@@ -72,7 +48,7 @@ extension FakeLazada {
             }
         }
         let order = FakeLazadaOrder(id: id, units: units, updatedAt: time)
-        orders.put(order)
+        orders.put(order, id: order.id)
         return order
     }
 

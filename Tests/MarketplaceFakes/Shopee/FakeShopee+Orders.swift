@@ -1,6 +1,5 @@
 import Foundation
 public import OCOPMarketplaces
-import Synchronization
 
 /// One order of the fake shop, as `get_order_detail` describes it.
 public struct FakeShopeeOrder: Sendable {
@@ -28,34 +27,8 @@ public struct FakeShopeeOrder: Sendable {
     public var logistics: String
 }
 
-/// The fake shop's orders: tests place them and move their status; every change bumps
-/// `update_time` past the last one, as Shopee's does.
-public final class FakeShopeeOrders: Sendable {
-    private let held = Mutex<[String: FakeShopeeOrder]>([:])
-    private let lastTime = Mutex<Int64>(0)
-
-    func next(after now: Int64) -> Int64 {
-        lastTime.withLock { last in
-            last = max(last + 1, now)
-            return last
-        }
-    }
-
-    public subscript(sn: String) -> FakeShopeeOrder? { held.withLock { $0[sn] } }
-
-    var all: [FakeShopeeOrder] { held.withLock { Array($0.values) } }
-
-    func put(_ order: FakeShopeeOrder) { held.withLock { $0[order.sn] = order } }
-
-    func update(_ sn: String, _ change: (inout FakeShopeeOrder) -> Void) -> FakeShopeeOrder? {
-        held.withLock { orders in
-            guard var order = orders[sn] else { return nil }
-            change(&order)
-            orders[sn] = order
-            return order
-        }
-    }
-}
+/// The fake shop's orders.
+public typealias FakeShopeeOrders = FakeOrderBook<FakeShopeeOrder>
 
 extension FakeShopee {
     /// A buyer places an order (UNPAID until paid).
@@ -66,7 +39,7 @@ extension FakeShopee {
         let order = FakeShopeeOrder(
             sn: sn, status: status, updateTime: updateTime ?? orders.next(after: core.nowSeconds), items: items,
             logistics: "LOGISTICS_NOT_START")
-        orders.put(order)
+        orders.put(order, id: order.sn)
         return order
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 public import OCOPMarketplaces
-import Synchronization
 
 /// One order of the fake TikTok shop: one line item per unit, as TikTok Shop lists them.
 public struct FakeTikTokOrder: Sendable {
@@ -17,30 +16,8 @@ public struct FakeTikTokOrder: Sendable {
     public var updateTime: Int64
 }
 
-public final class FakeTikTokOrders: Sendable {
-    private let held = Mutex<[String: FakeTikTokOrder]>([:])
-    private let lastTime = Mutex<Int64>(0)
-
-    func next(after now: Int64) -> Int64 {
-        lastTime.withLock { last in
-            last = max(last + 1, now)
-            return last
-        }
-    }
-
-    public subscript(id: String) -> FakeTikTokOrder? { held.withLock { $0[id] } }
-    var all: [FakeTikTokOrder] { held.withLock { Array($0.values) } }
-    func put(_ order: FakeTikTokOrder) { held.withLock { $0[order.id] = order } }
-
-    func update(_ id: String, _ change: (inout FakeTikTokOrder) -> Void) -> FakeTikTokOrder? {
-        held.withLock { orders in
-            guard var order = orders[id] else { return nil }
-            change(&order)
-            orders[id] = order
-            return order
-        }
-    }
-}
+/// The fake shop's orders.
+public typealias FakeTikTokOrders = FakeOrderBook<FakeTikTokOrder>
 
 extension FakeTikTokShop {
     public static let shopID = "7494049642642441621"
@@ -54,7 +31,7 @@ extension FakeTikTokShop {
             id: id, status: status, packageStatus: "TO_FULFILL",
             units: (0..<quantity).map { _ in FakeTikTokOrder.Unit(productID: productID, sellerSKU: sellerSKU, price: price) },
             updateTime: orders.next(after: core.nowSeconds))
-        orders.put(order)
+        orders.put(order, id: order.id)
         return order
     }
 

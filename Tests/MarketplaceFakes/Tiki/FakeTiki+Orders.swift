@@ -1,6 +1,5 @@
 import Foundation
 public import OCOPMarketplaces
-import Synchronization
 
 /// One order of the fake Tiki shop.
 public struct FakeTikiOrder: Sendable {
@@ -15,30 +14,8 @@ public struct FakeTikiOrder: Sendable {
     public var updatedAt: Int64
 }
 
-public final class FakeTikiOrders: Sendable {
-    private let held = Mutex<[String: FakeTikiOrder]>([:])
-    private let lastTime = Mutex<Int64>(0)
-
-    func next(after now: Int64) -> Int64 {
-        lastTime.withLock { last in
-            last = max(last + 1, now)
-            return last
-        }
-    }
-
-    public subscript(code: String) -> FakeTikiOrder? { held.withLock { $0[code] } }
-    var all: [FakeTikiOrder] { held.withLock { Array($0.values) } }
-    func put(_ order: FakeTikiOrder) { held.withLock { $0[order.code] = order } }
-
-    func update(_ code: String, _ change: (inout FakeTikiOrder) -> Void) -> FakeTikiOrder? {
-        held.withLock { orders in
-            guard var order = orders[code] else { return nil }
-            change(&order)
-            orders[code] = order
-            return order
-        }
-    }
-}
+/// The fake shop's orders.
+public typealias FakeTikiOrders = FakeOrderBook<FakeTikiOrder>
 
 extension FakeTiki {
     /// A buyer orders `quantity` units; Tiki accepts it (`queueing`) unless told otherwise.
@@ -50,7 +27,7 @@ extension FakeTiki {
         let order = FakeTikiOrder(
             code: code, status: status, history: [status], productID: productID, sellerSKU: sellerSKU, quantity: quantity,
             price: price, inventoryType: inventoryType, updatedAt: orders.next(after: core.nowSeconds))
-        orders.put(order)
+        orders.put(order, id: order.code)
         return order
     }
 
