@@ -22,7 +22,10 @@ import Testing
         #expect(PlatformTime.seconds("2018-02-10T16:00:00+08:00") == 1_518_249_600)
         #expect(PlatformTime.seconds("2018-02-10T08:00:00Z") == 1_518_249_600)
         #expect(PlatformTime.iso(1_518_249_600) == "2018-02-10T15:00:00+07:00")
-        for broken in ["", "2018-02-10", "2018-02-10 25:00:00 +0800", "2018-02-10 16:00:00 +9999", "yesterday at noon"] {
+        for broken in [
+            "", "2018-02-10", "2018-02-10 25:00:00 +0800", "2018-02-10 16:00:00 +9999", "yesterday at noon",
+            "2018-02-10 -1:00:00 +0800", "2018-02-10 16:+1:00 +0800", "2018-02-10 16:00:00 +-100", "2018/02/10 16:00:00",
+        ] {
             #expect(PlatformTime.seconds(broken) == nil, "\(broken)")
         }
     }
@@ -44,6 +47,11 @@ import Testing
         nameless["shop_sku"] = "../../etc"
         #expect(throws: MarketplaceError.self) { try LazadaAdapter.order(header, items: [JSONValue(nameless)]) }
         #expect(throws: MarketplaceError.self) { try LazadaAdapter.order(header, items: []) }
+        // Cancelled because delivery failed: the parcel is coming back, not released.
+        var failed = unit
+        failed["status"] = "canceled"
+        failed["cancel_return_initiator"] = "cancellation-failed Delivery"
+        #expect(try LazadaAdapter.order(header, items: [JSONValue(failed)]).state == .returnExpected)
     }
 
     @Test func thePushIsSignedOverAppKeyAndBody() {

@@ -10,7 +10,9 @@ import Testing
         #expect(TikTokShopAdapter.stockState(status: "ON_HOLD", packages: []) == .placed)
         #expect(TikTokShopAdapter.stockState(status: "IN_TRANSIT", packages: ["FULFILLING"]) == .sold)
         #expect(TikTokShopAdapter.stockState(status: "CANCELLED", packages: ["TO_FULFILL"]) == .cancelled)
-        #expect(TikTokShopAdapter.stockState(status: "CANCEL", packages: ["PROCESSING"]) == .cancelled)
+        // Collection arranged, or the package's state unknown: it comes back through staff.
+        #expect(TikTokShopAdapter.stockState(status: "CANCEL", packages: ["PROCESSING"]) == .returnExpected)
+        #expect(TikTokShopAdapter.stockState(status: "CANCELLED", packages: []) == .returnExpected)
         // Cancelled once the parcel left: it comes back through staff.
         #expect(TikTokShopAdapter.stockState(status: "CANCELLED", packages: ["FULFILLING"]) == .returnExpected)
         #expect(TikTokShopAdapter.stockState(status: "SOMETHING_NEW", packages: []) == nil)
@@ -49,6 +51,7 @@ import Testing
         // Not accepted by Tiki yet, or held: nothing.
         #expect(TikiAdapter.stockState(status: "waiting_payment", history: []) == nil)
         #expect(TikiAdapter.stockState(status: "holded", history: []) == nil)
+        #expect(TikiAdapter.stockState(status: "paid", history: []) == nil)
         #expect(PlatformTime.seconds("2026-11-22 12:00:00 +0700") == TikiTime.seconds("2026-11-22 12:00:00"))
         #expect(TikiTime.text(1_518_249_600) == "2018-02-10 15:00:00")
     }

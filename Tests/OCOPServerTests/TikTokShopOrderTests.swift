@@ -56,7 +56,7 @@ struct TikTokShopOrderTests {
             _ = try await shop.waitFor("576461413038785999", "sold")
             try await shop.drainJobs()
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 5)
-            tiktok.setStatus("576461413038785999", "CANCELLED", packageStatus: "CANCELLED")
+            tiktok.setStatus("576461413038785999", "CANCELLED")
             #expect(try await push("576461413038785999").status == .ok)
             _ = try await shop.waitFor("576461413038785999", "restocked")
             try await shop.drainJobs()

@@ -55,6 +55,16 @@ struct TikiOrderTests {
             try await pull()
             _ = try await shop.waitFor("510916693", "restocked")
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 10)
+
+            // Cancelled after the parcel was handed over (the history says so): it waits for staff.
+            tiki.placeOrder("510916800", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 1, price: 248_000, status: "picking")
+            tiki.setStatus("510916800", "handover_to_partner")
+            try await pull()
+            _ = try await shop.waitFor("510916800", "sold")
+            tiki.setStatus("510916800", "canceled")
+            try await pull()
+            _ = try await shop.waitFor("510916800", "return_expected")
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
             try await scene.stock.expectBalancedLedger()
         }
     }

@@ -62,7 +62,8 @@ extension LazadaAdapter: MarketplaceOrderSource {
             pages += 1
             guard orders.count == Self.listPageSize else { return (ids, to) }
             guard pages < OrderAnswer.maxPagesPerWindow else { throw OrderAnswer.bad("/orders/get kept answering full pages") }
-            if ids.count >= OrderAnswer.maxIDsPerPull { return (ids, last) }
+            // A platform time past `to` (a clock gone wrong) must not push the watermark ahead.
+            if ids.count >= OrderAnswer.maxIDsPerPull { return (ids, min(last, to)) }
             offset += Self.listPageSize
             if offset + Self.listPageSize > Self.maxOffset {
                 // Past Lazada's offset limit: start again from the last update time seen.
@@ -85,8 +86,12 @@ extension LazadaAdapter: MarketplaceOrderSource {
         var lines: [PlatformOrderLine] = []
         var counted: [String: Int] = [:]
         for item in items {
-            guard let status = item["status"].string, OrderAnswer.isID(status) else {
+            guard var status = item["status"].string, OrderAnswer.isID(status) else {
                 throw OrderAnswer.bad("order \(id) has an item without a status")
+            }
+            // Cancelled because delivery failed: the parcel left and is coming back (§2.1).
+            if status == "canceled", (item["cancel_return_initiator"].string ?? "").hasPrefix("cancellation-failed") {
+                status = "failed_delivery"
             }
             statuses.append(status)
             if let updated = item["updated_at"].string.flatMap(PlatformTime.seconds) { updateTime = max(updateTime, updated) }

@@ -92,11 +92,12 @@ extension TikTokShopAdapter: MarketplaceOrderSource {
             updateTime: Int64(updateTime), lines: lines)
     }
 
-    /// Package states in which the parcel has not left the seller.
-    static let notYetHandedOver: Set<String> = ["", "TO_FULFILL", "PROCESSING", "CANCELLED"]
+    /// The package state in which nothing was prepared for collection yet.
+    static let notYetHandedOver: Set<String> = ["TO_FULFILL"]
 
-    /// §3.2's table. A cancel before the parcel left gives the units back; after it, they come back
-    /// through staff. Returns (type 12) restock only when staff confirm the goods arrived.
+    /// §3.2's table. A cancel before collection was arranged gives the units back; after it (or when
+    /// the package's state is unknown) they come back through staff. Returns (type 12) restock only
+    /// when staff confirm the goods arrived.
     static func stockState(status: String, packages: [String]) -> OrderStockState? {
         switch status {
         case "UNPAID", "ON_HOLD": return .placed
@@ -104,7 +105,7 @@ extension TikTokShopAdapter: MarketplaceOrderSource {
             return .sold
         // Webhooks spell it CANCEL, the order APIs CANCELLED.
         case "CANCELLED", "CANCEL":
-            return Set(packages).isSubset(of: notYetHandedOver) ? .cancelled : .returnExpected
+            return !packages.isEmpty && Set(packages).isSubset(of: notYetHandedOver) ? .cancelled : .returnExpected
         default: return nil
         }
     }

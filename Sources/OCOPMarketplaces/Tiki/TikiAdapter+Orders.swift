@@ -12,7 +12,9 @@ extension TikiAdapter: MarketplaceOrderSource {
     {
         var found: [PlatformOrder] = []
         for id in ids where OrderAnswer.isID(id) {
-            let answer = try await call("GET", "/integration/v2/orders/\(id)", nil, account: account)
+            // The history comes only when asked for; a cancel's meaning depends on it.
+            let answer = try await call(
+                "GET", "/integration/v2/orders/\(id)", nil, query: [("include", "status_histories")], account: account)
             if answer["code"].exists { found.append(try Self.order(answer)) }
         }
         return found
@@ -39,8 +41,9 @@ extension TikiAdapter: MarketplaceOrderSource {
             }
             let last = answer["paging"]["last_page"].int ?? 0
             guard page < last, !answer["data"].array.isEmpty else { return (ids, to) }
+            // Every page to the last: the list's times are Tiki's local text, so a partial pull has no
+            // safe place to stop the watermark at.
             guard page < OrderAnswer.maxPagesPerWindow else { throw OrderAnswer.bad("the order list kept answering pages") }
-            if ids.count >= OrderAnswer.maxIDsPerPull { return (ids, to) }
             page += 1
         }
     }
@@ -77,7 +80,7 @@ extension TikiAdapter: MarketplaceOrderSource {
 
     static let sold: Set<String> = [
         "packaging", "finished_packing", "picking", "ready_to_ship", "handover_to_partner", "shipping", "delivered",
-        "successful_delivery", "complete", "paid",
+        "successful_delivery", "complete",
     ]
     /// Once a parcel reached these, a cancel brings it back through staff.
     static let handedOver: Set<String> = ["handover_to_partner", "shipping", "delivered", "successful_delivery"]
@@ -88,7 +91,7 @@ extension TikiAdapter: MarketplaceOrderSource {
         if sold.contains(status) { return .sold }
         if status == "returned" { return .returnExpected }
         if status == "canceled" { return history.isDisjoint(with: handedOver) ? .cancelled : .returnExpected }
-        // waiting_payment, payment_review, processing (not accepted by Tiki yet), holded, closed.
+        // waiting_payment, payment_review, processing, paid (not accepted by Tiki yet), holded, closed.
         return nil
     }
 }

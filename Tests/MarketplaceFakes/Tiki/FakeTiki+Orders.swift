@@ -58,11 +58,10 @@ extension FakeTiki {
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970) }
     }
 
-    func orderJSON(_ order: FakeTikiOrder) -> [String: Any] {
-        [
+    func orderJSON(_ order: FakeTikiOrder, history: Bool = false) -> [String: Any] {
+        var json: [String: Any] = [
             "code": order.code, "status": order.status, "fulfillment_type": "dropship",
             "created_at": Self.time(order.updatedAt), "updated_at": Self.time(order.updatedAt),
-            "status_histories": order.history.map { ["status": $0] },
             "items": [
                 [
                     "id": Int(order.code) ?? 1, "qty": order.quantity, "price": order.price,
@@ -74,6 +73,9 @@ extension FakeTiki {
                 ]
             ],
         ]
+        // As Tiki: the history only when `include` asks for it.
+        if history { json["status_histories"] = order.history.map { ["status": $0] } }
+        return json
     }
 
     /// `GET /integration/v2/orders`: by `updated_from_date`/`updated_to_date`, `page` from 1, `limit`.
@@ -91,14 +93,14 @@ extension FakeTiki {
         return .json(
             200,
             [
-                "data": slice.map(orderJSON),
+                "data": slice.map { orderJSON($0) },
                 "paging": ["total": matching.count, "current_page": page, "per_page": limit, "last_page": last],
             ])
     }
 
-    /// `GET /integration/v2/orders/{code}`.
-    func orderDetail(_ code: String) -> FakeReply {
+    /// `GET /integration/v2/orders/{code}` (`include=status_histories` for the history).
+    func orderDetail(_ code: String, include: String?) -> FakeReply {
         guard let order = orders[code] else { return errors(404, "Order not found") }
-        return .json(200, orderJSON(order))
+        return .json(200, orderJSON(order, history: (include ?? "").split(separator: ",").contains("status_histories")))
     }
 }

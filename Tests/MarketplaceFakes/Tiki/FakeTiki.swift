@@ -63,7 +63,7 @@ public final class FakeTiki: MarketplaceFake {
         }
         if request.method == "GET", request.path == "/integration/v2/orders" { return orderList(request) }
         if request.method == "GET", request.path.hasPrefix("/integration/v2/orders/") {
-            return orderDetail(String(request.path.dropFirst("/integration/v2/orders/".count)))
+            return orderDetail(String(request.path.dropFirst("/integration/v2/orders/".count)), include: request.queryValue("include"))
         }
         guard let body = request.json, body.object != nil else { return errors(400, "Body must be a JSON object") }
         switch (request.method, request.path) {
