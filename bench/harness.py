@@ -852,6 +852,11 @@ def run(args):
                                        ("service", args.service_port, [service.pid])):
                 wrk(f"warmup-{scenario}-{target}", port, "paths.lua", env, args, raw_dir, duration=args.warmup)
                 pair[target] = wrk(f"{scenario}-{target}", port, "paths.lua", env, args, raw_dir, pids=pids)
+            # Every read here is a published page: an error answer means the run measured the wrong
+            # thing (nginx out of descriptors answered 94% of pages with 500 once), not a ratio.
+            for target in ("nginx", "service"):
+                if pair[target]["non_2xx"]:
+                    raise RuntimeError(f"{scenario} on {target}: {pair[target]['non_2xx']} answers were not 2xx")
             pair["ratio"] = pair["service"]["rps"] / pair["nginx"]["rps"]
             R["scenarios"][scenario] = pair
         R["rss_after_reads_20k"] = service.rss_mb()

@@ -56,6 +56,35 @@ import TestSupport
         }
     }
 
+    /// `/san-pham/{slug}` (and `?lang=en`) are answered in the channel pipeline; any other query
+    /// (a share's `?fbclid=…`) by the router. Both give the same page, from one compressed cache.
+    @Test func aProductPageIsTheSameOnTheFastPathAndTheRouter() async throws {
+        try await ServerHarness.run { _, client in
+            for (fast, routed) in [
+                ("/san-pham/cam-sanh-hop-5kg", "/san-pham/cam-sanh-hop-5kg?fbclid=IwAR0x"),
+                ("/san-pham/cam-sanh-hop-5kg?lang=en", "/san-pham/cam-sanh-hop-5kg?lang=en&utm_source=zalo"),
+            ] {
+                let first = try await client.get(fast)
+                let packed = try await client.get(fast, headers: [.acceptEncoding: "gzip"])
+                // Kept compressed only: a plain answer now is the cached page inflated.
+                let again = try await client.get(fast)
+                let viaRouter = try await client.get(routed)
+                #expect(first.status == .ok && viaRouter.status == .ok)
+                #expect(Self.gunzip(packed.body) == Array(first.body.readableBytesView), "\(fast)")
+                #expect(again.body == first.body, "\(fast)")
+                #expect(viaRouter.body == first.body, "\(routed)")
+                #expect(viaRouter.headers[.eTag] == first.headers[.eTag], "\(routed)")
+                #expect(first.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(first.headers[.vary] == "Accept-Encoding")
+            }
+            let english = String(buffer: try await client.get("/san-pham/cam-sanh-hop-5kg?lang=en").body)
+            #expect(english.contains(#"<html lang="en""#))
+            let missing = try await client.get("/san-pham/khong-co-san-pham-nay", headers: Self.browser)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
+        }
+    }
+
     @Test func aPageAnswers304ToItsETagAndChangesWithTheCatalog() async throws {
         try await ServerHarness.run { harness, client in
             let first = try await client.get("/san-pham/mat-ong-bac-ha")

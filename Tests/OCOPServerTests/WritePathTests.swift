@@ -152,7 +152,9 @@ import TestSupport
     @Test func theFastPathInstallsBeforeHummingbirdsCodecOrStandsAside() async throws {
         let harness = try await ServerHarness.make()
         let routes = CatalogFastRoutes(
-            products: productsController(harness.dependencies), serverName: "ocop", metrics: RequestMetricsCache())
+            products: productsController(harness.dependencies),
+            showroom: showroomController(harness.configuration, harness.dependencies), serverName: "ocop",
+            metrics: RequestMetricsCache())
         let connections = ConnectionRegistry(limits: .testing)
 
         let bare = EmbeddedChannel()

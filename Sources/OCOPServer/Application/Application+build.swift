@@ -58,6 +58,8 @@ public struct ServerDependencies: Sendable {
     var requestMetrics = RequestMetricsCache()
     /// Logins recently checked, emptied whenever a session ends (`ReadModelFollower`).
     var sessions = SessionCache()
+    /// The showroom's rendered pages, shared by the router's routes and the fast path.
+    var showroomPages = CompressedPageCache()
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,
@@ -84,7 +86,8 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     let serverName = "ocop"
     let catalogRoutes = CatalogFastRoutes(
-        products: productsController(dependencies), serverName: serverName, metrics: dependencies.requestMetrics)
+        products: productsController(dependencies), showroom: showroomController(configuration, dependencies),
+        serverName: serverName, metrics: dependencies.requestMetrics)
     var app = Application(
         router: router,
         server: .http1(catalog: catalogRoutes, limits: configuration.connections),
@@ -125,12 +128,7 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     // HEAD is answered wherever GET is, with GET's headers and no body.
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    let showroom = ShowroomController(
-        sources: ShowroomSources(
-            catalog: dependencies.readModel, stock: dependencies.stockReadModel, fairs: dependencies.fairReadModel,
-            livestreams: dependencies.livestreamReadModel, listings: dependencies.marketplaceListings,
-            clock: dependencies.clock),
-        templates: .bundled, publicBaseURL: configuration.publicBaseURL)
+    let showroom = showroomController(configuration, dependencies)
     // Metrics outside the problem middleware: they count the status the client got (a domain error's
     // 404 or 422), not the 500 an error not yet turned into a problem would read as.
     router.add(middleware: RequestMetricsMiddleware(cache: dependencies.requestMetrics))
@@ -207,6 +205,15 @@ public func buildRouter(
 }
 
 /// The product list and pages, for the router and for `CatalogFastPath`.
+func showroomController(_ configuration: ServerConfiguration, _ dependencies: ServerDependencies) -> ShowroomController {
+    ShowroomController(
+        sources: ShowroomSources(
+            catalog: dependencies.readModel, stock: dependencies.stockReadModel, fairs: dependencies.fairReadModel,
+            livestreams: dependencies.livestreamReadModel, listings: dependencies.marketplaceListings,
+            clock: dependencies.clock),
+        templates: .bundled, publicBaseURL: configuration.publicBaseURL, cache: dependencies.showroomPages)
+}
+
 func productsController(_ dependencies: ServerDependencies) -> ProductsController<AppRequestContext> {
     // Capabilities that add a section to the product page append it here.
     let sections: [any ProductPageSection] = [

@@ -7,10 +7,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import OCOPDomain
 import Synchronization
 
-/// Answers the public catalog's hottest reads (`GET /v1/products` and `GET /v1/products/{slug}`)
-/// inside the connection's channel pipeline, before Hummingbird's per-request task machinery.
+/// Answers the public catalog's hottest reads (`GET /v1/products`, `GET /v1/products/{slug}` and
+/// the showroom's `GET /san-pham/{slug}`) inside the connection's channel pipeline, before Hummingbird's per-request task machinery.
 ///
 /// The answers come from the same synchronous code the Hummingbird routes call
 /// (`ProductsController.listAnswer` / `detailAnswer`), so bytes, ETags and 304s are the same; only
@@ -25,12 +26,6 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: CatalogFastRoutes
-    /// Where answers are written from: just past NIO's response encoder, since they are complete
-    /// HTTP/1.1 bytes already (set when the handler joins the pipeline).
-    private var socketSide: ChannelHandlerContext?
-    /// The connection's idle guard, told when a fast answer is written (it sits before this handler,
-    /// so it does not see those writes).
-    private var connectionGuard: (handler: ConnectionGuard, context: ChannelHandlerContext)?
     /// Requests handed to Hummingbird whose answer has not been written yet: while there are any,
     /// every request goes the same way, so answers leave in the order requests came.
     private var passedOn = 0
@@ -43,26 +38,11 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(routes: CatalogFastRoutes) { self.routes = routes }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        if let guardContext = try? context.pipeline.syncOperations.context(handlerType: ConnectionGuard.self),
-            let handler = guardContext.handler as? ConnectionGuard
-        {
-            connectionGuard = (handler, guardContext)
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        socketSide = nil
-        connectionGuard = nil
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         switch (reading, part) {
         case (.idle, .head(let head)):
-            // Without the encoder's context there is nowhere to write finished bytes from: route it.
-            if passedOn == 0, socketSide != nil, let route = routes.route(head) {
+            if passedOn == 0, let route = routes.route(head) {
                 reading = .fast(head, route)
             } else {
                 pass(head, context)
@@ -77,7 +57,6 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             write(answer, to: context, keepAlive: head.isKeepAlive)
-            if let connectionGuard { connectionGuard.handler.responseSent(connectionGuard.context) }
             routes.record(answer, route, since: started)
         case (.fast(let head, _), .body):
             // A GET with a body is unusual enough to leave to the general path.
@@ -102,38 +81,28 @@ final class CatalogFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
-    /// Writes the answer as HTTP/1.1 bytes: the status line and headers, then the body buffer as
-    /// it is (one flush, so one `writev`). No answer from Hummingbird is in flight (`passedOn` is
-    /// 0), so nothing interleaves with the encoder's output.
+    /// Writes the answer through NIO's response encoder, as Hummingbird's answers are. The encoder
+    /// pairs each response with the method of the request it answers (to send no body after a
+    /// `HEAD`); bytes written past it once left that queue a request behind, so a `GET` answered
+    /// here, then a `HEAD` and a `GET` answered by Hummingbird, got the second `GET`'s body dropped.
+    /// No answer from Hummingbird is in flight (`passedOn` is 0), so nothing interleaves.
     private func write(_ answer: CachedAnswer, to context: ChannelHandlerContext, keepAlive: Bool) {
-        guard let target = socketSide else { return }  // checked before taking the request
-        var head = context.channel.allocator.buffer(capacity: 320)
-        let status = HTTPResponseStatus(statusCode: answer.status.code)
-        head.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
-        answer.forEachHeader { name, value in Self.writeHeader(name, value, into: &head) }
-        if answer.body == nil { Self.writeHeader("content-length", "0", into: &head) }
-        Self.writeHeader("date", routes.dates.now(), into: &head)
-        Self.writeHeader("server", routes.serverName, into: &head)
-        if !keepAlive { Self.writeHeader("connection", "close", into: &head) }
-        head.writeStaticString("\r\n")
-        let written: EventLoopFuture<Void>
-        if let body = answer.body {
-            target.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
-            written = target.writeAndFlush(NIOAny(IOData.byteBuffer(body)))
-        } else {
-            written = target.writeAndFlush(NIOAny(IOData.byteBuffer(head)))
-        }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(9)
+        answer.forEachHeader { name, value in headers.add(name: name, value: value) }
+        if answer.body == nil { headers.add(name: "content-length", value: "0") }
+        headers.add(name: "date", value: routes.dates.now())
+        headers.add(name: "server", value: routes.serverName)
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status.code), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body = answer.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
-    }
-
-    private static func writeHeader(_ name: String, _ value: String, into bytes: inout ByteBuffer) {
-        bytes.writeString(name)
-        bytes.writeStaticString(": ")
-        bytes.writeString(value)
-        bytes.writeStaticString("\r\n")
     }
 }
 
@@ -201,14 +170,19 @@ extension HTTPServerBuilder {
 /// Which requests the fast path takes and how it answers them, shared by every connection.
 struct CatalogFastRoutes: Sendable {
     let products: ProductsController<AppRequestContext>
+    let showroom: ShowroomController
     let serverName: String
     let dates = HTTPDateText()
     /// The router's metric objects, so both paths count a request the same way.
     private let metrics: RequestMetricsCache
     private let listAnswers = ListAnswerCache()
 
-    init(products: ProductsController<AppRequestContext>, serverName: String, metrics: RequestMetricsCache) {
+    init(
+        products: ProductsController<AppRequestContext>, showroom: ShowroomController, serverName: String,
+        metrics: RequestMetricsCache
+    ) {
         self.products = products
+        self.showroom = showroom
         self.serverName = serverName
         self.metrics = metrics
     }
@@ -217,6 +191,8 @@ struct CatalogFastRoutes: Sendable {
     private static let detailPrefix = "/v1/products/"
     /// The detail route as Hummingbird's router names it in metrics.
     private static let detailRoute = "/v1/products/{slug}"
+    private static let pagePrefix = "/san-pham/"
+    private static let pageRoute = "/san-pham/{slug}"
 
     /// The page asked for, when the request is an HTTP/1.1 GET of a catalog page without
     /// credentials (public, the same for everyone); nil leaves it to Hummingbird.
@@ -248,12 +224,22 @@ struct CatalogFastRoutes: Sendable {
             if answer.status == .ok { listAnswers.store(key, answer, snapshot: snapshot, stockVersion: stockVersion) }
             return answer
         case .detail(let slug): return try? products.detailAnswer(slug: slug, view())
+        case .page(let slug, let language):
+            // An unknown product is left to the router, which renders the 404 page.
+            let base = ShowroomBase.address(showroom.publicBaseURL, host: head.headers.first(name: "host"))
+            return showroom.productPage(
+                slug: slug, language: language, base: base, ifNoneMatch: ifNoneMatch, acceptsGzip: acceptsGzip)
         }
     }
 
     /// Counts the request as Hummingbird's routes are counted (`RequestMetricsMiddleware`).
     func record(_ answer: CachedAnswer, _ route: Route, since started: UInt64) {
-        let name = route == .list ? Self.listPath : Self.detailRoute
+        let name =
+            switch route {
+            case .list: Self.listPath
+            case .detail: Self.detailRoute
+            case .page: Self.pageRoute
+            }
         let endpoint = metrics.endpoint(name, .get, answer.status)
         endpoint.requests.increment()
         endpoint.duration.recordNanoseconds(DispatchTime.now().uptimeNanoseconds - started)
@@ -262,14 +248,27 @@ struct CatalogFastRoutes: Sendable {
     enum Route: Equatable {
         case list
         case detail(String)
+        case page(String, Language)
     }
 
-    /// Only plain slugs: anything encoded or nested is the router's business. Works on the UTF-8
-    /// bytes: this runs for every request.
+    /// Only plain slugs: anything encoded or nested is the router's business. A product page is
+    /// taken without a query or with exactly `lang=en`; any other query goes to the router (which
+    /// answers the same page). Works on the UTF-8 bytes: this runs for every request.
     private static func route(_ target: String) -> Route? {
         let bytes = target.utf8
-        let path = bytes.firstIndex(of: UInt8(ascii: "?")).map { bytes[..<$0] } ?? bytes[...]
+        let mark = bytes.firstIndex(of: UInt8(ascii: "?"))
+        let path = mark.map { bytes[..<$0] } ?? bytes[...]
         if path.elementsEqual(listPath.utf8) { return .list }
+        if path.starts(with: pagePrefix.utf8) {
+            let slug = path.dropFirst(pagePrefix.utf8.count)
+            guard !slug.isEmpty, slug.allSatisfy(isSlugByte) else { return nil }
+            let query = mark.map { bytes[bytes.index(after: $0)...] }
+            switch query {
+            case nil: return .page(String(Substring(slug)), .vi)
+            case let query? where query.elementsEqual("lang=en".utf8): return .page(String(Substring(slug)), .en)
+            default: return nil
+            }
+        }
         guard path.starts(with: detailPrefix.utf8) else { return nil }
         let slug = path.dropFirst(detailPrefix.utf8.count)
         guard !slug.isEmpty, slug.allSatisfy(isSlugByte) else { return nil }

@@ -27,7 +27,8 @@ extension HTTPHelpers {
     }
 }
 
-/// A complete answer with a JSON body (or none, for 304), as a `Response` or written directly.
+/// A complete answer with a body (JSON, or a showroom page) or none (304), as a `Response` or
+/// written directly by the fast path.
 struct CachedAnswer {
     let status: HTTPResponse.Status
     let etag: String
@@ -35,16 +36,19 @@ struct CachedAnswer {
     let body: ByteBuffer?
     /// "gzip" when the body is compressed.
     var contentEncoding: String? = nil
+    var contentType = CachedAnswer.json
+    /// JSON answers follow `Accept-Language`; pages choose their language by `?lang=` only.
+    var vary = "Accept-Language, Accept-Encoding"
 
-    static let contentType = "application/json; charset=utf-8"
+    static let json = "application/json; charset=utf-8"
 
     /// The headers in the order both paths send them (`CatalogFastPath` writes them as bytes).
     func forEachHeader(_ write: (_ name: String, _ value: String) -> Void) {
         write("etag", etag)
         write("cache-control", cacheControl)
-        write("vary", "Accept-Language, Accept-Encoding")
+        write("vary", vary)
         if let body {
-            write("content-type", Self.contentType)
+            write("content-type", contentType)
             if let contentEncoding { write("content-encoding", contentEncoding) }
             write("content-length", String(body.readableBytes))
         }
@@ -58,13 +62,13 @@ struct CachedAnswer {
         else { return self }
         return CachedAnswer(
             status: status, etag: etag.hasPrefix("W/") ? etag : "W/" + etag, cacheControl: cacheControl, body: packed,
-            contentEncoding: "gzip")
+            contentEncoding: "gzip", contentType: contentType, vary: vary)
     }
 
     var response: Response {
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: "Accept-Language, Accept-Encoding"]
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: vary]
         if let body {
-            headers[.contentType] = Self.contentType
+            headers[.contentType] = contentType
             if let contentEncoding { headers[.contentEncoding] = contentEncoding }
             headers[.contentLength] = String(body.readableBytes)
         }

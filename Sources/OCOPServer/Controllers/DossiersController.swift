@@ -64,6 +64,9 @@ struct DossiersController: Sendable {
         return try ResponseJSON.response(try await visible(context, identity))
     }
 
+    // Not optimised: Swift 6.3.1's release build crashed splitting this coroutine (LLVM CoroSplit,
+    // signal 11), and the route is a form save, not a hot path.
+    @_optimize(none)
     @Sendable func fill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.pathID("id", "dossier")
         let item = try Self.item(context)

@@ -44,7 +44,7 @@ final class CatalogSnapshot: Sendable {
     private let skuDirectory = Mutex<SKUDirectory?>(nil)
     /// Encoded list pages of this snapshot.
     /// Half the default: anonymous list pages are mostly answered from `ListAnswerCache` in front.
-    let pageCache = EncodedPageCache(maxEntries: 256, maxBytes: 4 << 20)
+    let pageCache = EncodedPageCache(maxBytes: 4 << 20)
 
     init(
         contents: CatalogContents, day: CalendarDate, classification: ClassificationTree, localities: Localities

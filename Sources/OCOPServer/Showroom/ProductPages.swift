@@ -121,14 +121,22 @@ enum ProductPages {
         let text = description.isEmpty
             ? "\(entry.product.name.text(in: language)) — OCOP \(entry.certificate.stars.value)★, \(entry.producer.name), \(entry.province.name)"
             : description
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count <= 200 ? flat : String(flat.prefix(197)) + "…"
+        let flat = lines(text).joined(separator: " ")
+        // At most 200 characters, found without counting every character of a long description.
+        guard let cut = flat.index(flat.startIndex, offsetBy: 200, limitedBy: flat.endIndex), cut != flat.endIndex
+        else { return flat }
+        return String(flat.prefix(197)) + "…"
     }
 
     /// The text's non-empty lines, trimmed. (Foundation's `components(separatedBy:)` and
-    /// `trimmingCharacters` were 13% of a page's rendering.)
+    /// `trimmingCharacters` were 13% of a page's rendering, and splitting by characters 9%.)
     static func paragraphs(_ text: String) -> [String] {
-        text.split(separator: "\n").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+        lines(text).map(\.trimmingWhitespace).filter { !$0.isEmpty }
+    }
+
+    /// The text split at line feeds and carriage returns, on its UTF-8 bytes.
+    private static func lines(_ text: String) -> [String] {
+        text.utf8.split { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.map { String(Substring($0)) }
     }
 
     /// schema.org `Product`, with an offer per variant in đồng; safe inside `<script>` (no `<`).
@@ -184,6 +192,12 @@ enum ProductPages {
         }
         json.endArray()
         json.endObject()
-        return String(decoding: json.bytes, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
+        // `<` written as \u003c, on the bytes (Foundation's replacingOccurrences was 7% of a page).
+        var safe: [UInt8] = []
+        safe.reserveCapacity(json.bytes.count + 16)
+        for byte in json.bytes {
+            if byte == UInt8(ascii: "<") { safe.append(contentsOf: #"\u003c"#.utf8) } else { safe.append(byte) }
+        }
+        return String(decoding: safe, as: UTF8.self)
     }
 }

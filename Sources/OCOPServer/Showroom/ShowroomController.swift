@@ -13,9 +13,9 @@ struct ShowroomController: Sendable {
     let templates: ShowroomTemplates
     /// The configured public address ("https://ocop.example.vn"), or empty to use the request's Host.
     let publicBaseURL: String
-    /// Rendered pages by everything they depend on; 20,000 product pages do not all fit beside the
-    /// JSON, so the least recently used go first.
-    let cache = EncodedPageCache(maxEntries: 4096, maxBytes: 32 << 20)
+    /// Rendered pages by everything they depend on, compressed; shared with the fast path, which
+    /// answers product pages from it too (`CatalogFastRoutes`).
+    let cache: CompressedPageCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/", use: home)
@@ -48,9 +48,32 @@ struct ShowroomController: Sendable {
 
     @Sendable func product(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        return try render(request, template: "product", path: "/san-pham/" + slug) { snapshot, page in
-            guard let entry = snapshot.product(slug: slug) else { throw Problem.notFound("no published product '\(slug)'") }
-            return ProductPages.detail(entry, snapshot, sources, page)
+        let language = ShowroomBase.language(request)
+        let base = ShowroomBase.address(publicBaseURL, request)
+        let view = RequestView(request)
+        if let answer = productPage(slug: slug, language: language, base: base, ifNoneMatch: view.ifNoneMatch, acceptsGzip: view.acceptsGzip) {
+            return answer.response
+        }
+        return errorPage(Problem.notFound("no published product '\(slug)'"), page("/san-pham/" + slug, language, base))
+    }
+
+    /// A product's page, rendered once per version of what it shows; nil when no published product
+    /// has that slug. The route above and the fast path both answer with it.
+    func productPage(slug: String, language: Language, base: String, ifNoneMatch: String?, acceptsGzip: Bool) -> CachedAnswer? {
+        let snapshot = sources.catalog.snapshot()
+        guard let entry = snapshot.product(slug: slug) else { return nil }
+        let path = "/san-pham/" + slug
+        var digest = sources.version(snapshot)
+        for part in ["product", base, language.rawValue, path] { digest.add(part) }
+        // The live sessions the page lists, rather than the minute the other pages use: a session
+        // leaves the page when it ends, and nothing else on it changes with the clock.
+        for session in sources.livestreams.sessions(at: sources.clock.now())
+        where session.products.contains(where: { $0.product == slug }) {
+            digest.add(session.slug)
+        }
+        return cachedPage(digest.etag, ifNoneMatch: ifNoneMatch, acceptsGzip: acceptsGzip) {
+            let page = page(path, language, base)
+            return Array(templates.render("product", ProductPages.detail(entry, snapshot, sources, page)).utf8)
         }
     }
 
@@ -102,15 +125,13 @@ struct ShowroomController: Sendable {
         let snapshot = sources.catalog.snapshot()
         let base = ShowroomBase.address(publicBaseURL, request)
         var digest = sources.version(snapshot)
+        digest.add("sitemap")
         digest.add(base)
-        let key = "sitemap\u{1F}" + digest.etag
-        let body = cache.page(key) ?? {
-            let bytes = Sitemap.xml(snapshot, sources, base: base)
-            cache.store(key, bytes)
-            return bytes
-        }()
-        return HTMLAnswer(body: body, etag: digest.etag, contentType: "application/xml; charset=utf-8")
-            .response(for: request)
+        let view = RequestView(request)
+        return cachedPage(
+            digest.etag, ifNoneMatch: view.ifNoneMatch, acceptsGzip: view.acceptsGzip,
+            contentType: "application/xml; charset=utf-8"
+        ) { Sitemap.xml(snapshot, sources, base: base) }.response
     }
 
     @Sendable func robots(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -143,24 +164,65 @@ struct ShowroomController: Sendable {
         let base = ShowroomBase.address(publicBaseURL, request)
         let language = ShowroomBase.language(request)
         let query = keepsQuery ? ShowroomBase.queryItems(request) : []
-        let page = ShowroomPage(
-            language: language, path: path, query: query, base: base, stylesheetPath: templates.stylesheetPath)
+        let page = page(path, language, base, query)
         var digest = sources.version(snapshot)
-        for part in [template, base, language.rawValue, path, request.uri.query ?? ""] { digest.add(part) }
-        // Sessions drop out of pages when they end: pages are rendered again each minute.
-        digest.add(String(ISOTimestamp.string(sources.clock.now()).prefix(16)))
-        let etag = digest.etag
-        if let asked = request.headers[.ifNoneMatch], HTTPHelpers.matches(asked, etag) {
-            return HTMLAnswer(body: [], etag: etag).response(for: request)
+        for part in [template, base, language.rawValue, path] { digest.add(part) }
+        // Only a page that keeps its query depends on it: `?fbclid=…` on a shared link is one page.
+        for (name, value) in query {
+            digest.add(name)
+            digest.add(value)
         }
-        if let body = cache.page(etag) { return HTMLAnswer(body: body, etag: etag).response(for: request) }
+        // Sessions and fairs drop out of these pages when they end: they are rendered again each minute.
+        digest.add(String(ISOTimestamp.string(sources.clock.now()).prefix(16)))
+        let view = RequestView(request)
         do {
-            let body = Array(templates.render(template, try build(snapshot, page)).utf8)
-            cache.store(etag, body)
-            return HTMLAnswer(body: body, etag: etag).response(for: request)
+            return try cachedPage(digest.etag, ifNoneMatch: view.ifNoneMatch, acceptsGzip: view.acceptsGzip) {
+                Array(templates.render(template, try build(snapshot, page)).utf8)
+            }.response
         } catch let problem as Problem {
             return errorPage(problem, page)
         }
+    }
+
+    /// The answer for the page whose ETag is `etag`: `304` when the client holds it, else from the
+    /// compressed cache, else rendered now and kept.
+    private func cachedPage(
+        _ etag: String, ifNoneMatch: String?, acceptsGzip: Bool, contentType: String = "text/html; charset=utf-8",
+        _ render: () throws -> [UInt8]
+    ) rethrows -> CachedAnswer {
+        func plain(_ status: HTTPResponse.Status, _ body: [UInt8]?) -> CachedAnswer {
+            CachedAnswer(
+                status: status, etag: acceptsGzip ? "W/" + etag : etag, cacheControl: Self.cacheControl,
+                body: body.map { ByteBuffer(bytes: $0) }, contentType: contentType, vary: "Accept-Encoding")
+        }
+        if let ifNoneMatch, HTTPHelpers.matches(ifNoneMatch, etag) { return plain(.notModified, nil) }
+        if let kept = cache.page(etag),
+            let answer = kept.answer(
+                ifNoneMatch: nil, acceptsGzip: acceptsGzip, contentType: contentType, cacheControl: Self.cacheControl)
+        {
+            return answer
+        }
+        let bytes = try render()
+        let kept = cache.store(etag, plain: bytes, etag: etag)
+        guard acceptsGzip, let kept,
+            let answer = kept.answer(
+                ifNoneMatch: nil, acceptsGzip: true, contentType: contentType, cacheControl: Self.cacheControl)
+        else {
+            return CachedAnswer(
+                status: .ok, etag: etag, cacheControl: Self.cacheControl, body: ByteBuffer(bytes: bytes),
+                contentType: contentType, vary: "Accept-Encoding")
+        }
+        return answer
+    }
+
+    /// Pages are revalidated on every visit (`no-cache`), not kept for a minute like the JSON: a
+    /// shopper who reloads a product whose certificate was just revoked must see it gone, and a
+    /// `304` costs a few hundred bytes.
+    static let cacheControl = "no-cache"
+
+    /// The frame's facts for a page at `path`.
+    private func page(_ path: String, _ language: Language, _ base: String, _ query: [(String, String)] = []) -> ShowroomPage {
+        ShowroomPage(language: language, path: path, query: query, base: base, stylesheetPath: templates.stylesheetPath)
     }
 
     /// The HTML page for a problem: a 404 with a search box, or the problem's detail.
@@ -209,8 +271,12 @@ enum ShowroomBase {
     /// The configured public address, else `http://` and the Host header when it is a plain host
     /// name or address with an optional port (anything else would let a client write the links).
     static func address(_ configured: String, _ request: Request) -> String {
+        address(configured, host: request.head.authority)
+    }
+
+    static func address(_ configured: String, host: String?) -> String {
         if !configured.isEmpty { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }
-        let host = request.head.authority ?? ""
+        let host = host ?? ""
         let allowed = host.utf8.allSatisfy { byte in
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))

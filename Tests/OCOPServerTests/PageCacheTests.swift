@@ -1,0 +1,49 @@
+import HTTPTypes
+import NIOCore
+import Testing
+
+@testable import OCOPServer
+
+/// The bounded caches in front of the showroom and the catalog's gzip answers.
+@Suite struct PageCacheTests {
+    @Test func theRecentCacheKeepsWhatIsUsedAndDropsWhatIsNot() {
+        // 100 bytes in all: a generation turns over past 50.
+        let cache = RecentCache<[UInt8]>(maxBytes: 100) { $0.count }
+        let page = [UInt8](repeating: 1, count: 5)
+        for key in 0..<10 { cache.store("p\(key)", page) }  // 50 bytes: all young
+        #expect(cache.value("p0") == page)
+        cache.store("p10", page)  // 55 > 50: the young generation becomes the old one
+        // Used once more, p1 moves back to the young generation; p2…p9 are left in the old.
+        #expect(cache.value("p1") == page)
+        for key in 11..<21 { cache.store("p\(key)", page) }  // the young turns over again
+        #expect(cache.value("p1") == page, "used after the first turn: kept")
+        #expect(cache.value("p5") == nil, "not used for two turns: dropped")
+        #expect(cache.count <= 20, "never more than the bound: \(cache.count) entries of 5 bytes")
+    }
+
+    @Test func theRecentCacheRefusesAValueTooLargeForIt() {
+        let cache = RecentCache<[UInt8]>(maxBytes: 1_600) { $0.count }
+        cache.store("huge", [UInt8](repeating: 0, count: 101))
+        #expect(cache.value("huge") == nil)
+        cache.store("fits", [UInt8](repeating: 0, count: 100))
+        #expect(cache.value("fits")?.count == 100)
+    }
+
+    @Test func aCompressedPageInflatesToItsBytesAndRefusesDamagedOnes() throws {
+        let html = Array(String(repeating: "<p>Trà Shan tuyết cổ thụ Suối Giàng</p>\n", count: 200).utf8)
+        let cache = CompressedPageCache(maxBytes: 1 << 20)
+        let page = try #require(cache.store("page", plain: html, etag: "\"e1\""))
+        #expect(page.gzip.readableBytes < html.count / 10)
+        let plain = try #require(page.answer(ifNoneMatch: nil, acceptsGzip: false, contentType: "text/html", cacheControl: "no-cache"))
+        #expect(plain.body.map { Array($0.readableBytesView) } == html)
+        #expect(plain.etag == "\"e1\"" && plain.contentEncoding == nil)
+        let packed = try #require(page.answer(ifNoneMatch: nil, acceptsGzip: true, contentType: "text/html", cacheControl: "no-cache"))
+        #expect(packed.contentEncoding == "gzip" && packed.etag == "W/\"e1\"")
+        #expect(page.answer(ifNoneMatch: "W/\"e1\"", acceptsGzip: true, contentType: "text/html", cacheControl: "no-cache")?.status == .notModified)
+
+        var truncated = page.gzip
+        truncated.moveWriterIndex(to: truncated.writerIndex - 4)
+        #expect(Gzip.decompress(truncated, plainSize: html.count) == nil)
+        #expect(Gzip.decompress(page.gzip, plainSize: html.count - 1) == nil, "a wrong size is refused, not overrun")
+    }
+}
