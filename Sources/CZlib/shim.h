@@ -3,15 +3,10 @@
 
 #include <zlib.h>
 
-// deflateInit2 and inflateInit2 are macros (they pass zlib's version and the stream's size), which
-// Swift cannot call: this is the whole of the shim. windowBits 15 + 16 writes (and reads) a gzip
-// header and trailer.
+// deflateInit2 is a macro (it passes zlib's version and the stream's size), which Swift cannot
+// call: this is the whole of the shim. windowBits 15 + 16 writes a gzip header and trailer.
 static inline int ocop_deflate_init_gzip(z_stream *stream, int level) {
     return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-}
-
-static inline int ocop_inflate_init_gzip(z_stream *stream) {
-    return inflateInit2(stream, 15 + 16);
 }
 
 #endif

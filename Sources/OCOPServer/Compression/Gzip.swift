@@ -1,36 +1,27 @@
-import CZlib
+import CLibdeflate
 import NIOCore
 import Synchronization
 
-/// gzip (RFC 1952) through the system's zlib, for catalog answers sent to clients that accept it.
+/// gzip (RFC 1952) through libdeflate, for catalog answers sent to clients that accept it.
 enum Gzip {
     /// Bodies smaller than this are sent as they are: the header and trailer would eat the gain.
     static let smallestWorthCompressing = 512
 
-    /// `bytes` deflated with a gzip header; nil if zlib fails (the plain body is sent). Level 6
-    /// for answers that are cached; pages rendered for each request (the console) take level 1:
-    /// a 280 KB count sheet deflates in a third of the time, 21% larger (docs/decisions.md).
+    /// `bytes` deflated with a gzip header; nil if compression fails (the plain body is sent).
+    /// Level 6 for answers that are cached; pages rendered for each request (the console) take
+    /// level 1: a 280 KB count sheet deflates in a third of the time, 21% larger (docs/decisions.md).
     static func compress(_ bytes: ByteBuffer, level: Int32 = 6) -> ByteBuffer? {
-        bytes.withUnsafeReadableBytes { input -> ByteBuffer? in
-            var stream = z_stream()
-            guard ocop_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
-            defer { deflateEnd(&stream) }
-            let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
-            var output = ByteBuffer()
-            output.reserveCapacity(bound)
-            let status = output.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out -> Int in
-                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                stream.avail_out = uInt(out.count)
-                let result = deflate(&stream, Z_FINISH)
-                return result == Z_STREAM_END ? out.count - Int(stream.avail_out) : 0
+        compressors.using(level) { compressor in
+            bytes.withUnsafeReadableBytes { input -> ByteBuffer? in
+                let bound = libdeflate_gzip_compress_bound(compressor, input.count)
+                // A buffer of exactly the compressed size: the caches hold thousands of these.
+                var scratch = [UInt8](repeating: 0, count: bound)
+                let size = scratch.withUnsafeMutableBytes { out in
+                    libdeflate_gzip_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
+                }
+                guard size > 0 else { return nil }
+                return ByteBuffer(bytes: scratch[..<size])
             }
-            guard status > 0 else { return nil }
-            // A buffer of exactly the compressed size: the cache holds thousands of these.
-            var exact = ByteBufferAllocator().buffer(capacity: output.readableBytes)
-            exact.writeImmutableBuffer(output)
-            return exact
         }
     }
 
@@ -38,23 +29,29 @@ enum Gzip {
     /// the bytes do not inflate to exactly that size. (Showroom pages are kept compressed only, so
     /// that all 20,000 product pages fit; a client that does not take gzip gets them inflated.)
     static func decompress(_ packed: ByteBuffer, plainSize: Int) -> ByteBuffer? {
-        packed.withUnsafeReadableBytes { input -> ByteBuffer? in
-            var stream = z_stream()
-            guard ocop_inflate_init_gzip(&stream) == Z_OK else { return nil }
-            defer { inflateEnd(&stream) }
-            var output = ByteBufferAllocator().buffer(capacity: plainSize)
-            var whole = false
-            output.writeWithUnsafeMutableBytes(minimumWritableBytes: plainSize) { out -> Int in
-                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                stream.avail_out = uInt(plainSize)
-                let result = inflate(&stream, Z_FINISH)
-                whole = result == Z_STREAM_END && stream.avail_in == 0 && stream.avail_out == 0
-                return whole ? plainSize : 0
+        decompressors.using(0) { decompressor in
+            packed.withUnsafeReadableBytes { input -> ByteBuffer? in
+                var output = ByteBufferAllocator().buffer(capacity: plainSize)
+                var whole = false
+                output.writeWithUnsafeMutableBytes(minimumWritableBytes: plainSize) { out -> Int in
+                    var written = 0
+                    let result = libdeflate_gzip_decompress(
+                        decompressor, input.baseAddress, input.count, out.baseAddress, plainSize, &written)
+                    whole = result == LIBDEFLATE_SUCCESS && written == plainSize
+                    return whole ? plainSize : 0
+                }
+                return whole ? output : nil
             }
-            return whole ? output : nil
         }
+    }
+
+    /// libdeflate's (de)compressors hold their tables (hundreds of KB for a compressor): allocated
+    /// once and lent out, rather than once per answer.
+    private static let compressors = Pool { level in libdeflate_alloc_compressor(level) } free: {
+        libdeflate_free_compressor($0)
+    }
+    private static let decompressors = Pool { _ in libdeflate_alloc_decompressor() } free: {
+        libdeflate_free_decompressor($0)
     }
 
     /// Whether an `Accept-Encoding` header allows gzip: `gzip` or `*` with a weight above zero.
@@ -105,5 +102,35 @@ final class GzipCache: Sendable {
         guard let packed = Gzip.compress(body) else { return nil }
         entries.store(etag, packed)
         return packed
+    }
+}
+
+/// libdeflate objects, costly to allocate, kept by a key (the compression level) and lent to one
+/// caller at a time. At most 8 per key are kept: one per thread compressing at once.
+private final class Pool: Sendable {
+    /// A libdeflate object, used by one thread at a time (the pool's lending guarantees it).
+    private struct Handle: @unchecked Sendable { let pointer: OpaquePointer }
+
+    private let idle = Mutex<[Int32: [Handle]]>([:])
+    private let make: @Sendable (Int32) -> OpaquePointer?
+    private let free: @Sendable (OpaquePointer) -> Void
+
+    init(_ make: @escaping @Sendable (Int32) -> OpaquePointer?, free: @escaping @Sendable (OpaquePointer) -> Void) {
+        self.make = make
+        self.free = free
+    }
+
+    func using<T>(_ key: Int32, _ body: (OpaquePointer) -> T?) -> T? {
+        let lent = idle.withLock { $0[key]?.popLast() }
+        guard let handle = lent ?? make(key).map(Handle.init(pointer:)) else { return nil }
+        defer {
+            let kept = idle.withLock { idle -> Bool in
+                guard idle[key, default: []].count < 8 else { return false }
+                idle[key, default: []].append(handle)
+                return true
+            }
+            if !kept { free(handle.pointer) }
+        }
+        return body(handle.pointer)
     }
 }
