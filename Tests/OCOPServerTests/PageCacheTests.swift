@@ -46,4 +46,14 @@ import Testing
         #expect(Gzip.decompress(truncated, plainSize: html.count) == nil)
         #expect(Gzip.decompress(page.gzip, plainSize: html.count - 1) == nil, "a wrong size is refused, not overrun")
     }
+
+    @Test(arguments: [
+        ("gzip", true), ("gzip, deflate, br", true), ("br;q=1.0, GZIP;q=0.5", true), ("x-gzip", true),
+        ("*", true), ("identity", false), ("gzip;q=0", false), ("gzip; q = 0.000, br", false),
+        ("gzip;q=0.001", true), ("*;q=0", false), ("gzip;q=0, *", false), ("br, *;q=0.1", true), ("", false),
+        ("gzipx", false), (" gzip ", true),
+    ])
+    func anAcceptEncodingAllowsGzipOnlyWithAWeightAboveZero(header: String, accepted: Bool) {
+        #expect(Gzip.isAccepted(header) == accepted, "\(header)")
+    }
 }

@@ -55,32 +55,49 @@ enum Gzip {
     }
 
     /// Whether an `Accept-Encoding` header allows gzip: `gzip` or `*` with a weight above zero.
+    /// Read on the header's bytes, without allocating: it runs for every catalog request.
     static func isAccepted(_ header: String?) -> Bool {
         guard let header else { return false }
         var gzip: Bool?
         var any: Bool?
         for part in header.utf8.split(separator: UInt8(ascii: ",")).prefix(16) {
-            let pieces = part.split(separator: UInt8(ascii: ";"))
-            guard let name = pieces.first.map({ String(decoding: $0, as: UTF8.self).trimmed.lowercased() }) else { continue }
-            let refused = pieces.dropFirst().contains { parameter in
-                let text = String(decoding: parameter, as: UTF8.self).trimmed.replacingSpaces
-                return text == "q=0" || text == "q=0.0" || text == "q=0.00" || text == "q=0.000"
+            var pieces = part.split(separator: UInt8(ascii: ";"))[...]
+            guard let name = pieces.popFirst().map(trimmed) else { continue }
+            let refused = pieces.contains(where: isZeroWeight)
+            if equalsIgnoringCase(name, "gzip") || equalsIgnoringCase(name, "x-gzip") {
+                gzip = !refused
+            } else if name.elementsEqual("*".utf8) {
+                any = !refused
             }
-            if name == "gzip" || name == "x-gzip" { gzip = !refused } else if name == "*" { any = !refused }
         }
         return gzip ?? any ?? false
     }
-}
 
-extension String {
-    fileprivate var trimmed: String {
-        var view = Substring(self)
-        while view.first == " " || view.first == "\t" { view = view.dropFirst() }
-        while view.last == " " || view.last == "\t" { view = view.dropLast() }
-        return String(view)
+    private typealias Bytes = Substring.UTF8View
+
+    private static func trimmed(_ bytes: Bytes) -> Bytes {
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) })
+        else { return bytes[bytes.endIndex...] }
+        return bytes[first...last]
     }
 
-    fileprivate var replacingSpaces: String { String(filter { $0 != " " && $0 != "\t" }) }
+    private static func equalsIgnoringCase(_ bytes: Bytes, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        return zip(bytes, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy {
+            ($0 | 0x20) == $1
+        }
+    }
+
+    /// `q=0`, `q=0.0`, `q=0.00` or `q=0.000`, spaces allowed around the `=`.
+    private static func isZeroWeight(_ parameter: Bytes) -> Bool {
+        let text = parameter.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        guard text.count >= 3, text.count <= 7, text[0] | 0x20 == UInt8(ascii: "q"), text[1] == UInt8(ascii: "="),
+            text[2] == UInt8(ascii: "0")
+        else { return false }
+        guard text.count > 3 else { return true }
+        return text[3] == UInt8(ascii: ".") && text.count >= 4 && text[4...].allSatisfy { $0 == UInt8(ascii: "0") }
+    }
 }
 
 /// Compressed bodies by the ETag of their plain answer: a page is compressed once per version of
@@ -89,10 +106,11 @@ extension String {
 final class GzipCache: Sendable {
     private let entries: RecentCache<ByteBuffer>
 
-    /// The catalog's answers, JSON and HTML: one cache for the process. 40 MB holds the 18,793
-    /// product details of the benchmark's catalog compressed (32 MB); at 24 MB, emptied when full,
-    /// a third of them were compressed again on every pass (docs/decisions.md).
-    static let catalog = GzipCache(maxBytes: 40 << 20)
+    /// The catalog's JSON answers: one cache for the process. The 18,793 product details of the
+    /// benchmark's catalog take 32 MB compressed; a generation (half the bound) holds them all, so
+    /// each is compressed once. At 24 MB, emptied when full, most were compressed again on every
+    /// pass (docs/decisions.md). The bound is a ceiling: only answers asked for are kept.
+    static let catalog = GzipCache(maxBytes: 80 << 20)
 
     init(maxBytes: Int) { entries = RecentCache(maxBytes: maxBytes) { $0.readableBytes } }
 
