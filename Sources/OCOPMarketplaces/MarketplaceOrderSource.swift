@@ -3,14 +3,43 @@ public import OCOPDomain
 /// Reads orders back from a marketplace (MARKETPLACE-ORDERS.md). Pushes only say that an order
 /// changed; the adapter fetches the order itself, and checks the answer before anyone counts it.
 public protocol MarketplaceOrderSource: Sendable {
-    /// The orders with these platform ids, with their lines; ids the platform does not know are left out.
-    func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError) -> [PlatformOrder]
+    /// The orders with these platform ids, with their lines; ids the platform does not know are
+    /// left out, and orders it answered that do not pass the checks are set aside, each on its own.
+    func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError) -> FetchedOrders
 
     /// The ids of the orders changed from `from` to `to` (Unix seconds, both included), across
     /// the platform's window limit and pages, each id once; and the time up to which the list is
     /// complete (`to`, or the end of the last whole window when a pull took as many as it may).
     func changedOrders(from: Int64, to: Int64, account: MarketplaceAccountContext) async throws(MarketplaceError)
         -> (ids: [String], through: Int64)
+}
+
+/// What a detail call brought back: the orders read, and those the platform answered that could not
+/// be (a missing status, a negative quantity…). One odd order must not hold back the account's
+/// others, so it is set aside with its reason instead of failing the whole answer.
+public struct FetchedOrders: Sendable {
+    public struct Unreadable: Sendable, Equatable {
+        /// The order's platform id, or "" when even that was not a usable id.
+        public let id: String
+        public let reason: String
+    }
+
+    public var orders: [PlatformOrder] = []
+    public var unreadable: [Unreadable] = []
+
+    public init(orders: [PlatformOrder] = [], unreadable: [Unreadable] = []) {
+        self.orders = orders
+        self.unreadable = unreadable
+    }
+
+    /// Reads one order of the answer with `read`, or sets it aside under `id` with the reason.
+    mutating func read(_ id: String?, _ read: () throws(MarketplaceError) -> PlatformOrder) {
+        do {
+            orders.append(try read())
+        } catch {
+            unreadable.append(Unreadable(id: id.flatMap { OrderAnswer.isID($0) ? $0 : nil } ?? "", reason: error.message))
+        }
+    }
 }
 
 /// Checks of what a platform answers about orders, shared by the adapters.

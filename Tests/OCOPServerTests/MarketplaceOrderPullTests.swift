@@ -59,6 +59,30 @@ struct MarketplaceOrderPullTests {
         }
     }
 
+    @Test("an order the platform answers that cannot be read is set aside, and the others come in", arguments: TestEngine.all)
+    func unreadableOrderAlone(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine) { scene in
+            let shop = try await OrderShop.open(scene, stock: 100)
+            _ = try await MarketplaceOrderPulls(database: scene.database).start(account: shop.account, at: scene.clock.now())
+            for sn in ["SN-GOOD-1", "SN-GOOD-2", "SN-GOOD-3"] { scene.fake.placeOrder(sn, items: [shop.item(1)]) }
+            // A line of quantity 0: not an answer Shopee gives, so not one to move stock by.
+            scene.fake.placeOrder("SN-ODD", items: [shop.item(0)])
+            scene.advance(seconds: 10)
+
+            #expect(try await shop.importer().pull(account: shop.account) == 4)
+            #expect(try await shop.count("SELECT COUNT(*) AS n FROM marketplace_orders") == 3)
+            #expect(try await shop.held() == 3)
+            // The pull is complete (its watermark moved) and the odd order has a job of its own,
+            // retried and then dead-lettered on the office's job page.
+            let now = scene.clock.now().unixMilliseconds / 1000
+            #expect(try await shop.count("SELECT watermark AS n FROM marketplace_order_pulls WHERE account_id = \(shop.account)") == Int(now))
+            #expect(
+                try await shop.count(
+                    "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'marketplace_order' AND payload LIKE '%SN-ODD%' AND payload NOT LIKE '%SN-GOOD%'"
+                ) == 1)
+        }
+    }
+
     @Test("an account's pull interval is a setting the scheduler follows")
     func pullInterval() async throws {
         try await MarketplaceScene.run(.sqlite) { scene in

@@ -11,7 +11,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
     static let maxOffset = 5_000
 
     public func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> [PlatformOrder]
+        -> FetchedOrders
     {
         var headers: [String: JSONValue] = [:]
         for id in ids where OrderAnswer.isID(id) {
@@ -19,7 +19,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
             // An order the shop does not have answers no data: it is left out.
             if data["order_id"].exists { headers[id] = data }
         }
-        var found: [PlatformOrder] = []
+        var found = FetchedOrders()
         let known = ids.filter { headers[$0] != nil }
         var start = 0
         while start < known.count {
@@ -29,7 +29,7 @@ extension LazadaAdapter: MarketplaceOrderSource {
                 "/orders/items/get", [("order_ids", "[" + batch.joined(separator: ",") + "]")], method: "GET", account: account)
             for entry in data.array {
                 guard let id = entry["order_id"].string, let header = headers[id] else { continue }
-                found.append(try Self.order(header, items: entry["order_items"].array))
+                found.read(id) { () throws(MarketplaceError) in try Self.order(header, items: entry["order_items"].array) }
             }
         }
         return found

@@ -7,9 +7,9 @@ extension ShopeeAdapter: MarketplaceOrderSource {
     static let detailBatch = 50
 
     public func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> [PlatformOrder]
+        -> FetchedOrders
     {
-        var found: [PlatformOrder] = []
+        var found = FetchedOrders()
         var start = 0
         while start < ids.count {
             let batch = Array(ids[start..<min(ids.count, start + Self.detailBatch)])
@@ -20,7 +20,7 @@ extension ShopeeAdapter: MarketplaceOrderSource {
                     ("order_sn_list", batch.joined(separator: ",")),
                     ("response_optional_fields", "item_list,package_list,total_amount,pay_time"),
                 ], body: [], shop: true, account: account)
-            for order in envelope["response"]["order_list"].array { found.append(try Self.order(order)) }
+            for order in envelope["response"]["order_list"].array { found.read(order["order_sn"].string) { () throws(MarketplaceError) in try Self.order(order) } }
         }
         return found
     }

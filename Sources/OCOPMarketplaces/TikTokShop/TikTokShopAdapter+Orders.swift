@@ -10,16 +10,16 @@ extension TikTokShopAdapter: MarketplaceOrderSource {
     static let ordersPath = "/order/202309/orders"
 
     public func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> [PlatformOrder]
+        -> FetchedOrders
     {
         let valid = ids.filter(OrderAnswer.isID)
-        var found: [PlatformOrder] = []
+        var found = FetchedOrders()
         var start = 0
         while start < valid.count {
             let batch = Array(valid[start..<min(valid.count, start + Self.detailBatch)])
             start += Self.detailBatch
             let data = try await call("GET", Self.ordersPath, nil, query: [("ids", batch.joined(separator: ","))], account: account)
-            for order in data["orders"].array { found.append(try Self.order(order)) }
+            for order in data["orders"].array { found.read(order["id"].string) { () throws(MarketplaceError) in try Self.order(order) } }
         }
         return found
     }

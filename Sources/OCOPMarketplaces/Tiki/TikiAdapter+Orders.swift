@@ -8,14 +8,14 @@ extension TikiAdapter: MarketplaceOrderSource {
     static let listPageSize = 50
 
     public func orders(ids: [String], account: MarketplaceAccountContext) async throws(MarketplaceError)
-        -> [PlatformOrder]
+        -> FetchedOrders
     {
-        var found: [PlatformOrder] = []
+        var found = FetchedOrders()
         for id in ids where OrderAnswer.isID(id) {
             // The history comes only when asked for; a cancel's meaning depends on it.
             let answer = try await call(
                 "GET", "/integration/v2/orders/\(id)", nil, query: [("include", "status_histories")], account: account)
-            if answer["code"].exists { found.append(try Self.order(answer)) }
+            if answer["code"].exists { found.read(id) { () throws(MarketplaceError) in try Self.order(answer) } }
         }
         return found
     }

@@ -32,7 +32,9 @@ struct MarketplaceOrderImport: Sendable {
             default:
                 let payload = try decode(MarketplaceOrderFetch.self, job)
                 let shop = try await connect(payload.account)
-                let failed = try await apply(try await shop.fetch(payload.orders), shop)
+                let fetched = try await shop.fetch(payload.orders)
+                let failed = try await apply(fetched.orders, shop) + unreadable(fetched, shop)
+                // Retried, then dead-lettered on the office's job page: seen, not lost.
                 if !failed.isEmpty { return .failed("could not apply orders \(failed.joined(separator: ", "))", retryAfter: nil, permanent: false) }
             }
             return .done
@@ -55,9 +57,10 @@ struct MarketplaceOrderImport: Sendable {
             let listed = try await shop.call { (context) async throws(MarketplaceError) -> (ids: [String], through: Int64) in
                 try await shop.source.changedOrders(from: from, to: through, account: context)
             }
-            let failed = try await apply(try await shop.fetch(listed.ids), shop)
-            // An order that cannot be applied gets a fetch job of its own (retried, and dead-lettered
-            // on the office's job page), so it does not hold back the account's other orders.
+            let fetched = try await shop.fetch(listed.ids)
+            let failed = try await apply(fetched.orders, shop) + unreadable(fetched, shop)
+            // An order that cannot be read or applied gets a fetch job of its own (retried, and
+            // dead-lettered on the office's job page), so it does not hold back the account's others.
             if !failed.isEmpty {
                 try await MarketplaceOrderFetch(account: id, orders: failed).enqueue(database, at: clock.now())
             }
@@ -94,9 +97,9 @@ struct MarketplaceOrderImport: Sendable {
             }
         }
 
-        func fetch(_ ids: [String]) async throws -> [PlatformOrder] {
-            guard !ids.isEmpty else { return [] }
-            return try await call { (context) async throws(MarketplaceError) -> [PlatformOrder] in
+        func fetch(_ ids: [String]) async throws -> FetchedOrders {
+            guard !ids.isEmpty else { return FetchedOrders() }
+            return try await call { (context) async throws(MarketplaceError) -> FetchedOrders in
                 try await source.orders(ids: ids, account: context)
             }
         }
@@ -143,6 +146,17 @@ struct MarketplaceOrderImport: Sendable {
             }
         }
         return failed
+    }
+
+    /// The ids of the orders the platform answered but that did not pass the checks, each logged
+    /// with its reason (one without even a usable id can only be logged).
+    private func unreadable(_ fetched: FetchedOrders, _ shop: Shop) -> [String] {
+        for order in fetched.unreadable {
+            logger.warning(
+                "a marketplace order could not be read",
+                metadata: ["account": "\(shop.account.id)", "order": "\(order.id)", "reason": "\(order.reason)"])
+        }
+        return fetched.unreadable.map(\.id).filter { !$0.isEmpty }
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ job: Job) throws -> T {
