@@ -14,6 +14,24 @@ public protocol MarketplaceOrderSource: Sendable {
         -> (ids: [String], through: Int64)
 }
 
+/// A platform that keeps order events in a queue to be pulled and acknowledged, instead of pushing
+/// them (Tiki, MARKETPLACE-ORDERS.md §4.3).
+public protocol MarketplaceOrderQueue: Sendable {
+    /// The next batch of the account's queue, asked with the ack id of the batch before (which this
+    /// acknowledges; nil for none), or nil when the account has no queue.
+    func queuedOrders(ack: String?, account: MarketplaceAccountContext) async throws(MarketplaceError) -> QueuedOrders?
+}
+
+/// One batch of an event queue.
+public struct QueuedOrders: Sendable, Equatable {
+    /// The orders the batch's events name, each once, in order.
+    public let orderIDs: [String]
+    /// How many events the batch held, order events or not: 0 when the queue is empty.
+    public let events: Int
+    /// To send with the next pull, which acknowledges this batch.
+    public let ack: String?
+}
+
 /// What a detail call brought back: the orders read, and those the platform answered that could not
 /// be (a missing status, a negative quantity…). One odd order must not hold back the account's
 /// others, so it is set aside with its reason instead of failing the whole answer.
@@ -54,6 +72,8 @@ enum OrderAnswer {
     /// Past this many ids a pull stops at the end of its current window; the next pull goes on
     /// from there.
     static let maxIDsPerPull = 5_000
+    /// Events one queue batch may hold before the answer is treated as broken.
+    static let maxEventsPerBatch = 1_000
     /// Pages one window may take before the answer is treated as broken (50 000 orders).
     static let maxPagesPerWindow = 1_000
 

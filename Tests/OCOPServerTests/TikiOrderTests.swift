@@ -5,7 +5,7 @@ import HummingbirdTesting
 import MarketplaceFakes
 import OCOPDomain
 import OCOPMarketplaces
-import OCOPServer
+@testable import OCOPServer
 import OCOPStorage
 import Testing
 import TestSupport
@@ -66,6 +66,50 @@ struct TikiOrderTests {
             _ = try await shop.waitFor("510916800", "return_expected")
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
             try await scene.stock.expectBalancedLedger()
+        }
+    }
+
+    @Test("the event queue brings in what the order list misses, acknowledged only once its orders are applied", arguments: TestEngine.all)
+    func queue(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, others: [.tiki]) { scene in
+            let tiki = try #require(scene.others[.tiki] as? FakeTiki)
+            try await scene.receive(10)
+            let account = try await scene.createAccount(name: "Gian hàng Tiki", on: tiki)
+            _ = try await scene.createListing(account: account)
+            await scene.engine.runCycle()
+            let shop = OrderShop(scene: scene, account: account, listing: 0, externalID: "")
+            let importer = shop.importer()
+            tiki.hideOrdersFromTheList(true)
+            for n in 0..<4 {
+                tiki.placeOrder("5109170\(n)", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 1, price: 248_000)
+            }
+            tiki.setStatus("51091700", "packaging")
+            #expect(tiki.queuedEvents == 5)
+            scene.advance(seconds: 5)
+
+            // Two batches (3 events, then 2), then an empty answer that acknowledges the second.
+            #expect(try await importer.pull(account: account) == 4)
+            #expect(try await shop.held() == 3)
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
+            #expect(tiki.queuedEvents == 0)
+            #expect(tiki.requestPaths.filter { $0.hasSuffix("/events/pull") }.count == 3)
+
+            // A batch whose answer is lost is not acknowledged: the next pull gets it again and
+            // applies it once.
+            tiki.placeOrder("51091710", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 2, price: 248_000)
+            tiki.loseAnswer(to: "/integration/v1/queues/\(FakeTiki.queueCode)/events/pull")
+            scene.advance(seconds: 5)
+            await #expect(throws: (any Error).self) { try await importer.pull(account: account) }
+            #expect(try await shop.held() == 3)
+            #expect(tiki.queuedEvents == 1)
+            scene.advance(seconds: 5)
+            #expect(try await importer.pull(account: account) == 1)
+            #expect(try await shop.held() == 5)
+            #expect(tiki.queuedEvents == 0)
+            // Read again: nothing new, nothing moves twice.
+            #expect(try await importer.pull(account: account) == 0)
+            #expect(try await shop.held() == 5)
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
         }
     }
 }

@@ -54,22 +54,56 @@ struct MarketplaceOrderImport: Sendable {
         let through = now.unixMilliseconds / 1000
         do {
             let from = try await pulls.start(account: id, at: now)
+            let queued = try await readQueue(shop, pulls)
             let listed = try await shop.call { (context) async throws(MarketplaceError) -> (ids: [String], through: Int64) in
                 try await shop.source.changedOrders(from: from, to: through, account: context)
             }
-            let fetched = try await shop.fetch(listed.ids)
+            // The list is read too: it catches what a queue missed (or an account without one).
+            let fetched = try await shop.fetch(listed.ids.filter { !queued.contains($0) })
             let failed = try await apply(fetched.orders, shop) + unreadable(fetched, shop)
             // An order that cannot be read or applied gets a fetch job of its own (retried, and
             // dead-lettered on the office's job page), so it does not hold back the account's others.
             if !failed.isEmpty {
                 try await MarketplaceOrderFetch(account: id, orders: failed).enqueue(database, at: clock.now())
             }
-            try await pulls.finish(account: id, through: listed.through, seen: listed.ids.count, at: clock.now())
-            return listed.ids.count
+            let seen = queued.union(listed.ids).count
+            try await pulls.finish(account: id, through: listed.through, seen: seen, at: clock.now())
+            return seen
         } catch {
             try? await pulls.failed(account: id, error: "\(error)", at: clock.now())
             throw error
         }
+    }
+
+    /// Batches one pull reads from an account's event queue at most; the next pull goes on.
+    static let maxQueueBatches = 50
+
+    /// Reads the account's event queue, if its platform and credentials have one (Tiki): each
+    /// batch's orders are fetched and applied, then its ack id is stored, to be sent (and so
+    /// acknowledge the batch) with the next pull. A pull that fails before storing it gets the
+    /// same batch again, which changes nothing the second time. Returns the orders it named.
+    private func readQueue(_ shop: Shop, _ pulls: MarketplaceOrderPulls) async throws -> Set<String> {
+        guard let queue = shop.source as? any MarketplaceOrderQueue else { return [] }
+        var ack = try await pulls.queueAck(account: shop.account.id)
+        var named: Set<String> = []
+        for _ in 0..<Self.maxQueueBatches {
+            let asked = ack
+            guard
+                let batch = try await shop.call({ (context) async throws(MarketplaceError) -> QueuedOrders? in
+                    try await queue.queuedOrders(ack: asked, account: context)
+                })
+            else { return named }
+            let fetched = try await shop.fetch(batch.orderIDs)
+            let failed = try await apply(fetched.orders, shop) + unreadable(fetched, shop)
+            if !failed.isEmpty {
+                try await MarketplaceOrderFetch(account: shop.account.id, orders: failed).enqueue(database, at: clock.now())
+            }
+            try await pulls.setQueueAck(account: shop.account.id, batch.ack)
+            ack = batch.ack
+            named.formUnion(batch.orderIDs)
+            if batch.events == 0 { break }
+        }
+        return named
     }
 
     // MARK: - Steps

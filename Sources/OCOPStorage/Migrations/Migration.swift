@@ -16,6 +16,6 @@ enum Migrations {
         FairsSchema.migration, MarketplaceSchema.migration, CertificateNoticesSchema.migration,
         CatalogImportStateSchema.migration, PointSellersSchema.migration,
         ListingFailedPushSchema.migration,
-        MarketplaceOrdersSchema.migration, ProgrammeSchema.migration,
+        MarketplaceOrdersSchema.migration, ProgrammeSchema.migration, MarketplaceOrderQueueSchema.migration,
     ]
 }

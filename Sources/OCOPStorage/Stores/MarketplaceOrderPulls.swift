@@ -157,6 +157,21 @@ public struct MarketplaceOrderPulls: Sendable {
         }
     }
 
+    /// The ack id of the account's last queue batch whose orders were applied, if any.
+    public func queueAck(account: Int) async throws -> String? {
+        try await database.read { sql in
+            try await sql.raw("SELECT queue_ack FROM marketplace_order_pulls WHERE account_id = \(bind: account)")
+                .first()?.decode(column: "queue_ack", as: String?.self) ?? nil
+        }
+    }
+
+    /// The orders of the queue batch `ack` answered are applied: the next pull sends it.
+    public func setQueueAck(account: Int, _ ack: String?) async throws {
+        try await database.transaction { sql in
+            try await sql.raw("UPDATE marketplace_order_pulls SET queue_ack = \(bind: ack) WHERE account_id = \(bind: account)").run()
+        }
+    }
+
     public func failed(account: Int, error: String, at now: Moment) async throws {
         try await database.transaction { sql in
             try await sql.raw(

@@ -1,5 +1,6 @@
 import Foundation
 public import OCOPMarketplaces
+import Synchronization
 
 /// One order of the fake Tiki shop.
 public struct FakeTikiOrder: Sendable {
@@ -28,18 +29,28 @@ extension FakeTiki {
             code: code, status: status, history: [status], productID: productID, sellerSKU: sellerSKU, quantity: quantity,
             price: price, inventoryType: inventoryType, updatedAt: orders.next(after: core.nowSeconds))
         orders.put(order, id: order.code)
+        // Tiki's queue tells of an order once Tiki accepts it (`queueing`), and of every change after.
+        if status != "waiting_payment" {
+            queue.add(type: "ORDER_CREATED_SUCCESSFULLY", orderCode: code, status: status, at: core.nowSeconds * 1000)
+        }
         return order
     }
 
     @discardableResult
     public func setStatus(_ code: String, _ status: String) -> FakeTikiOrder? {
         let time = orders.next(after: core.nowSeconds)
-        return orders.update(code) { order in
+        let order = orders.update(code) { order in
             order.status = status
             order.history.append(status)
             order.updatedAt = time
         }
+        if order != nil { queue.add(type: "ORDER_STATUS_UPDATED", orderCode: code, status: status, at: core.nowSeconds * 1000) }
+        return order
     }
+
+    /// The order list answers nothing, as if Tiki's list had missed the changes (its times are
+    /// local text): what comes in then came through the event queue.
+    public func hideOrdersFromTheList(_ hidden: Bool) { listHidden.withLock { $0 = hidden } }
 
     /// Tiki writes times as `yyyy-MM-dd HH:mm:ss` (read as Vietnam time).
     static func time(_ seconds: Int64) -> String {
@@ -86,7 +97,7 @@ extension FakeTiki {
         let limit = request.queryValue("limit").flatMap(Int.init) ?? 20
         let page = request.queryValue("page").flatMap(Int.init) ?? 1
         guard (1...100).contains(limit), page >= 1 else { return errors(400, "bad page or limit") }
-        let matching = orders.all.filter { $0.updatedAt >= from && $0.updatedAt <= to }
+        let matching = listHidden.withLock { $0 } ? [] : orders.all.filter { $0.updatedAt >= from && $0.updatedAt <= to }
             .sorted { ($0.updatedAt, $0.code) < ($1.updatedAt, $1.code) }
         let slice = Array(matching.dropFirst((page - 1) * limit).prefix(limit))
         let last = matching.isEmpty ? 0 : (matching.count + limit - 1) / limit

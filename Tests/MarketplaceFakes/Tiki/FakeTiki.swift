@@ -18,6 +18,9 @@ public final class FakeTiki: MarketplaceFake {
     public let marketplace = Marketplace.tiki
     /// The shop's orders, placed and moved by tests (see FakeTiki+Orders.swift).
     let orders = FakeTikiOrders()
+    /// The event queue every order change is added to (FakeTiki+Queue.swift).
+    let queue = FakeTikiQueue()
+    let listHidden = Mutex(false)
     /// Track id → product id, for requests filed.
     private let requests = Mutex<[String: String]>([:])
 
@@ -38,7 +41,7 @@ public final class FakeTiki: MarketplaceFake {
         MarketplaceCredentials(
             values: [
                 "client_id": Self.clientID, "client_secret": Self.clientSecret, "access_token": core.accessToken,
-                "refresh_token": core.refreshToken, "warehouse_id": Self.warehouseID,
+                "refresh_token": core.refreshToken, "warehouse_id": Self.warehouseID, "queue_code": Self.queueCode,
             ], accessTokenExpiresAt: core.accessExpiresAt)
     }
 
@@ -48,6 +51,13 @@ public final class FakeTiki: MarketplaceFake {
     // MARK: - Requests
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
+        let reply = await answer(request)
+        // The request was done, but its answer never reaches the client.
+        if core.faults.takeLostAnswer(request.path) { return errors(503, "Service Unavailable") }
+        return reply
+    }
+
+    private func answer(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() { return errors(503, "Service Unavailable") }
         if let retryAfter = core.faults.takeThrottle() {
             return errors(429, "Too many requests", headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
@@ -64,6 +74,10 @@ public final class FakeTiki: MarketplaceFake {
         if request.method == "GET", request.path == "/integration/v2/orders" { return orderList(request) }
         if request.method == "GET", request.path.hasPrefix("/integration/v2/orders/") {
             return orderDetail(String(request.path.dropFirst("/integration/v2/orders/".count)), include: request.queryValue("include"))
+        }
+        let queuePrefix = "/integration/v1/queues/", pullSuffix = "/events/pull"
+        if request.method == "POST", request.path.hasPrefix(queuePrefix), request.path.hasSuffix(pullSuffix) {
+            return queuePull(String(request.path.dropFirst(queuePrefix.count).dropLast(pullSuffix.count)), request)
         }
         guard let body = request.json, body.object != nil else { return errors(400, "Body must be a JSON object") }
         switch (request.method, request.path) {
