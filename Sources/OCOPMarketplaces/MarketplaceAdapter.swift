@@ -153,6 +153,8 @@ public protocol MarketplaceAdapter: Sendable {
     /// Credential keys an account must provide (checked when the account is created): every key
     /// that creating an item needs, so that no account is accepted whose every create would fail.
     var requiredCredentials: [String] { get }
+    /// Keys an account may add (the console's form offers them, not required): Tiki's `queue_code`.
+    var optionalCredentials: [String] { get }
     /// Why a given credential's value cannot work (e.g. channel ids that are not numbers), or nil.
     func credentialProblem(_ key: String, _ value: String) -> String?
     /// Performs one operation.
@@ -185,4 +187,8 @@ enum CredentialFormat {
         else { return "comma-separated whole numbers (the platform's ids)" }
         return nil
     }
+}
+
+extension MarketplaceAdapter {
+    public var optionalCredentials: [String] { [] }
 }

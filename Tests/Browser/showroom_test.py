@@ -799,7 +799,9 @@ class MarketplaceConsoleInChromium(unittest.TestCase):
         base_url = form.find_element(By.NAME, "base_url")
         base_url.clear()
         base_url.send_keys(self.tiki.base_url)
-        for key in ("client_id", "client_secret", "access_token", "warehouse_id"):
+        # queue_code is optional (the form says so); given, the pull reads Tiki's event queue too.
+        self.assertIsNone(form.find_element(By.NAME, "credential_queue_code").get_attribute("required"))
+        for key in ("client_id", "client_secret", "access_token", "warehouse_id", "queue_code"):
             form.find_element(By.NAME, "credential_" + key).send_keys(self.tiki.credentials[key])
         Select(form.find_element(By.NAME, "point")).select_by_value("diem-ocop-vinh-tuy")
         form.find_element(By.NAME, "stock_ratio").clear()
@@ -810,6 +812,7 @@ class MarketplaceConsoleInChromium(unittest.TestCase):
         self.assertIn("Tiki", accounts)
         self.assertIn("50 %", accounts)
         self.assertIn("client_secret", accounts)  # the names of the keys kept, never their values
+        self.assertIn("queue_code", accounts)
         self.assertNotIn(self.tiki.credentials["client_secret"], driver.page_source)
         shot("console-marketplaces")
 

@@ -23,6 +23,8 @@ public struct TikiAdapter: MarketplaceAdapter {
     public let marketplace = Marketplace.tiki
     /// `warehouse_id` too: every stock update names the warehouse.
     public var requiredCredentials: [String] { ["client_id", "client_secret", "access_token", "warehouse_id"] }
+    /// The event queue to read orders from (TikiAdapter+Queue.swift); without it, only the order list.
+    public var optionalCredentials: [String] { ["queue_code"] }
 
     public func credentialProblem(_ key: String, _ value: String) -> String? {
         guard key == "warehouse_id" else { return nil }

@@ -38,7 +38,10 @@ extension ConsoleController {
                 let categories = Self.categoryMap(text("category_map"))
                 checks.require(categories != nil, "category_map", "one 'group = category id' per line, e.g. I.5.a = 8322")
                 try checks.throwIfAny()
-                let keys = marketplace.map { MarketplaceAdapters.adapter(for: $0, transport: accounts.transport, clock: clock).requiredCredentials } ?? []
+                let adapter = marketplace.map { MarketplaceAdapters.adapter(for: $0, transport: accounts.transport, clock: clock) }
+                // Optional keys only when filled in: an empty one would be stored as a key without a value.
+                let keys = (adapter?.requiredCredentials ?? [])
+                    + (adapter?.optionalCredentials ?? []).filter { !text("credential_" + $0).isEmpty }
                 let body = MarketplaceAccountsController.CreateRequest(
                     marketplace: text("marketplace"), name: text("name"), baseUrl: text("base_url"),
                     credentials: Dictionary(uniqueKeysWithValues: keys.map { ($0, .init(text: text("credential_" + $0))) }),
@@ -118,9 +121,12 @@ extension ConsoleController {
                 return [
                     "value": marketplace.rawValue, "label": PlacePages.marketplaceName(marketplace.rawValue), "open": marketplace == open,
                     "base_url": OutboundPolicy.defaultBaseURL(marketplace),
-                    "fields": adapter.requiredCredentials.map { key in
-                        ["name": "credential_" + key, "label": key, "id": marketplace.rawValue + "-" + key]
-                    },
+                    "fields": adapter.requiredCredentials.map { key -> [String: Any] in
+                        ["name": "credential_" + key, "label": key, "id": marketplace.rawValue + "-" + key, "required": true]
+                    }
+                        + adapter.optionalCredentials.map { key -> [String: Any] in
+                            ["name": "credential_" + key, "label": key, "id": marketplace.rawValue + "-" + key, "required": false]
+                        },
                     "points": sellable.map { ["slug": $0.slug, "name": $0.name] },
                     "action": page.link(path), "key": Self.newKey(),
                 ]

@@ -19,6 +19,7 @@ extension ConsoleWords {
         "account_name": ("Tên gian hàng", "Shop name"),
         "api_address": ("Địa chỉ API của sàn", "The platform's API address"),
         "stock_from_point": ("Lấy tồn kho từ điểm bán", "Stock from point"),
+        "optional": ("không bắt buộc", "optional"),
         "stock_ratio": ("Tỉ lệ tồn đưa lên sàn (0 đến 1)", "Share of stock offered (0 to 1)"),
         "stock_buffer": ("Số đơn vị giữ lại", "Units held back"),
         "category_map": ("Ngành hàng của sàn theo nhóm OCOP (mỗi dòng: nhóm = mã ngành)", "Platform categories by OCOP group (one per line: group = category id)"),
