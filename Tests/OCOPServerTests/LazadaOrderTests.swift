@@ -19,10 +19,7 @@ struct LazadaOrderTests {
     func pushedAndPulled(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.lazada]) { scene in
             let lazada = try #require(scene.others[.lazada] as? FakeLazada)
-            try await scene.receive(10)
-            let account = try await scene.createAccount(name: "Gian hàng Lazada", on: lazada)
-            let listing = try await scene.createListing(account: account)
-            await scene.engine.runCycle()
+            let (account, listing) = try await scene.publishedShop("Gian hàng Lazada", on: lazada)
             let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
             let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: itemID)
             let path = "/v1/marketplace-webhooks/lazada/\(account)"

@@ -262,6 +262,18 @@ struct MarketplaceOrderTests {
     }
 }
 
+extension MarketplaceScene {
+    /// Ten units at the point, an account named `name` on `platform` and a listing of them,
+    /// published: where the other platforms' order tests start.
+    func publishedShop(_ name: String, on platform: any MarketplaceFake) async throws -> (account: Int, listing: Int) {
+        try await receive(10)
+        let account = try await createAccount(name: name, on: platform)
+        let listing = try await createListing(account: account)
+        await engine.runCycle()
+        return (account, listing)
+    }
+}
+
 /// A published listing of CAM-5KG on the fake Shopee, and the steps of an order's life.
 struct OrderShop {
     let scene: MarketplaceScene

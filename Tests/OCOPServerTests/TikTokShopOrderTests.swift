@@ -19,10 +19,7 @@ struct TikTokShopOrderTests {
     func webhookAndPull(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.tiktokShop]) { scene in
             let tiktok = try #require(scene.others[.tiktokShop] as? FakeTikTokShop)
-            try await scene.receive(10)
-            let account = try await scene.createAccount(name: "Gian hàng TikTok", on: tiktok)
-            let listing = try await scene.createListing(account: account)
-            await scene.engine.runCycle()
+            let (account, listing) = try await scene.publishedShop("Gian hàng TikTok", on: tiktok)
             let productID = try #require(try await scene.listing(listing)["external_id"] as? String)
             let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: productID)
             let path = "/v1/marketplace-webhooks/tiktok_shop/\(account)"

@@ -19,10 +19,7 @@ struct TikiOrderTests {
     func pulled(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.tiki]) { scene in
             let tiki = try #require(scene.others[.tiki] as? FakeTiki)
-            try await scene.receive(10)
-            let account = try await scene.createAccount(name: "Gian hàng Tiki", on: tiki)
-            let listing = try await scene.createListing(account: account)
-            await scene.engine.runCycle()
+            let (account, listing) = try await scene.publishedShop("Gian hàng Tiki", on: tiki)
             let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: "")
             func pull() async throws {
                 scene.advance(seconds: 5)
@@ -73,10 +70,7 @@ struct TikiOrderTests {
     func queue(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.tiki]) { scene in
             let tiki = try #require(scene.others[.tiki] as? FakeTiki)
-            try await scene.receive(10)
-            let account = try await scene.createAccount(name: "Gian hàng Tiki", on: tiki)
-            _ = try await scene.createListing(account: account)
-            await scene.engine.runCycle()
+            let (account, _) = try await scene.publishedShop("Gian hàng Tiki", on: tiki)
             let shop = OrderShop(scene: scene, account: account, listing: 0, externalID: "")
             let importer = shop.importer()
             tiki.hideOrdersFromTheList(true)
