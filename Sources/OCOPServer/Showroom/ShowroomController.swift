@@ -190,29 +190,23 @@ struct ShowroomController: Sendable {
         _ etag: String, ifNoneMatch: String?, acceptsGzip: Bool, contentType: String = "text/html; charset=utf-8",
         _ render: () throws -> [UInt8]
     ) rethrows -> CachedAnswer {
-        func plain(_ status: HTTPResponse.Status, _ body: [UInt8]?) -> CachedAnswer {
+        func answer(_ status: HTTPResponse.Status, etag: String, _ body: [UInt8]?) -> CachedAnswer {
             CachedAnswer(
-                status: status, etag: acceptsGzip ? "W/" + etag : etag, cacheControl: Self.cacheControl,
-                body: body.map { ByteBuffer(bytes: $0) }, contentType: contentType, vary: "Accept-Encoding")
-        }
-        if let ifNoneMatch, HTTPHelpers.matches(ifNoneMatch, etag) { return plain(.notModified, nil) }
-        if let kept = cache.page(etag),
-            let answer = kept.answer(
-                ifNoneMatch: nil, acceptsGzip: acceptsGzip, contentType: contentType, cacheControl: Self.cacheControl)
-        {
-            return answer
-        }
-        let bytes = try render()
-        let kept = cache.store(etag, plain: bytes, etag: etag)
-        guard acceptsGzip, let kept,
-            let answer = kept.answer(
-                ifNoneMatch: nil, acceptsGzip: true, contentType: contentType, cacheControl: Self.cacheControl)
-        else {
-            return CachedAnswer(
-                status: .ok, etag: etag, cacheControl: Self.cacheControl, body: ByteBuffer(bytes: bytes),
+                status: status, etag: etag, cacheControl: Self.cacheControl, body: body.map { ByteBuffer(bytes: $0) },
                 contentType: contentType, vary: "Accept-Encoding")
         }
-        return answer
+        func from(_ page: CompressedPage) -> CachedAnswer? {
+            page.answer(ifNoneMatch: nil, acceptsGzip: acceptsGzip, contentType: contentType, cacheControl: Self.cacheControl)
+        }
+        if let ifNoneMatch, HTTPHelpers.matches(ifNoneMatch, etag) {
+            return answer(.notModified, etag: acceptsGzip ? "W/" + etag : etag, nil)
+        }
+        if let kept = cache.page(etag), let cached = from(kept) { return cached }
+        let bytes = try render()
+        let kept = cache.store(etag, plain: bytes, etag: etag)
+        // A plain client gets the bytes just rendered; so does everyone if compression failed.
+        if acceptsGzip, let kept, let packed = from(kept) { return packed }
+        return answer(.ok, etag: etag, bytes)
     }
 
     /// Pages are revalidated on every visit (`no-cache`), not kept for a minute like the JSON: a
