@@ -7,26 +7,30 @@ import Testing
 /// The bounded caches in front of the showroom and the catalog's gzip answers.
 @Suite struct PageCacheTests {
     @Test func theRecentCacheKeepsWhatIsUsedAndDropsWhatIsNot() {
-        // 100 bytes in all: a generation turns over past 50.
-        let cache = RecentCache<[UInt8]>(maxBytes: 100) { $0.count }
-        let page = [UInt8](repeating: 1, count: 5)
-        for key in 0..<10 { cache.store("p\(key)", page) }  // 50 bytes: all young
+        // An entry costs its value, its key and 48 bytes: about 100 here. 2,000 in all: a
+        // generation turns over past 1,000.
+        let cache = RecentCache<[UInt8]>(maxBytes: 2_000) { $0.count }
+        let page = [UInt8](repeating: 1, count: 50)
+        for key in 0..<10 { cache.store("p\(key)", page) }  // 1,000 bytes: all young
         #expect(cache.value("p0") == page)
-        cache.store("p10", page)  // 55 > 50: the young generation becomes the old one
+        cache.store("p10", page)  // past 1,000: the young generation becomes the old one
         // Used once more, p1 moves back to the young generation; p2…p9 are left in the old.
         #expect(cache.value("p1") == page)
         for key in 11..<21 { cache.store("p\(key)", page) }  // the young turns over again
         #expect(cache.value("p1") == page, "used after the first turn: kept")
         #expect(cache.value("p5") == nil, "not used for two turns: dropped")
-        #expect(cache.count <= 20, "never more than the bound: \(cache.count) entries of 5 bytes")
+        #expect(cache.count <= 20, "never more than the bound: \(cache.count) entries of 100 bytes")
     }
 
-    @Test func theRecentCacheRefusesAValueTooLargeForIt() {
-        let cache = RecentCache<[UInt8]>(maxBytes: 1_600) { $0.count }
-        cache.store("huge", [UInt8](repeating: 0, count: 101))
+    @Test func theRecentCacheCountsKeysAndRefusesWhatIsTooLarge() {
+        let cache = RecentCache<[UInt8]>(maxBytes: 2_560) { $0.count }  // at most 160 bytes an entry
+        cache.store("huge", [UInt8](repeating: 0, count: 200))
         #expect(cache.value("huge") == nil)
         cache.store("fits", [UInt8](repeating: 0, count: 100))
         #expect(cache.value("fits")?.count == 100)
+        // An empty answer under a long query is not free: its key is what takes the room.
+        cache.store(String(repeating: "q", count: 200), [])
+        #expect(cache.value(String(repeating: "q", count: 200)) == nil)
     }
 
     @Test func aCompressedPageInflatesToItsBytesAndRefusesDamagedOnes() throws {

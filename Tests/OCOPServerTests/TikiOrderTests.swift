@@ -88,12 +88,15 @@ struct TikiOrderTests {
             #expect(tiki.queuedEvents == 0)
             #expect(tiki.requestPaths.filter { $0.hasSuffix("/events/pull") }.count == 3)
 
-            // A batch whose answer is lost is not acknowledged: the next pull gets it again and
+            // A batch whose answer is lost is not acknowledged: that pull finds nothing (the list
+            // hides the order) and says the queue failed; the next one gets the batch again and
             // applies it once.
             tiki.placeOrder("51091710", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 2, price: 248_000)
             tiki.loseAnswer(to: "/integration/v1/queues/\(FakeTiki.queueCode)/events/pull")
             scene.advance(seconds: 5)
-            await #expect(throws: (any Error).self) { try await importer.pull(account: account) }
+            #expect(try await importer.pull(account: account) == 0)
+            let schedule = try await MarketplaceOrderPulls(database: scene.database).schedule(account: account, at: scene.clock.now())
+            #expect(schedule.lastError?.contains("event queue") == true)
             #expect(try await shop.held() == 3)
             #expect(tiki.queuedEvents == 1)
             scene.advance(seconds: 5)
@@ -104,6 +107,35 @@ struct TikiOrderTests {
             #expect(try await importer.pull(account: account) == 0)
             #expect(try await shop.held() == 5)
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
+        }
+    }
+
+    @Test("a queue Tiki does not know leaves the order list to do the work, and the pull says so", arguments: TestEngine.all)
+    func unknownQueue(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, others: [.tiki]) { scene in
+            let tiki = try #require(scene.others[.tiki] as? FakeTiki)
+            try await scene.receive(10)
+            var credentials = tiki.credentials.values
+            credentials["queue_code"] = "a-queue-since-deleted"
+            let account = try await scene.createAccount(name: "Gian hàng Tiki", credentials: credentials, on: tiki)
+            // A code that cannot be a Tiki queue code is refused when the account is created.
+            credentials["queue_code"] = "../../admin"
+            let refused = try await scene.client.send(
+                .post, "/v1/marketplace-accounts", token: scene.admin,
+                json: scene.accountJSON(name: "Gian hàng Tiki 2", credentials: credentials, on: tiki))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.problemFields == ["credentials.queue_code"])
+            _ = try await scene.createListing(account: account)
+            await scene.engine.runCycle()
+            let shop = OrderShop(scene: scene, account: account, listing: 0, externalID: "")
+            tiki.placeOrder("51091800", productID: "271234", sellerSKU: MarketplaceScene.sku, quantity: 2, price: 248_000)
+            scene.advance(seconds: 5)
+            _ = try await MarketplaceOrderPulls(database: scene.database).start(account: account, at: scene.clock.now())
+
+            #expect(try await shop.importer().pull(account: account) == 1)
+            #expect(try await shop.held() == 2)
+            let schedule = try await scene.client.send(.get, "/v1/marketplace-accounts/\(account)/pull-schedule", token: scene.admin)
+            #expect((schedule.json["last_error"] as? String)?.contains("event queue") == true, "\(String(buffer: schedule.body))")
         }
     }
 }

@@ -23,8 +23,10 @@ extension TikiAdapter: MarketplaceOrderQueue {
         var ids: [String] = []
         for event in events where Self.orderEvents.contains(event["type"].string ?? "") {
             // The event says only that the order changed: the order is fetched, as for every push.
+            // One without a usable order code names nothing to fetch; it must not hold back the
+            // batch (which would come again on every pull): the order list still finds the order.
             guard let id = event["payload"]["order_code"].string ?? event["payload"]["orderCode"].string, OrderAnswer.isID(id)
-            else { throw OrderAnswer.bad("a queue event without a valid order_code") }
+            else { continue }
             if !ids.contains(id) { ids.append(id) }
         }
         let next = answer["ack_id"].string

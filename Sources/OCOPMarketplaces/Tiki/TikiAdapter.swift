@@ -27,8 +27,14 @@ public struct TikiAdapter: MarketplaceAdapter {
     public var optionalCredentials: [String] { ["queue_code"] }
 
     public func credentialProblem(_ key: String, _ value: String) -> String? {
-        guard key == "warehouse_id" else { return nil }
-        return value.contains(",") || CredentialFormat.numberListProblem(value) != nil ? "a whole number" : nil
+        switch key {
+        case "warehouse_id":
+            return value.contains(",") || CredentialFormat.numberListProblem(value) != nil ? "a whole number" : nil
+        case "queue_code":
+            return OrderAnswer.isID(value) ? nil : "the queue's code from Tiki: 1–64 letters, digits, - or _"
+        default:
+            return nil
+        }
     }
 
     private let http: AdapterHTTP

@@ -144,7 +144,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             wait(context)  // still coming: the timeout counts from the last part
         case .end:
             receiving = false
-            waitingSince = nil
+            // The server answers now, unless it already has (a 413 before the body ended): then the
+            // client's wait has begun and must stay counted.
+            if inFlight > 0 { waitingSince = nil }
         }
         context.fireChannelRead(data)
     }

@@ -54,7 +54,16 @@ struct MarketplaceOrderImport: Sendable {
         let through = now.unixMilliseconds / 1000
         do {
             let from = try await pulls.start(account: id, at: now)
-            let queued = try await readQueue(shop, pulls)
+            // A queue that cannot be read (a wrong code, a queue Tiki dropped) leaves the list to do
+            // the work, and says so on the account's pull schedule.
+            var queueProblem: String?
+            var queued: Set<String> = []
+            do {
+                queued = try await readQueue(shop, pulls)
+            } catch {
+                queueProblem = "the event queue could not be read: \(error)"
+                logger.warning("marketplace event queue", metadata: ["account": "\(id)", "error": "\(error)"])
+            }
             let listed = try await shop.call { (context) async throws(MarketplaceError) -> (ids: [String], through: Int64) in
                 try await shop.source.changedOrders(from: from, to: through, account: context)
             }
@@ -68,6 +77,7 @@ struct MarketplaceOrderImport: Sendable {
             }
             let seen = queued.union(listed.ids).count
             try await pulls.finish(account: id, through: listed.through, seen: seen, at: clock.now())
+            if let queueProblem { try await pulls.failed(account: id, error: queueProblem, at: clock.now()) }
             return seen
         } catch {
             try? await pulls.failed(account: id, error: "\(error)", at: clock.now())
@@ -101,7 +111,8 @@ struct MarketplaceOrderImport: Sendable {
             try await pulls.setQueueAck(account: shop.account.id, batch.ack)
             ack = batch.ack
             named.formUnion(batch.orderIDs)
-            if batch.events == 0 { break }
+            // Without an ack id, asking again would only answer the same batch.
+            if batch.events == 0 || batch.ack == nil { break }
         }
         return named
     }

@@ -34,7 +34,7 @@ final class CompressedPageCache: Sendable {
     private let pages: RecentCache<CompressedPage>
 
     init(maxBytes: Int = 128 << 20) {
-        pages = RecentCache(maxBytes: maxBytes) { $0.gzip.readableBytes + 96 }
+        pages = RecentCache(maxBytes: maxBytes) { $0.gzip.readableBytes + $0.etag.utf8.count + 48 }
     }
 
     func page(_ key: String) -> CompressedPage? { pages.value(key) }

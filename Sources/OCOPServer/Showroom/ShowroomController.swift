@@ -168,10 +168,8 @@ struct ShowroomController: Sendable {
         var digest = sources.version(snapshot)
         for part in [template, base, language.rawValue, path] { digest.add(part) }
         // Only a page that keeps its query depends on it: `?fbclid=…` on a shared link is one page.
-        for (name, value) in query {
-            digest.add(name)
-            digest.add(value)
-        }
+        // The raw query, as one part: decoded items could carry the separator and collide.
+        if keepsQuery { digest.add(request.uri.query ?? "") }
         // Sessions and fairs drop out of these pages when they end: they are rendered again each minute.
         digest.add(String(ISOTimestamp.string(sources.clock.now()).prefix(16)))
         let view = RequestView(request)
