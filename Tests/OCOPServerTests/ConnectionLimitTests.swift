@@ -76,6 +76,17 @@ import Glibc
             _ = await stalled.readUntilClosed()
             #expect(ContinuousClock.now - stalledAt < .seconds(3))
 
+            // Answered before its body ended (an unknown path), then idle: closed as well. The
+            // body's end arriving after the answer once stopped the idle clock for good.
+            let early = try RawConnection(port: port)
+            early.send("POST /no-such-path HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n01234")
+            try await Task.sleep(for: .milliseconds(200))
+            early.send("56789")
+            let earlyAt = ContinuousClock.now
+            let earlyAnswer = try #require(await early.readUntilClosed(), "still open 5 s after its answer")
+            #expect(earlyAnswer.hasPrefix("HTTP/1.1 404"))
+            #expect(ContinuousClock.now - earlyAt < .seconds(3))
+
             // A keep-alive client that finished its request is closed once idle, after its answer.
             let idle = try RawConnection(port: port)
             idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
