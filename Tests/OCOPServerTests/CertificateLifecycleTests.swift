@@ -30,6 +30,45 @@ import TestSupport
         }
     }
 
+    /// The office's connection drops after it sent a revocation: sent again with the same key, the
+    /// write is answered as the first time (not 409) and is recorded once.
+    @Test(arguments: TestEngine.all)
+    func aRetriedCertificateWriteIsAnsweredAsTheFirstAndRecordedOnce(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let admin = try await harness.staffToken(username: "office", role: .admin)
+            func send(_ path: String, _ json: String, key: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: path, method: .post,
+                    headers: [.authorization: "Bearer \(admin)", .contentType: "application/json", WritePathKey.name: key],
+                    body: ByteBuffer(string: json)) { $0 }
+            }
+            let revocation = #"{"number":"03/GCN","reason":"Vi phạm an toàn thực phẩm","decision_number":"99/QĐ-UBND"}"#
+            let first = try await send("/v1/products/mat-ong-bac-ha/certificates/revocations", revocation, key: "revoke-1")
+            let retry = try await send("/v1/products/mat-ong-bac-ha/certificates/revocations", revocation, key: "revoke-1")
+            #expect(first.status == .ok && retry.status == .ok)
+            #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Array(retry.body.readableBytesView) == Array(first.body.readableBytesView))
+            // Without the key, the same revocation is a second one: refused.
+            let again = try await client.send(
+                .post, "/v1/products/mat-ong-bac-ha/certificates/revocations", token: admin, json: revocation)
+            #expect(again.status == .conflict)
+
+            let issue = """
+                {"kind":"re_recognition","number":"07b/GCN","decision_number":"120/QĐ-UBND",
+                 "authority":"UBND thành phố Hải Phòng","stars":4,"score":72,"issued_on":"2026-11-20"}
+                """
+            let issued = try await send("/v1/products/ruou-nep-het-han/certificates", issue, key: "issue-1")
+            let reissued = try await send("/v1/products/ruou-nep-het-han/certificates", issue, key: "issue-1")
+            #expect(issued.status == .created, "\(String(buffer: issued.body))")
+            #expect(reissued.status == .created)
+            #expect(Array(reissued.body.readableBytesView) == Array(issued.body.readableBytesView))
+            let history = try await client.send(.get, "/v1/products/ruou-nep-het-han/certificates", token: admin)
+            let records = history.json["certificates"] as? [[String: Any]] ?? []
+            let numbers = records.compactMap { ($0["certificate"] as? [String: Any])?["number"] as? String ?? $0["number"] as? String }
+            #expect(numbers.filter { $0 == "07b/GCN" }.count == 1, "\(String(buffer: history.body))")
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func aReRecognitionBringsAnExpiredProductBackAndSurvivesTheNextImport(engine: TestEngine) async throws {
         try await ServerHarness.run(engine) { harness, client in

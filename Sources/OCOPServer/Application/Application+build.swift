@@ -153,8 +153,9 @@ public func buildRouter(
     StockReportsController(database: dependencies.database, clock: dependencies.clock).addRoutes(to: v1)
     WebhooksController(database: dependencies.database, clock: dependencies.clock, outbound: configuration.outbound)
         .addRoutes(to: v1)
-    CertificatesController(database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel)
-        .addRoutes(to: v1)
+    CertificatesController(
+        database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel, pipeline: pipeline
+    ).addRoutes(to: v1)
     StampsController(
         database: dependencies.database, clock: dependencies.clock, readModel: dependencies.readModel,
         publicBaseURL: configuration.publicBaseURL, showroom: showroom

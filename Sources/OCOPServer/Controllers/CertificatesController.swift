@@ -8,6 +8,9 @@ struct CertificatesController: Sendable {
     let database: Database
     let clock: any WallClock
     let readModel: CatalogReadModel
+    /// The three writes go through it: a retried request with the same `Idempotency-Key` is
+    /// answered as the first was, and changes nothing twice.
+    let pipeline: WritePipeline
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("products/:slug/certificates", use: history)
@@ -49,15 +52,17 @@ struct CertificatesController: Sendable {
     }
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
         let product = try context.pathValue("slug")
-        let (body, _) = try await RequestBody.decode(CertificateBody.self, from: request)
-        guard let kind = CertificationKind(rawValue: body.kind ?? "issue") else {
-            throw Problem.badParameter("kind", "one of \(CertificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        return try await pipeline.run(request, CertificateBody.self, authorise: { try context.requireAdmin() }) {
+            body, identity, now in
+            guard let kind = CertificationKind(rawValue: body.kind ?? "issue") else {
+                throw Problem.badParameter("kind", "one of \(CertificationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try await requireProduct(product)
+            let certificate = try body.certificate()
+            return store.adding(certificate, kind: kind, to: product, actor: identity.actor, at: now)
+                .map { Self.history(product, $0, now) }
         }
-        try await requireProduct(product)
-        try await store.add(try body.certificate(), kind: kind, to: product, actor: identity.actor, at: clock.now())
-        return try await historyResponse(product, status: .created)
     }
 
     struct RevocationBody: Decodable {
@@ -68,26 +73,28 @@ struct CertificatesController: Sendable {
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
         let product = try context.pathValue("slug")
-        let (body, _) = try await RequestBody.decode(RevocationBody.self, from: request)
-        var date = clock.todayInVietnam()
-        if let text = body.revokedOn {
-            guard let parsed = CalendarDate(iso: text) else { throw Problem.badParameter("revoked_on", "a date YYYY-MM-DD") }
-            date = parsed
+        return try await pipeline.run(request, RevocationBody.self, status: .ok, authorise: { try context.requireAdmin() }) {
+            body, identity, now in
+            var date = CalendarDate(inVietnamAt: now)
+            if let text = body.revokedOn {
+                guard let parsed = CalendarDate(iso: text) else { throw Problem.badParameter("revoked_on", "a date YYYY-MM-DD") }
+                date = parsed
+            }
+            return store.revoking(
+                product: product, number: body.number, on: date, reason: body.reason, decisionNumber: body.decisionNumber,
+                actor: identity.actor, at: now
+            ).map { Self.history(product, $0, now) }
         }
-        try await store.revoke(
-            product: product, number: body.number, on: date, reason: body.reason, decisionNumber: body.decisionNumber,
-            actor: identity.actor, at: clock.now())
-        return try await historyResponse(product, status: .ok)
     }
 
     @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
         let product = try context.pathValue("slug")
-        let (body, _) = try await RequestBody.decode(CertificateBody.self, from: request)
-        try await store.correct(try body.certificate(), of: product, actor: identity.actor, at: clock.now())
-        return try await historyResponse(product, status: .ok)
+        return try await pipeline.run(request, CertificateBody.self, status: .ok, authorise: { try context.requireAdmin() }) {
+            body, identity, now in
+            let certificate = try body.certificate()
+            return store.correcting(certificate, of: product, actor: identity.actor, at: now).map { Self.history(product, $0, now) }
+        }
     }
 
     /// The admin, or the producer that owns the product.
@@ -101,19 +108,24 @@ struct CertificatesController: Sendable {
         return try await historyResponse(product, status: .ok)
     }
 
-    struct HistoryAnswer: Encodable {
+    struct HistoryAnswer: Encodable, Sendable {
         var product: String
         var publishedToday: Bool
         var certificates: [CertificateRecord]
     }
 
     private func historyResponse(_ product: String, status: HTTPResponse.Status) async throws -> Response {
-        let today = clock.todayInVietnam()
-        let records = try await store.history(of: product, on: today)
-        let answer = HistoryAnswer(
-            product: product,
-            publishedToday: PublicationRule.isPublishable(records.map(\.certificate), on: today), certificates: records)
-        return try ResponseJSON.response(answer, status: status)
+        let now = clock.now()
+        return try ResponseJSON.response(
+            Self.history(product, try await store.history(of: product, on: CalendarDate(inVietnamAt: now)), now),
+            status: status)
+    }
+
+    private static func history(_ product: String, _ records: [CertificateRecord], _ now: Moment) -> HistoryAnswer {
+        let today = CalendarDate(inVietnamAt: now)
+        return HistoryAnswer(
+            product: product, publishedToday: PublicationRule.isPublishable(records.map(\.certificate), on: today),
+            certificates: records)
     }
 
     private func requireProduct(_ slug: String) async throws {

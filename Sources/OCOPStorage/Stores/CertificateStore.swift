@@ -74,15 +74,19 @@ public struct CertificateStore: Sendable {
         product: String, number: String, on date: CalendarDate, reason: String, decisionNumber: String,
         actor: String, at now: Moment
     ) async throws {
-        var issues: [DomainError.FieldIssue] = []
-        if reason.isEmpty { issues.append(.init(field: "reason", reason: "a revocation needs its ground")) }
-        if decisionNumber.isEmpty { issues.append(.init(field: "decision_number", reason: "required")) }
-        guard issues.isEmpty else { throw DomainError(.invalid, "invalid revocation", issues: issues) }
+        try Self.checkRevocation(reason: reason, decisionNumber: decisionNumber)
         try await database.transaction { sql in
             try await Self.revoke(
                 product: product, number: number, on: date, reason: reason, decisionNumber: decisionNumber, actor: actor,
                 at: now, sql)
         }
+    }
+
+    private static func checkRevocation(reason: String, decisionNumber: String) throws(DomainError) {
+        var issues: [DomainError.FieldIssue] = []
+        if reason.isEmpty { issues.append(.init(field: "reason", reason: "a revocation needs its ground")) }
+        if decisionNumber.isEmpty { issues.append(.init(field: "decision_number", reason: "required")) }
+        guard issues.isEmpty else { throw DomainError(.invalid, "invalid revocation", issues: issues) }
     }
 
     /// `revoke` inside a caller's transaction (an inspection's proposal the office confirms).
@@ -116,42 +120,84 @@ public struct CertificateStore: Sendable {
 
     /// Replaces a certificate's details to correct a mistake (same number).
     public func correct(_ certificate: Certificate, of product: String, actor: String, at now: Moment) async throws {
+        try await database.transaction { sql in try await Self.correct(certificate, of: product, actor: actor, at: now, sql) }
+    }
+
+    private static func correct(
+        _ certificate: Certificate, of product: String, actor: String, at now: Moment, _ sql: any SQLDatabase
+    ) async throws {
         let issues = certificate.problems()
         guard issues.isEmpty else { throw DomainError(.invalid, "invalid certificate", issues: issues) }
-        try await database.transaction { sql in
-            guard
-                let record = try await Self.certificates(of: product, sql).first(where: {
-                    $0.certificate.number == certificate.number
-                })
-            else { throw DomainError(.notFound, "product '\(product)' has no certificate '\(certificate.number)'") }
-            try await sql.raw(
-                """
-                UPDATE certificates SET decision_number = \(bind: certificate.decisionNumber),
-                    authority = \(bind: certificate.authority), stars = \(bind: certificate.stars.value),
-                    score = \(bind: certificate.score), issued_on = \(bind: certificate.issuedOn.description),
-                    expires_on = \(bind: certificate.expiresOn.description),
-                    potential_five_star = \(bind: certificate.potentialFiveStar ? 1 : 0),
-                    legal_basis = \(bind: certificate.legalBasis)
-                WHERE product_slug = \(bind: product) AND number = \(bind: certificate.number)
-                """
-            ).run()
-            try await Self.recordChange(
-                sql, product: product, action: "correct", before: try CanonicalJSON.encode(record.certificate),
-                after: try CanonicalJSON.encode(certificate), actor: actor, at: now)
-        }
+        guard
+            let record = try await Self.certificates(of: product, sql).first(where: {
+                $0.certificate.number == certificate.number
+            })
+        else { throw DomainError(.notFound, "product '\(product)' has no certificate '\(certificate.number)'") }
+        try await sql.raw(
+            """
+            UPDATE certificates SET decision_number = \(bind: certificate.decisionNumber),
+                authority = \(bind: certificate.authority), stars = \(bind: certificate.stars.value),
+                score = \(bind: certificate.score), issued_on = \(bind: certificate.issuedOn.description),
+                expires_on = \(bind: certificate.expiresOn.description),
+                potential_five_star = \(bind: certificate.potentialFiveStar ? 1 : 0),
+                legal_basis = \(bind: certificate.legalBasis)
+            WHERE product_slug = \(bind: product) AND number = \(bind: certificate.number)
+            """
+        ).run()
+        try await Self.recordChange(
+            sql, product: product, action: "correct", before: try CanonicalJSON.encode(record.certificate),
+            after: try CanonicalJSON.encode(certificate), actor: actor, at: now)
     }
 
     /// Every certificate of a product, oldest first, with its status on `day`.
     public func history(of product: String, on day: CalendarDate) async throws -> [CertificateRecord] {
-        try await database.read { sql in
-            guard try await sql.raw("SELECT slug FROM products WHERE slug = \(bind: product)").first() != nil else {
-                throw DomainError(.notFound, "no product '\(product)'")
-            }
-            return try await Self.certificates(of: product, sql).map { record in
-                var dated = record
-                dated.status = record.certificate.status(on: day)
-                return dated
-            }
+        try await database.read { sql in try await Self.history(of: product, on: day, sql) }
+    }
+
+    static func history(of product: String, on day: CalendarDate, _ sql: any SQLDatabase) async throws -> [CertificateRecord] {
+        guard try await sql.raw("SELECT slug FROM products WHERE slug = \(bind: product)").first() != nil else {
+            throw DomainError(.notFound, "no product '\(product)'")
+        }
+        return try await Self.certificates(of: product, sql).map { record in
+            var dated = record
+            dated.status = record.certificate.status(on: day)
+            return dated
+        }
+    }
+
+    // MARK: - As operations of the write pipeline (idempotent, answered with the history after)
+
+    /// `add` as one operation, answering the product's certificates as of the day after it.
+    public func adding(
+        _ certificate: Certificate, kind: CertificationKind, to product: String, actor: String, at now: Moment
+    ) -> StoreOperation<[CertificateRecord]> {
+        StoreOperation { sql in
+            try await Self.add(certificate, kind: kind, to: product, actor: actor, at: now, sql)
+            return try await Self.history(of: product, on: CalendarDate(inVietnamAt: now), sql)
+        }
+    }
+
+    /// `revoke` as one operation, answering the product's certificates after it.
+    public func revoking(
+        product: String, number: String, on date: CalendarDate, reason: String, decisionNumber: String,
+        actor: String, at now: Moment
+    ) -> StoreOperation<[CertificateRecord]> {
+        StoreOperation { sql in
+            try Self.checkRevocation(reason: reason, decisionNumber: decisionNumber)
+            try await Self.revoke(
+                product: product, number: number, on: date, reason: reason, decisionNumber: decisionNumber, actor: actor,
+                at: now, sql)
+            return try await Self.history(of: product, on: CalendarDate(inVietnamAt: now), sql)
+        }
+    }
+
+    /// `correct` as one operation, answering the product's certificates after it.
+    public func correcting(
+        _ certificate: Certificate, of product: String, actor: String, at now: Moment
+    ) -> StoreOperation<[CertificateRecord]> {
+        StoreOperation { sql in
+            try await Self.correct(certificate, of: product, actor: actor, at: now, sql)
+            return try await Self.history(of: product, on: CalendarDate(inVietnamAt: now), sql)
         }
     }
 
