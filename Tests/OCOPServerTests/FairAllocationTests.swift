@@ -85,6 +85,19 @@ import TestSupport
             #expect(notMine.status == .unprocessableContent)
             #expect(notMine.problemFields == ["products[0]", "products[1]"])
 
+            // A producer's phone sends its application again with the same key: one application.
+            func applyWithKey() async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/fairs/\(FairScene.slug)/applications", method: .post,
+                    headers: [.authorization: "Bearer \(dongXanh)", .contentType: "application/json", WritePathKey.name: "apply-1"],
+                    body: ByteBuffer(string: #"{"products":["mat-ong-bac-ha"]}"#)) { $0 }
+            }
+            let applied = try await applyWithKey()
+            let reapplied = try await applyWithKey()
+            #expect(applied.status == .created, "\(String(buffer: applied.body))")
+            #expect(reapplied.status == .created && reapplied.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Array(reapplied.body.readableBytesView) == Array(applied.body.readableBytesView))
+
             let otherManager = try await scene.manager("hoi-cho-ha-noi")
             let stalls = try await client.send(
                 .post, "/v1/fairs/\(FairScene.slug)/stalls", token: otherManager,
@@ -100,7 +113,7 @@ import TestSupport
 
             // At a stall: the fair's managers and the stall's own producer only.
             try await scene.addStalls(from: "A-01", to: "A-01")
-            #expect(try await scene.allocate("A-01", to: try await scene.apply("htx-dong-xanh", ["mat-ong-bac-ha"])).status == .ok)
+            #expect(try await scene.allocate("A-01", to: applied.json["id"] as? Int ?? 0).status == .ok)
             let receipt = #"{"lines":[{"sku":"MAT-ONG","quantity":1}]}"#
             for token in [otherManager, try await scene.producer("cong-ty-ha-noi"), scene.stock.hanoiStaff] {
                 let refused = try await client.send(

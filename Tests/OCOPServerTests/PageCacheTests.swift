@@ -7,19 +7,20 @@ import Testing
 /// The bounded caches in front of the showroom and the catalog's gzip answers.
 @Suite struct PageCacheTests {
     @Test func theRecentCacheKeepsWhatIsUsedAndDropsWhatIsNot() {
-        // An entry costs its value, its key and 48 bytes: about 100 here. 2,000 in all: a
-        // generation turns over past 1,000.
-        let cache = RecentCache<[UInt8]>(maxBytes: 2_000) { $0.count }
+        // An entry costs its value, its key and 48 bytes: about 100 here. 8,000 in all; the
+        // youngest generation turns over past an eighth, 1,000 (ten entries or so).
+        let cache = RecentCache<[UInt8]>(maxBytes: 8_000) { $0.count }
         let page = [UInt8](repeating: 1, count: 50)
-        for key in 0..<10 { cache.store("p\(key)", page) }  // 1,000 bytes: all young
-        #expect(cache.value("p0") == page)
-        cache.store("p10", page)  // past 1,000: the young generation becomes the old one
-        // Used once more, p1 moves back to the young generation; p2…p9 are left in the old.
+        for key in 0..<11 { cache.store("p\(key)", page) }
         #expect(cache.value("p1") == page)
-        for key in 11..<21 { cache.store("p\(key)", page) }  // the young turns over again
-        #expect(cache.value("p1") == page, "used after the first turn: kept")
-        #expect(cache.value("p5") == nil, "not used for two turns: dropped")
-        #expect(cache.count <= 20, "never more than the bound: \(cache.count) entries of 100 bytes")
+        for key in 11..<85 { cache.store("p\(key)", page) }  // past 8,000: the first generation goes
+        #expect(cache.value("p5") == nil, "never read: dropped with its generation")
+        #expect(cache.value("p1") == page, "read: given a second chance in the youngest")
+        for key in 85..<250 { cache.store("p\(key)", page) }
+        #expect(cache.value("p1") == nil, "not read after its second chance: dropped")
+        #expect(cache.value("p249") == page)
+        #expect(cache.heldBytes <= 8_000, "never more than the bound: \(cache.heldBytes)")
+        #expect(cache.count >= 60, "the bound is used: \(cache.count) entries of 100 bytes")
     }
 
     @Test func theRecentCacheCountsKeysAndRefusesWhatIsTooLarge() {
@@ -35,9 +36,9 @@ import Testing
 
     @Test func aCompressedPageInflatesToItsBytesAndRefusesDamagedOnes() throws {
         let html = Array(String(repeating: "<p>Trà Shan tuyết cổ thụ Suối Giàng</p>\n", count: 200).utf8)
-        let cache = CompressedPageCache(maxBytes: 1 << 20)
-        let page = try #require(cache.store("page", plain: html, etag: "\"e1\""))
-        #expect(page.gzip.readableBytes < html.count / 10)
+        let cache = CompressedBodyCache(maxBytes: 1 << 20)
+        let page = try #require(html.withUnsafeBytes { cache.store("page", plain: $0, etag: "\"e1\"") })
+        #expect(Int(page.gzip.count) < html.count / 10)
         let plain = try #require(page.answer(ifNoneMatch: nil, acceptsGzip: false, contentType: "text/html", cacheControl: "no-cache"))
         #expect(plain.body.map { Array($0.readableBytesView) } == html)
         #expect(plain.etag == "\"e1\"" && plain.contentEncoding == nil)
@@ -45,10 +46,10 @@ import Testing
         #expect(packed.contentEncoding == "gzip" && packed.etag == "W/\"e1\"")
         #expect(page.answer(ifNoneMatch: "W/\"e1\"", acceptsGzip: true, contentType: "text/html", cacheControl: "no-cache")?.status == .notModified)
 
-        var truncated = page.gzip
-        truncated.moveWriterIndex(to: truncated.writerIndex - 4)
-        #expect(Gzip.decompress(truncated, plainSize: html.count) == nil)
-        #expect(Gzip.decompress(page.gzip, plainSize: html.count - 1) == nil, "a wrong size is refused, not overrun")
+        let bytes = page.gzip.withUnsafeBytes { Array($0) }
+        let truncated = Array(bytes.dropLast(4))
+        #expect(truncated.withUnsafeBytes { Gzip.decompress($0, plainSize: html.count) } == nil)
+        #expect(bytes.withUnsafeBytes { Gzip.decompress($0, plainSize: html.count - 1) } == nil, "a wrong size is refused, not overrun")
     }
 
     @Test(arguments: [
@@ -59,5 +60,41 @@ import Testing
     ])
     func anAcceptEncodingAllowsGzipOnlyWithAWeightAboveZero(header: String, accepted: Bool) {
         #expect(Gzip.isAccepted(header) == accepted, "\(header)")
+    }
+
+    @Test func documentsKeptForTheSnapshotHoldOnlyTheirBytes() {
+        // A detail document is written into 2,048 reserved bytes and kept for the snapshot's life:
+        // it must keep only its own (20k products, tens of MB).
+        var json = JSONWriter(capacity: 2_048)
+        json.beginObject()
+        json.key("story")
+        json.string(String(repeating: "Chè Shan tuyết ", count: 40))
+        json.endObject()
+        let bytes = json.exactBytes
+        #expect(bytes.count > 600 && bytes.capacity < bytes.count + 64, "\(bytes.capacity) for \(bytes.count)")
+
+        var grown: [Int32] = []
+        for number in 0..<1_000 { grown.append(Int32(number)) }
+        let kept = grown.trimmed
+        #expect(kept == grown && kept.capacity < kept.count + 16, "\(kept.capacity) for \(kept.count)")
+    }
+
+    @Test func answersKeptInSlabsSurviveTheirGenerationWhenUsedAndStayWhole() throws {
+        // 64 KB in four generations of 16 KB; each page compresses to about 1 KB, so the youngest
+        // turns over every fifteen pages or so. A page read again and again must come back whole
+        // every time, moved from slab to slab as its generation ages.
+        let cache = CompressedBodyCache(maxBytes: 64 << 10)
+        func page(_ number: Int) -> [UInt8] {
+            Array((0..<400).map { "<li>Sản phẩm \(number) dòng \($0 * 7919 % 1000)</li>" }.joined().utf8)
+        }
+        let kept = page(0)
+        _ = try #require(kept.withUnsafeBytes { cache.store("keep", plain: $0, etag: "\"k\"") })
+        for number in 1..<300 {
+            _ = page(number).withUnsafeBytes { cache.store("p\(number)", plain: $0, etag: "\"p\(number)\"") }
+            let again = try #require(cache.body("keep"), "read after page \(number)")
+            let plain = try #require(again.answer(ifNoneMatch: nil, acceptsGzip: false, contentType: "text/html", cacheControl: "no-cache"))
+            #expect(plain.body.map { Array($0.readableBytesView) } == kept)
+        }
+        #expect(cache.body("p1") == nil, "not read for many turns: dropped")
     }
 }

@@ -44,6 +44,35 @@ import TestSupport
         }
     }
 
+    /// A sale changes the pages and details of what it sold, not every product's: the others keep
+    /// their ETags (a phone revalidating them gets a 304) and their cached copies.
+    @Test(arguments: TestEngine.all) func aSaleChangesOnlyThePagesOfWhatItSold(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let scene = try await StockScene.make(harness, client)
+            try await scene.receive(StockScene.hanoi, #"{"sku":"MAT-ONG","quantity":3},{"sku":"TRA-DB","quantity":4}"#)
+            func etag(_ path: String) async throws -> String {
+                try #require(try await client.get(path).headers[.eTag])
+            }
+            let paths = ["/v1/products/mat-ong-bac-ha", "/v1/products/tra-shan-tuyet-dac-biet",
+                         "/san-pham/mat-ong-bac-ha", "/san-pham/tra-shan-tuyet-dac-biet"]
+            var before: [String: String] = [:]
+            for path in paths { before[path] = try await etag(path) }
+            let sale = try await client.send(
+                .post, "/v1/points/\(StockScene.hanoi)/sales", token: scene.hanoiStaff,
+                json: #"{"payment_method":"cash","lines":[{"sku":"MAT-ONG","quantity":1}]}"#)
+            #expect(sale.status == .created)
+            #expect(try await etag("/v1/products/mat-ong-bac-ha") != before["/v1/products/mat-ong-bac-ha"])
+            #expect(try await etag("/san-pham/mat-ong-bac-ha") != before["/san-pham/mat-ong-bac-ha"])
+            for path in ["/v1/products/tra-shan-tuyet-dac-biet", "/san-pham/tra-shan-tuyet-dac-biet"] {
+                let revalidated = try await client.execute(
+                    uri: path, method: .get, headers: [.ifNoneMatch: before[path]!]) { $0 }
+                #expect(revalidated.status == .notModified, "\(path) did not change")
+            }
+            let page = String(buffer: try await client.get("/san-pham/mat-ong-bac-ha").body)
+            #expect(page.contains("— còn 2 "), "the page shows the units left")
+        }
+    }
+
     /// Product pages keep their encoded stock between reads; renaming a point must still show.
     @Test(arguments: TestEngine.all) func aRenamedPointShowsOnProductPagesReadBefore(engine: TestEngine) async throws {
         try await ServerHarness.run(engine) { harness, client in
@@ -99,6 +128,48 @@ import TestSupport
                 json: #"{"name":"Điểm OCOP Hồ Gươm","location_type":"tourist_site","address":"Số 2","province":"01","opening_hours":"07:00–22:00"}"#)
             #expect(edit.status == .ok)
             #expect(try await client.get("/v1/points/\(StockScene.hanoi)").json["name"] as? String == "Điểm OCOP Hồ Gươm")
+        }
+    }
+
+    /// Point writes go through the write pipeline: a request sent again with the same
+    /// Idempotency-Key (a tablet whose connection dropped) gets the first answer and changes nothing.
+    @Test(arguments: TestEngine.all) func aRetriedPointWriteIsAnsweredAsTheFirstAndRecordedOnce(engine: TestEngine) async throws {
+        try await ServerHarness.run(engine) { harness, client in
+            let scene = try await StockScene.make(harness, client)
+            func send(_ method: HTTPRequest.Method, _ path: String, _ json: String?, key: String, token: String) async throws -> TestResponse {
+                var headers: HTTPFields = [.authorization: "Bearer \(token)", WritePathKey.name: key]
+                if json != nil { headers[.contentType] = "application/json" }
+                return try await client.execute(
+                    uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { $0 }
+            }
+            let point = #"{"slug":"diem-ga-ha-noi","name":"Điểm OCOP Ga Hà Nội","location_type":"commercial_centre","address":"120 Lê Duẩn","province":"01","opening_hours":"06:00–22:00"}"#
+            let created = try await send(.post, "/v1/points", point, key: "point-1", token: scene.admin)
+            let again = try await send(.post, "/v1/points", point, key: "point-1", token: scene.admin)
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            #expect(again.status == .created && again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Array(again.body.readableBytesView) == Array(created.body.readableBytesView))
+            #expect(created.json["name"] as? String == "Điểm OCOP Ga Hà Nội")
+            // The answer is the document a read gives.
+            let read = try await client.get("/v1/points/diem-ga-ha-noi")
+            #expect(read.json["address"] as? String == created.json["address"] as? String)
+            // The same key with another body is a client's mistake, not a replay.
+            let reused = try await send(.post, "/v1/points", point.replacingOccurrences(of: "Ga Hà Nội\",", with: "Ga\","), key: "point-1", token: scene.admin)
+            #expect(reused.status == .unprocessableContent, "\(reused.status)")
+
+            let grant = "/v1/points/\(StockScene.hanoi)/sellers/htx-dong-xanh"
+            let granted = try await send(.put, grant, nil, key: "grant-1", token: scene.hanoiStaff)
+            let regranted = try await send(.put, grant, nil, key: "grant-1", token: scene.hanoiStaff)
+            #expect(granted.status == .ok && regranted.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(granted.json["producers"] as? [String] == ["htx-dong-xanh"])
+            let revoked = try await send(.delete, grant, nil, key: "revoke-1", token: scene.hanoiStaff)
+            let rerevoked = try await send(.delete, grant, nil, key: "revoke-1", token: scene.hanoiStaff)
+            #expect(revoked.status == .ok && rerevoked.status == .ok, "a retried withdrawal is not a 404")
+            #expect(rerevoked.json["producers"] as? [String] == [])
+
+            let audit = try await client.send(.get, "/v1/audit?entity=point", token: scene.admin)
+            #expect(audit.items.filter { $0["entity_id"] as? String == "diem-ga-ha-noi" }.count == 1)
+            let sellers = try await client.send(.get, "/v1/audit?entity=point_seller", token: scene.admin)
+            #expect(sellers.items.count == 2, "one grant, one withdrawal: \(String(buffer: sellers.body))")
         }
     }
 

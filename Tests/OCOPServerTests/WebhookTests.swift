@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import OCOPDomain
 import OCOPServer
@@ -88,6 +89,20 @@ import MarketplaceFakes
             #expect(Set(bad.problemFields) == ["event", "url", "secret"])
             let list = try await client.send(.get, "/v1/webhooks", token: admin)
             #expect(list.items.isEmpty)
+
+            // Through the write pipeline: the same request sent again with its key is one subscription.
+            func subscribe() async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/webhooks", method: .post,
+                    headers: [.authorization: "Bearer \(admin)", .contentType: "application/json", WritePathKey.name: "hook-1"],
+                    body: ByteBuffer(string: body)) { $0 }
+            }
+            let first = try await subscribe()
+            let retry = try await subscribe()
+            #expect(first.status == .created && retry.status == .created)
+            #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(Array(retry.body.readableBytesView) == Array(first.body.readableBytesView))
+            #expect(try await client.send(.get, "/v1/webhooks", token: admin).items.count == 1)
         }
     }
 }

@@ -58,8 +58,9 @@ public struct ServerDependencies: Sendable {
     var requestMetrics = RequestMetricsCache()
     /// Logins recently checked, emptied whenever a session ends (`ReadModelFollower`).
     var sessions = SessionCache()
-    /// The showroom's rendered pages, shared by the router's routes and the fast path.
-    var showroomPages = CompressedPageCache()
+    /// The showroom's rendered pages, shared by the router's routes and the fast path, in the
+    /// process's one budget for compressed answers (with the gzip JSON).
+    var showroomPages = CompressedBodyCache.shared
 
     public init(
         database: Database, readModel: CatalogReadModel, stockReadModel: StockReadModel, readiness: Readiness,

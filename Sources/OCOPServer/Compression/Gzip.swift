@@ -11,16 +11,20 @@ enum Gzip {
     /// Level 6 for answers that are cached; pages rendered for each request (the console) take
     /// level 1: a 280 KB count sheet deflates in a third of the time, 21% larger (docs/decisions.md).
     static func compress(_ bytes: ByteBuffer, level: Int32 = 6) -> ByteBuffer? {
-        compressors.using(level) { compressor in
-            bytes.withUnsafeReadableBytes { input -> ByteBuffer? in
-                let bound = libdeflate_gzip_compress_bound(compressor, input.count)
-                // A buffer of exactly the compressed size: the caches hold thousands of these.
-                var scratch = [UInt8](repeating: 0, count: bound)
-                let size = scratch.withUnsafeMutableBytes { out in
-                    libdeflate_gzip_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
-                }
+        bytes.withUnsafeReadableBytes { input in compress(input, level: level) { ByteBuffer(bytes: $0) } }
+    }
+
+    /// `input` deflated with a gzip header, handed to `use` (the bytes are gone after it returns);
+    /// nil if compression fails.
+    static func compress<T>(
+        _ input: UnsafeRawBufferPointer, level: Int32 = 6, _ use: (UnsafeRawBufferPointer) -> T
+    ) -> T? {
+        compressors.using(level) { compressor -> T? in
+            let bound = libdeflate_gzip_compress_bound(compressor, input.count)
+            return withUnsafeTemporaryAllocation(byteCount: bound, alignment: 16) { out -> T? in
+                let size = libdeflate_gzip_compress(compressor, input.baseAddress, input.count, out.baseAddress, bound)
                 guard size > 0 else { return nil }
-                return ByteBuffer(bytes: scratch[..<size])
+                return use(UnsafeRawBufferPointer(rebasing: out[..<size]))
             }
         }
     }
@@ -28,20 +32,18 @@ enum Gzip {
     /// The plain bytes of a gzip body this process compressed, whose plain size is known; nil if
     /// the bytes do not inflate to exactly that size. (Showroom pages are kept compressed only, so
     /// that all 20,000 product pages fit; a client that does not take gzip gets them inflated.)
-    static func decompress(_ packed: ByteBuffer, plainSize: Int) -> ByteBuffer? {
-        decompressors.using(0) { decompressor in
-            packed.withUnsafeReadableBytes { input -> ByteBuffer? in
-                var output = ByteBufferAllocator().buffer(capacity: plainSize)
-                var whole = false
-                output.writeWithUnsafeMutableBytes(minimumWritableBytes: plainSize) { out -> Int in
-                    var written = 0
-                    let result = libdeflate_gzip_decompress(
-                        decompressor, input.baseAddress, input.count, out.baseAddress, plainSize, &written)
-                    whole = result == LIBDEFLATE_SUCCESS && written == plainSize
-                    return whole ? plainSize : 0
-                }
-                return whole ? output : nil
+    static func decompress(_ input: UnsafeRawBufferPointer, plainSize: Int) -> ByteBuffer? {
+        decompressors.using(0) { decompressor -> ByteBuffer? in
+            var output = ByteBufferAllocator().buffer(capacity: plainSize)
+            var whole = false
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: plainSize) { out -> Int in
+                var written = 0
+                let result = libdeflate_gzip_decompress(
+                    decompressor, input.baseAddress, input.count, out.baseAddress, plainSize, &written)
+                whole = result == LIBDEFLATE_SUCCESS && written == plainSize
+                return whole ? plainSize : 0
             }
+            return whole ? output : nil
         }
     }
 
@@ -100,26 +102,24 @@ enum Gzip {
     }
 }
 
-/// Compressed bodies by the ETag of their plain answer: a page is compressed once per version of
-/// its content (a new snapshot, a stock movement give new ETags), not per request. Bounded by its
-/// bytes, keeping the recently used (`RecentCache`).
-final class GzipCache: Sendable {
-    private let entries: RecentCache<ByteBuffer>
+/// Compressed catalog JSON by the ETag of its plain answer: an answer is compressed once per
+/// version of its content (a new snapshot, a movement of its stock give new ETags), not per
+/// request. Kept in the process's `CompressedBodyCache`, beside the showroom's pages.
+struct GzipCache: Sendable {
+    let bodies: CompressedBodyCache
 
-    /// The catalog's JSON answers: one cache for the process. The 18,793 product details of the
-    /// benchmark's catalog take 32 MB compressed; a generation (half the bound) holds them all, so
-    /// each is compressed once. At 24 MB, emptied when full, most were compressed again on every
-    /// pass (docs/decisions.md). The bound is a ceiling: only answers asked for are kept.
-    static let catalog = GzipCache(maxBytes: 80 << 20)
+    static let catalog = GzipCache(bodies: .shared)
 
-    init(maxBytes: Int) { entries = RecentCache(maxBytes: maxBytes) { $0.readableBytes } }
+    /// The compressed body kept for the answer whose ETag is `etag`, if any: an answer that can
+    /// name its ETag before writing its body need not write it (the product detail).
+    func kept(etag: String) -> ByteBuffer? {
+        bodies.body(etag).map { body in body.gzip.withUnsafeBytes { ByteBuffer(bytes: $0) } }
+    }
 
     /// The compressed body of the answer whose plain body is `body` and ETag `etag`.
     func compressed(_ body: ByteBuffer, etag: String) -> ByteBuffer? {
-        if let hit = entries.value(etag) { return hit }
-        guard let packed = Gzip.compress(body) else { return nil }
-        entries.store(etag, packed)
-        return packed
+        let kept = bodies.body(etag) ?? body.withUnsafeReadableBytes { bodies.store(etag, plain: $0, etag: etag) }
+        return kept.map { body in body.gzip.withUnsafeBytes { ByteBuffer(bytes: $0) } }
     }
 }
 

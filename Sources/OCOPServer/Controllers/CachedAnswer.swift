@@ -65,6 +65,14 @@ struct CachedAnswer {
             contentEncoding: "gzip", contentType: contentType, vary: vary)
     }
 
+    /// A JSON answer's compressed body as `gzipped` sends it (JSON type and vary), for the ETag of
+    /// its plain body.
+    static func compressedJSON(_ packed: ByteBuffer, etag: String, cacheControl: String = "public, max-age=60") -> CachedAnswer {
+        CachedAnswer(
+            status: .ok, etag: etag.hasPrefix("W/") ? etag : "W/" + etag, cacheControl: cacheControl, body: packed,
+            contentEncoding: "gzip")
+    }
+
     var response: Response {
         var headers: HTTPFields = [.eTag: etag, .cacheControl: cacheControl, .vary: vary]
         if let body {

@@ -29,6 +29,12 @@ struct ETagDigest {
         mix(0x1F)
     }
 
+    /// Bytes of a document part, as they are.
+    mutating func add(bytes: [UInt8]) {
+        for byte in bytes { mix(byte) }
+        mix(0x1F)
+    }
+
     /// A number, by its decimal digits: the same digest as `add(String(number))`.
     mutating func add(_ number: Int) {
         if number < 0 { mix(UInt8(ascii: "-")) }

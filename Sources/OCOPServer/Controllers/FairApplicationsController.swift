@@ -19,13 +19,16 @@ struct FairApplicationsController: Sendable {
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        let identity = try context.requireIdentity()
-        let (body, _) = try await RequestBody.decode(ApplicationRequest.self, from: request)
-        let (producer, products, stalls) = try body.validated(identity: identity)
-        let application = try await store.apply(
-            fair: slug, producer: producer, products: products, stallsWanted: stalls, note: body.note,
-            actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(application, status: .created)
+        // A retried application (a producer's phone on a weak network) is one application, not a
+        // 409 "already applied" that reads as a failure.
+        return try await WritePipeline(database: database, clock: clock).run(
+            request, ApplicationRequest.self, authorise: { try context.requireIdentity() }
+        ) { body, identity, now in
+            let (producer, products, stalls) = try body.validated(identity: identity)
+            return store.applying(
+                fair: slug, producer: producer, products: products, stallsWanted: stalls, note: body.note,
+                actor: identity.actor, at: now)
+        }
     }
 
     struct ListAnswer: Encodable {

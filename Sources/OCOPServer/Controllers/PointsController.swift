@@ -21,37 +21,39 @@ struct PointsController: Sendable {
     }
 
     private var store: PointStore { PointStore(database: database) }
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
 
     // MARK: - Admin
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
-        let (body, _) = try await RequestBody.decode(PointRequest.self, from: request)
-        let point = try body.validated(slug: nil, localities: readModel.snapshot().localities)
-        try await store.create(point, actor: identity.actor, at: clock.now())
-        return try answer(for: point, status: .created)
+        try await pipeline.run(
+            request, PointRequest.self, encode: encodePoint, authorise: { try context.requireAdmin() }
+        ) { body, identity, now in
+            store.creating(try body.validated(slug: nil, localities: readModel.snapshot().localities), actor: identity.actor, at: now)
+        }
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
         let slug = try context.pathValue("slug")
-        let (body, _) = try await RequestBody.decode(PointRequest.self, from: request)
-        let point = try body.validated(slug: slug, localities: readModel.snapshot().localities)
-        try await store.update(point, actor: identity.actor, at: clock.now())
-        return try answer(for: point, status: .ok)
+        return try await pipeline.run(
+            request, PointRequest.self, status: .ok, encode: encodePoint, authorise: { try context.requireAdmin() }
+        ) { body, identity, now in
+            store.updating(try body.validated(slug: slug, localities: readModel.snapshot().localities), actor: identity.actor, at: now)
+        }
     }
 
     /// Staff of the point (or an admin) set the level below which a SKU raises an alert.
     @Sendable func setMinimum(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         let sku = try context.pathValue("sku")
-        let identity = try context.requirePointScope(slug)
-        let (body, _) = try await RequestBody.decode(MinimumRequest.self, from: request)
-        guard (0...StockRules.maxLineQuantity).contains(body.minimum) else {
-            throw Problem.badParameter("minimum", "a whole number from 0 to \(StockRules.maxLineQuantity)")
+        return try await pipeline.run(
+            request, MinimumRequest.self, status: .ok, authorise: { try context.requirePointScope(slug) }
+        ) { body, identity, now in
+            guard (0...StockRules.maxLineQuantity).contains(body.minimum) else {
+                throw Problem.badParameter("minimum", "a whole number from 0 to \(StockRules.maxLineQuantity)")
+            }
+            return store.settingMinimum(point: slug, sku: sku, minimum: body.minimum, actor: identity.actor, at: now)
         }
-        try await store.setMinimum(point: slug, sku: sku, minimum: body.minimum, actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(StockMinimum(sku: sku, minimum: body.minimum))
     }
 
     // MARK: - Producers selling from a point
@@ -70,34 +72,38 @@ struct PointsController: Sendable {
     }
 
     @Sendable func grantSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await changeSeller(context) { store, point, producer, actor in
-            try await store.grant(point: point, producer: producer, actor: actor, at: clock.now())
+        try await changeSeller(request, context) { store, point, producer, actor, now in
+            store.granting(point: point, producer: producer, actor: actor, at: now)
         }
     }
 
     @Sendable func revokeSeller(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await changeSeller(context) { store, point, producer, actor in
-            try await store.revoke(point: point, producer: producer, actor: actor, at: clock.now())
+        try await changeSeller(request, context) { store, point, producer, actor, now in
+            store.revoking(point: point, producer: producer, actor: actor, at: now)
         }
     }
 
-    /// Grants or withdraws as the point's staff (or the office), then answers the point's sellers.
+    /// Grants or withdraws as the point's staff (or the office), answering the point's sellers.
+    /// These requests have no body: the path says it all.
     private func changeSeller(
-        _ context: AppRequestContext,
-        _ change: (PointSellerStore, _ point: String, _ producer: String, _ actor: String) async throws -> Void
+        _ request: Request, _ context: AppRequestContext,
+        _ change: (PointSellerStore, _ point: String, _ producer: String, _ actor: String, Moment) -> StoreOperation<[String]>
     ) async throws -> Response {
         let slug = try context.pathValue("slug")
         let producer = try context.pathValue("producer")
         let identity = try context.requirePointScope(slug)
-        let store = PointSellerStore(database: database)
-        try await change(store, slug, producer, identity.actor)
-        return try ResponseJSON.response(SellersAnswer(point: slug, producers: try await store.producers(at: slug)))
+        let operation = change(PointSellerStore(database: database), slug, producer, identity.actor, clock.now())
+            .map { SellersAnswer(point: slug, producers: $0) }
+        return try await pipeline.perform(request, identity: identity, body: [], status: .ok, operation)
     }
 
-    private func answer(for point: SalePoint, status: HTTPResponse.Status) throws -> Response {
-        var json = JSONWriter()
-        PointJSON.write(point, &json, snapshot: readModel.snapshot(), distance: nil)
-        return ResponseJSON.response(json.bytes, status: status)
+    /// A point as the read side writes it (`PointJSON`), so a write answers what a read shows.
+    private var encodePoint: @Sendable (SalePoint) throws -> [UInt8] {
+        { [readModel] point in
+            var json = JSONWriter()
+            PointJSON.write(point, &json, snapshot: readModel.snapshot(), distance: nil)
+            return json.bytes
+        }
     }
 
     // MARK: - Public

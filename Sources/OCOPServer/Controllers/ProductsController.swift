@@ -52,7 +52,6 @@ struct ProductsController<Context: RequestContext>: Sendable {
         guard let entry = snapshot.product(slug: slug) else {
             throw Problem.notFound("no published product '\(slug)'")
         }
-        let stockVersion = stockReadModel.version
         var json = JSONWriter(capacity: 256)
         json.beginArray()
         for (point, units) in stockReadModel.availability(ofProduct: slug) {
@@ -66,16 +65,29 @@ struct ProductsController<Context: RequestContext>: Sendable {
             json.endObject()
         }
         json.endArray()
+        // The stock part by its bytes rather than the stock's version: a sale elsewhere leaves
+        // this answer, its ETag and its compressed copy as they were. The sections' versions are
+        // read before their JSON: an ETag may be older than its page, never newer.
         var digest = ETagDigest()
         digest.add(snapshot.version)
-        digest.add(stockVersion)
+        digest.add(bytes: json.bytes)
+        for section in sections { digest.add(section.version) }
+        digest.add(language.rawValue)
+        digest.add(slug)
+        let etag = digest.etag
+        // Known before the body is written: a client that takes gzip is answered from the kept
+        // compressed copy without writing the plain document first.
+        if request.acceptsGzip, request.ifNoneMatch.map({ HTTPHelpers.matches($0, etag) }) != true,
+            let packed = GzipCache.catalog.kept(etag: etag)
+        {
+            return CachedAnswer.compressedJSON(packed, etag: etag)
+        }
         var body = ByteBuffer()
         body.reserveCapacity(entry.detailJSONSize(language) + json.bytes.count + 256)
         entry.writeDetailPrefixJSON(language, into: &body)
         body.writeStaticString(#","available_at":"#)
         body.writeBytes(json.bytes)
         for section in sections {
-            digest.add(section.version)  // before the JSON: an ETag may be older than its page, never newer
             body.writeStaticString(#",""#)
             body.writeString(section.key)
             body.writeStaticString(#"":"#)
@@ -83,8 +95,6 @@ struct ProductsController<Context: RequestContext>: Sendable {
         }
         if !sections.contains(where: { $0.key == "listings" }) { body.writeStaticString(#","listings":[]"#) }
         body.writeInteger(UInt8(ascii: "}"))
-        digest.add(language.rawValue)
-        digest.add(slug)
-        return HTTPHelpers.cachedAnswer(body, etag: digest.etag, request: request)
+        return HTTPHelpers.cachedAnswer(body, etag: etag, request: request)
     }
 }

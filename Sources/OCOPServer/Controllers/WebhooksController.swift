@@ -26,14 +26,16 @@ struct WebhooksController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        let (body, _) = try await RequestBody.decode(CreateRequest.self, from: request)
-        guard identity.isAdmin || (body.event == CertificateNotices.event && body.producer.map(identity.canActForProducer) == true)
-        else { throw Problem(.forbidden, "\(identity.username) may subscribe only their own producer's certificate notices") }
-        let subscription = try await WebhookStore(database: database).create(
-            event: body.event, url: body.url, secret: body.secret, producer: body.producer, actor: identity.actor,
-            at: clock.now(), destinationProblem: outbound.webhookURLProblem)
-        return try ResponseJSON.response(subscription, status: .created)
+        try await WritePipeline(database: database, clock: clock).run(
+            request, CreateRequest.self, authorise: { try context.requireIdentity() }
+        ) { body, identity, now in
+            // The scope names what the body points at: only an admin, or a producer for its own notices.
+            guard identity.isAdmin || (body.event == CertificateNotices.event && body.producer.map(identity.canActForProducer) == true)
+            else { throw Problem(.forbidden, "\(identity.username) may subscribe only their own producer's certificate notices") }
+            return try WebhookStore(database: database).creating(
+                event: body.event, url: body.url, secret: body.secret, producer: body.producer, actor: identity.actor,
+                at: now, destinationProblem: outbound.webhookURLProblem)
+        }
     }
 
     struct ListAnswer: Encodable {

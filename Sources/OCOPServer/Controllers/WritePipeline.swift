@@ -22,10 +22,22 @@ struct WritePipeline: Sendable {
         authorise: () async throws -> StaffIdentity,
         _ prepare: (Body, StaffIdentity, Moment) async throws -> StoreOperation<Answer>
     ) async throws -> Response {
+        try await run(
+            request, type, allowEmpty: allowEmpty, status: status, encode: { try ResponseJSON.encode($0) },
+            authorise: authorise, prepare)
+    }
+
+    /// The same, for an answer written by its own encoder (a document the read side writes too,
+    /// such as a point's `PointJSON`).
+    func run<Body: Decodable, Answer: Sendable>(
+        _ request: Request, _ type: Body.Type, allowEmpty: Bool = false, status: HTTPResponse.Status = .created,
+        encode: @escaping @Sendable (Answer) throws -> [UInt8], authorise: () async throws -> StaffIdentity,
+        _ prepare: (Body, StaffIdentity, Moment) async throws -> StoreOperation<Answer>
+    ) async throws -> Response {
         let identity = try await authorise()
         let (body, bytes) = try await RequestBody.decode(Body.self, from: request, allowEmpty: allowEmpty)
         let operation = try await prepare(body, identity, clock.now())
-        return try await perform(request, identity: identity, body: bytes, status: status, operation)
+        return try await perform(request, identity: identity, body: bytes, status: status, encode: encode, operation)
     }
 
     /// Runs a prepared operation for a request whose body (if any) was already read.
@@ -33,9 +45,17 @@ struct WritePipeline: Sendable {
         _ request: Request, identity: StaffIdentity, body: [UInt8], status: HTTPResponse.Status = .created,
         _ operation: StoreOperation<Answer>
     ) async throws -> Response {
+        try await perform(
+            request, identity: identity, body: body, status: status, encode: { try ResponseJSON.encode($0) }, operation)
+    }
+
+    func perform<Answer: Sendable>(
+        _ request: Request, identity: StaffIdentity, body: [UInt8], status: HTTPResponse.Status = .created,
+        encode: @escaping @Sendable (Answer) throws -> [UInt8], _ operation: StoreOperation<Answer>
+    ) async throws -> Response {
         let write = try await database.perform(
             operation, idempotency: try idempotency(request, identity: identity, body: body), at: clock.now(),
-            status: Int(status.code), encode: { try ResponseJSON.encode($0) })
+            status: Int(status.code), encode: encode)
         return ResponseJSON.response(
             write.body, status: HTTPResponse.Status(code: write.status),
             headers: write.replayed ? [Self.replayedHeader: "true"] : [:])

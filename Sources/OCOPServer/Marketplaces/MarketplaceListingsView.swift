@@ -54,7 +54,7 @@ public final class MarketplaceListingsView: ProductPageSection, Sendable {
             if state.linksByProduct != encoded {
                 state.linksByProduct = encoded
                 state.linksOfProduct = grouped.mapValues { $0.map { MarketplaceLink(marketplace: $0.marketplace, url: $0.url) } }
-                state.version += 1
+                state.version = ReadModelVersion.next()
             }
         }
     }

@@ -41,10 +41,11 @@ public final class FairReadModel: Sendable {
         state.withLock { state in
             // A slower reload that read an older revision must not overwrite a newer one.
             guard revision >= state.revision else { return }
+            // The version moves only when fairs change, not on every reload.
+            if revision != state.revision { state.version = ReadModelVersion.next() }
             state.bySlug = Dictionary(uniqueKeysWithValues: listings.map { ($0.fair.slug, $0) })
             state.fairsByProduct = index
             state.revision = revision
-            state.version = revision  // moves only when fairs change, not on every reload
         }
     }
 

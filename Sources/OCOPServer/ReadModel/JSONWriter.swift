@@ -8,7 +8,7 @@ struct JSONWriter {
 
     /// The bytes in an array of their own size: for bytes kept for the snapshot's life, where the
     /// spare capacity reserved while writing would otherwise stay allocated (tens of MB at 20k).
-    var exactBytes: [UInt8] { Array(bytes[...]) }
+    var exactBytes: [UInt8] { bytes.trimmed }
 
     // MARK: - Containers
 

@@ -37,7 +37,7 @@ public final class LivestreamReadModel: Sendable {
             state.ticketApplied = ticket
             guard state.sessions != sessions else { return }
             state.sessions = sessions
-            state.version += 1
+            state.version = ReadModelVersion.next()
         }
     }
 

@@ -52,9 +52,7 @@ struct SearchIndex: Sendable {
         // replacing them one by one rather than copying the whole dictionary.
         var position = postings.values.startIndex
         while position != postings.values.endIndex {
-            if postings.values[position].capacity > postings.values[position].count {
-                postings.values[position] = Array(postings.values[position][...])
-            }
+            postings.values[position] = postings.values[position].trimmed
             postings.values.formIndex(after: &position)
         }
         self.postings = postings

@@ -15,6 +15,10 @@ public final class StockReadModel: Sendable {
         var unitsByProduct: [String: [String: Int]] = [:]
         /// Bumped on every change, so ETags of pages that show stock change with it.
         var version = 0
+        /// Bumped when the points themselves (names, addresses, hours) may have changed, not
+        /// when units move: a product's page is keyed by this and its own units only, so a sale
+        /// renders again the pages of what was sold, not all 20,000.
+        var pointsVersion = 0
     }
 
     private let state = Mutex(State())
@@ -40,7 +44,8 @@ public final class StockReadModel: Sendable {
             state.unitsByPoint = [:]
             state.unitsByProduct = [:]
             for (slug, products) in units { state.setUnits(products, atPoint: slug) }
-            state.version += 1
+            state.version = ReadModelVersion.next()
+            state.pointsVersion = state.version
         }
     }
 
@@ -87,7 +92,7 @@ public final class StockReadModel: Sendable {
             for (slug, units) in partial {
                 for (product, count) in units { state.setUnits(count, ofProduct: product, atPoint: slug) }
             }
-            state.version += 1
+            state.version = ReadModelVersion.next()
         }
     }
 
@@ -96,11 +101,18 @@ public final class StockReadModel: Sendable {
         let allPoints = try await points.all()
         state.withLock { state in
             state.points = Dictionary(uniqueKeysWithValues: allPoints.map { ($0.slug, $0) })
-            state.version += 1
+            state.version = ReadModelVersion.next()
+            state.pointsVersion = state.version
         }
     }
 
     var version: Int { state.withLock { $0.version } }
+
+    /// The points holding a product with their units, and the points' version, read together:
+    /// what a product's page shows of stock, and so what its cache key holds.
+    func availabilityAndPointsVersion(ofProduct product: String) -> (availability: [(point: SalePoint, units: Int)], pointsVersion: Int) {
+        state.withLock { state in (Self.availability(ofProduct: product, in: state), state.pointsVersion) }
+    }
 
     func point(_ slug: String) -> SalePoint? { state.withLock { $0.points[slug] } }
 
@@ -113,13 +125,15 @@ public final class StockReadModel: Sendable {
 
     /// The points holding a product, with units, by point name.
     func availability(ofProduct product: String) -> [(point: SalePoint, units: Int)] {
-        state.withLock { state in
-            (state.unitsByProduct[product] ?? [:]).compactMap { slug, units in
-                guard units > 0, let point = state.points[slug] else { return nil }
-                return (point, units)
-            }
-            .sorted { $0.point.name < $1.point.name }
+        state.withLock { Self.availability(ofProduct: product, in: $0) }
+    }
+
+    private static func availability(ofProduct product: String, in state: State) -> [(point: SalePoint, units: Int)] {
+        (state.unitsByProduct[product] ?? [:]).compactMap { slug, units in
+            guard units > 0, let point = state.points[slug] else { return nil }
+            return (point, units)
         }
+        .sorted { ($0.point.name, $0.point.slug) < ($1.point.name, $1.point.slug) }
     }
 }
 

@@ -26,8 +26,10 @@ enum ProductPages {
     }
 
     /// The product page's members.
+    /// `availability` is the stock the page's key was made from (`StockReadModel`).
     static func detail(
-        _ entry: PublishedProduct, _ snapshot: CatalogSnapshot, _ sources: ShowroomSources, _ page: ShowroomPage
+        _ entry: PublishedProduct, availability: [(point: SalePoint, units: Int)], _ snapshot: CatalogSnapshot,
+        _ sources: ShowroomSources, _ page: ShowroomPage
     ) -> [String: Any] {
         let language = page.language
         let product = entry.product
@@ -37,7 +39,7 @@ enum ProductPages {
         let origin = [entry.commune?.name, entry.province.name].compactMap { $0 }.joined(separator: ", ")
         let sector = snapshot.classification.node(entry.sector)
 
-        let points = sources.stock.availability(ofProduct: product.slug).filter { $0.units > 0 }.map { point, units in
+        let points = availability.filter { $0.units > 0 }.map { point, units in
             var item: [String: Any] = [
                 "href": page.link("/diem-ban/" + point.slug), "name": point.name, "units": units,
                 "address": point.address, "hours": point.openingHours,

@@ -15,7 +15,7 @@ struct ShowroomController: Sendable {
     let publicBaseURL: String
     /// Rendered pages by everything they depend on, compressed; shared with the fast path, which
     /// answers product pages from it too (`CatalogFastRoutes`).
-    let cache: CompressedPageCache
+    let cache: CompressedBodyCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/", use: home)
@@ -63,7 +63,21 @@ struct ShowroomController: Sendable {
         let snapshot = sources.catalog.snapshot()
         guard let entry = snapshot.product(slug: slug) else { return nil }
         let path = "/san-pham/" + slug
-        var digest = sources.version(snapshot)
+        // The product's own stock, not the stock's version: a sale renders again the pages of what
+        // it sold, not every page (with a version, each sale of the benchmark's mix emptied the
+        // cache of 18,793 pages). The page is rendered from this same reading, so a key never
+        // names a page drawn from other units.
+        let stock = sources.stock.availabilityAndPointsVersion(ofProduct: slug)
+        var digest = ETagDigest()
+        digest.add(snapshot.version)
+        digest.add(stock.pointsVersion)
+        for (point, units) in stock.availability {
+            digest.add(point.slug)
+            digest.add(units)
+        }
+        for version in [sources.fairs.version, sources.livestreams.version, sources.listings.version] {
+            digest.add(version)
+        }
         for part in ["product", base, language.rawValue, path] { digest.add(part) }
         // The live sessions the page lists, rather than the minute the other pages use: a session
         // leaves the page when it ends, and nothing else on it changes with the clock.
@@ -73,7 +87,7 @@ struct ShowroomController: Sendable {
         }
         return cachedPage(digest.etag, ifNoneMatch: ifNoneMatch, acceptsGzip: acceptsGzip) {
             let page = page(path, language, base)
-            return Array(templates.render("product", ProductPages.detail(entry, snapshot, sources, page)).utf8)
+            return Array(templates.render("product", ProductPages.detail(entry, availability: stock.availability, snapshot, sources, page)).utf8)
         }
     }
 
@@ -193,15 +207,15 @@ struct ShowroomController: Sendable {
                 status: status, etag: etag, cacheControl: Self.cacheControl, body: body.map { ByteBuffer(bytes: $0) },
                 contentType: contentType, vary: "Accept-Encoding")
         }
-        func from(_ page: CompressedPage) -> CachedAnswer? {
+        func from(_ page: CompressedBody) -> CachedAnswer? {
             page.answer(ifNoneMatch: nil, acceptsGzip: acceptsGzip, contentType: contentType, cacheControl: Self.cacheControl)
         }
         if let ifNoneMatch, HTTPHelpers.matches(ifNoneMatch, etag) {
             return answer(.notModified, etag: acceptsGzip ? "W/" + etag : etag, nil)
         }
-        if let kept = cache.page(etag), let cached = from(kept) { return cached }
+        if let kept = cache.body(etag), let cached = from(kept) { return cached }
         let bytes = try render()
-        let kept = cache.store(etag, plain: bytes, etag: etag)
+        let kept = bytes.withUnsafeBytes { cache.store(etag, plain: $0, etag: etag) }
         // A plain client gets the bytes just rendered; so does everyone if compression failed.
         if acceptsGzip, let kept, let packed = from(kept) { return packed }
         return answer(.ok, etag: etag, bytes)

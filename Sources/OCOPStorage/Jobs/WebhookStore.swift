@@ -30,6 +30,18 @@ public struct WebhookStore: Sendable {
         event: String, url: String, secret: String, producer: String? = nil, actor: String, at now: Moment,
         destinationProblem: (String) -> String? = { _ in nil }
     ) async throws -> WebhookSubscription {
+        let operation = try creating(
+            event: event, url: url, secret: secret, producer: producer, actor: actor, at: now,
+            destinationProblem: destinationProblem)
+        return try await database.transaction { sql in try await operation.body(sql) }
+    }
+
+    /// `create` for the write pipeline: the fields are checked now (throwing), the subscription
+    /// is written by the operation.
+    public func creating(
+        event: String, url: String, secret: String, producer: String? = nil, actor: String, at now: Moment,
+        destinationProblem: (String) -> String? = { _ in nil }
+    ) throws -> StoreOperation<WebhookSubscription> {
         var issues: [DomainError.FieldIssue] = []
         if !Self.events.contains(event) {
             issues.append(.init(field: "event", reason: "one of \(Self.events.sorted().joined(separator: ", "))"))
@@ -47,7 +59,7 @@ public struct WebhookStore: Sendable {
         }
         guard issues.isEmpty else { throw DomainError(.invalid, "invalid webhook", issues: issues) }
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             if let producer, try await sql.raw("SELECT slug FROM producers WHERE slug = \(bind: producer)").first() == nil {
                 throw DomainError.invalid(field: "producer", "no producer '\(producer)'")
             }

@@ -9,8 +9,19 @@ extension FairStore {
         fair slug: String, producer: String, products: [String], stallsWanted: Int, note: String?, actor: String,
         at now: Moment
     ) async throws -> FairApplication {
+        let operation = applying(
+            fair: slug, producer: producer, products: products, stallsWanted: stallsWanted, note: note, actor: actor,
+            at: now)
+        return try await database.transaction { sql in try await operation.body(sql) }
+    }
+
+    /// `apply` as one operation of the write pipeline, answering the application.
+    public func applying(
+        fair slug: String, producer: String, products: [String], stallsWanted: Int, note: String?, actor: String,
+        at now: Moment
+    ) -> StoreOperation<FairApplication> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let fair = try await Self.fair(slug, sql) else { throw DomainError(.notFound, "no fair '\(slug)'") }
             guard fair.status(on: CalendarDate(inVietnamAt: now)) != .closed else {
                 throw DomainError(.conflict, "fair '\(slug)' is closed; it takes no applications")

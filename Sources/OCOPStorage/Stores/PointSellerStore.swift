@@ -8,9 +8,9 @@ public struct PointSellerStore: Sendable {
 
     public init(database: Database) { self.database = database }
 
-    /// Allows `producer` to sell from `point`; granting twice changes nothing.
-    public func grant(point: String, producer: String, actor: String, at now: Moment) async throws {
-        try await database.transaction { sql in
+    /// Allows `producer` to sell from `point`; granting twice changes nothing. Answers the point's sellers.
+    public func granting(point: String, producer: String, actor: String, at now: Moment) -> StoreOperation<[String]> {
+        StoreOperation { sql in
             try await Self.requireBoth(point: point, producer: producer, sql)
             let timestamp = ISOTimestamp.string(now)
             let inserted = try await sql.raw(
@@ -20,16 +20,19 @@ public struct PointSellerStore: Sendable {
                 ON CONFLICT (point_slug, producer_slug) DO NOTHING RETURNING point_slug
                 """
             ).first()
-            guard inserted != nil else { return }
-            try await AuditLog.append(
-                sql, actor: actor, action: "grant", entity: "point_seller", entityID: "\(point)/\(producer)",
-                before: nil, after: nil, at: timestamp)
+            if inserted != nil {
+                try await AuditLog.append(
+                    sql, actor: actor, action: "grant", entity: "point_seller", entityID: "\(point)/\(producer)",
+                    before: nil, after: nil, at: timestamp)
+            }
+            return try await Self.producers(at: point, sql)
         }
     }
 
-    /// Withdraws the grant; accounts and sessions already bound keep their point but no new one is made.
-    public func revoke(point: String, producer: String, actor: String, at now: Moment) async throws {
-        try await database.transaction { sql in
+    /// Withdraws the grant; accounts and sessions already bound keep their point but no new one is
+    /// made. Answers the point's sellers after it.
+    public func revoking(point: String, producer: String, actor: String, at now: Moment) -> StoreOperation<[String]> {
+        StoreOperation { sql in
             let removed = try await sql.raw(
                 """
                 DELETE FROM point_sellers WHERE point_slug = \(bind: point) AND producer_slug = \(bind: producer)
@@ -40,16 +43,19 @@ public struct PointSellerStore: Sendable {
             try await AuditLog.append(
                 sql, actor: actor, action: "revoke", entity: "point_seller", entityID: "\(point)/\(producer)",
                 before: nil, after: nil, at: ISOTimestamp.string(now))
+            return try await Self.producers(at: point, sql)
         }
     }
 
     /// The producers allowed at a point, by slug.
     public func producers(at point: String) async throws -> [String] {
-        try await database.read { sql in
-            try await sql.raw(
-                "SELECT producer_slug FROM point_sellers WHERE point_slug = \(bind: point) ORDER BY producer_slug"
-            ).all().map { try $0.decode(column: "producer_slug", as: String.self) }
-        }
+        try await database.read { sql in try await Self.producers(at: point, sql) }
+    }
+
+    private static func producers(at point: String, _ sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw(
+            "SELECT producer_slug FROM point_sellers WHERE point_slug = \(bind: point) ORDER BY producer_slug"
+        ).all().map { try $0.decode(column: "producer_slug", as: String.self) }
     }
 
     /// Whether any of `producers` may sell from `point`: granted there, or allocated the open stall

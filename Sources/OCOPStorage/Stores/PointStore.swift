@@ -10,34 +10,44 @@ public struct PointStore: Sendable {
 
     /// Adds a point; a taken slug is a conflict.
     public func create(_ point: SalePoint, actor: String, at now: Moment) async throws {
-        let json = try CanonicalJSON.encode(point)
-        try await database.transaction { sql in
-            if try await Self.exists(point.slug, sql) {
-                throw DomainError(.conflict, "a point '\(point.slug)' exists", issues: [.init(field: "slug", reason: "taken")])
-            }
-            let timestamp = ISOTimestamp.string(now)
-            try await sql.raw(
-                """
-                INSERT INTO points (slug, name, location_type, address, province_code, commune_code, latitude,
-                    longitude, opening_hours, phone, email, criteria, document, created_at, updated_at)
-                VALUES (\(bind: point.slug), \(bind: point.name), \(bind: point.locationType.rawValue),
-                    \(bind: point.address), \(bind: point.provinceCode), \(bind: point.communeCode),
-                    \(bind: point.location?.latitude), \(bind: point.location?.longitude), \(bind: point.openingHours),
-                    \(bind: point.phone), \(bind: point.email), \(bind: try CanonicalJSON.encode(point.criteria)),
-                    \(bind: json), \(bind: timestamp), \(bind: timestamp))
-                """
-            ).run()
-            database.announce(.points, in: sql)
-            try await AuditLog.append(
-                sql, actor: actor, action: "create", entity: "point", entityID: point.slug, before: nil, after: json,
-                at: timestamp)
+        try await database.transaction { sql in try await Self.create(point, actor: actor, at: now, sql) }
+    }
+
+    /// `create` as one operation for the write pipeline, answering the point.
+    public func creating(_ point: SalePoint, actor: String, at now: Moment) -> StoreOperation<SalePoint> {
+        StoreOperation { sql in
+            try await Self.create(point, actor: actor, at: now, sql)
+            return point
         }
     }
 
-    /// Replaces a point's details (the slug stays).
-    public func update(_ point: SalePoint, actor: String, at now: Moment) async throws {
+    private static func create(_ point: SalePoint, actor: String, at now: Moment, _ sql: any SQLDatabase) async throws {
         let json = try CanonicalJSON.encode(point)
-        try await database.transaction { sql in
+        if try await exists(point.slug, sql) {
+            throw DomainError(.conflict, "a point '\(point.slug)' exists", issues: [.init(field: "slug", reason: "taken")])
+        }
+        let timestamp = ISOTimestamp.string(now)
+        try await sql.raw(
+            """
+            INSERT INTO points (slug, name, location_type, address, province_code, commune_code, latitude,
+                longitude, opening_hours, phone, email, criteria, document, created_at, updated_at)
+            VALUES (\(bind: point.slug), \(bind: point.name), \(bind: point.locationType.rawValue),
+                \(bind: point.address), \(bind: point.provinceCode), \(bind: point.communeCode),
+                \(bind: point.location?.latitude), \(bind: point.location?.longitude), \(bind: point.openingHours),
+                \(bind: point.phone), \(bind: point.email), \(bind: try CanonicalJSON.encode(point.criteria)),
+                \(bind: json), \(bind: timestamp), \(bind: timestamp))
+            """
+        ).run()
+        sql.announce(.points)
+        try await AuditLog.append(
+            sql, actor: actor, action: "create", entity: "point", entityID: point.slug, before: nil, after: json,
+            at: timestamp)
+    }
+
+    /// Replaces a point's details (the slug stays), answering the point.
+    public func updating(_ point: SalePoint, actor: String, at now: Moment) -> StoreOperation<SalePoint> {
+        StoreOperation { sql in
+            let json = try CanonicalJSON.encode(point)
             guard
                 let before = try await sql.raw(
                     "SELECT document FROM points WHERE slug = \(bind: point.slug) AND location_type <> 'fair_stall'"
@@ -57,10 +67,11 @@ public struct PointStore: Sendable {
                 WHERE slug = \(bind: point.slug)
                 """
             ).run()
-            database.announce(.points, in: sql)
+            sql.announce(.points)
             try await AuditLog.append(
                 sql, actor: actor, action: "update", entity: "point", entityID: point.slug, before: before, after: json,
                 at: timestamp)
+            return point
         }
     }
 
@@ -75,9 +86,11 @@ public struct PointStore: Sendable {
         }
     }
 
-    /// Sets the level below which a SKU shows in the point's alerts.
-    public func setMinimum(point: String, sku: String, minimum: Int, actor: String, at now: Moment) async throws {
-        try await database.transaction { sql in
+    /// Sets the level below which a SKU shows in the point's alerts, answering it.
+    public func settingMinimum(
+        point: String, sku: String, minimum: Int, actor: String, at now: Moment
+    ) -> StoreOperation<StockMinimum> {
+        StoreOperation { sql in
             guard try await Self.exists(point, sql) else { throw DomainError(.notFound, "no point '\(point)'") }
             guard try await StockStore.variants([sku], sql)[sku] != nil else {
                 throw DomainError.invalid(field: "sku", "no SKU '\(sku)' in the catalog")
@@ -88,9 +101,11 @@ public struct PointStore: Sendable {
                 ON CONFLICT (point_slug, sku) DO UPDATE SET minimum = excluded.minimum
                 """
             ).run()
+            let answer = StockMinimum(sku: sku, minimum: minimum)
             try await AuditLog.append(
                 sql, actor: actor, action: "set_minimum", entity: "point", entityID: point, before: nil,
-                after: try CanonicalJSON.encode(StockMinimum(sku: sku, minimum: minimum)), at: ISOTimestamp.string(now))
+                after: try CanonicalJSON.encode(answer), at: ISOTimestamp.string(now))
+            return answer
         }
     }
 

@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "File holding the base64 32-byte key that seals marketplace credentials [env OCOP_SECRET_KEY]")
     var secretKeyFile: String?
 
+    @Option(help: "Megabytes kept of compressed pages and JSON answers [default \(CompressedBodyCache.defaultMegabytes)]")
+    var answerCacheMb: Int?
+
     func run() async throws {
         limitMallocArenas()
         // Swift concurrency's jobs run on NIO's event loops instead of a pool of their own: a request
@@ -75,6 +78,10 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections {
             guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections: 16 to 1000000") }
             configuration.connections.maxConnections = maxConnections
+        }
+        if let answerCacheMb {
+            guard (1...65_536).contains(answerCacheMb) else { throw ValidationError("--answer-cache-mb: 1 to 65536") }
+            CompressedBodyCache.limitShared(megabytes: answerCacheMb)
         }
         let clock = SystemWallClock()
         let database = try await options.openMigratedDatabase(logger: logger)
