@@ -33,8 +33,10 @@ struct CompressedBody: Sendable {
 /// details (32 MB) and much of the other; `ocop serve --answer-cache-mb` sets it (docs/decisions.md).
 /// The bound is a ceiling: only answers asked for are kept.
 ///
-/// Keys are ETag digests of everything an answer shows, so pages and JSON cannot collide, and
-/// two servers in one process (the tests) may share the cache: equal keys are equal bytes.
+/// Keys are ETag digests of everything an answer shows (content digests, and read-model versions
+/// unique in the process: `ReadModelVersion`), so pages and JSON do not collide, and two servers in
+/// one process (the tests) may share the cache: equal keys are equal bytes. An answer larger than a
+/// slab (256 KB) is sent uncached.
 public final class CompressedBodyCache: Sendable {
     private let bodies: RecentCache<CompressedBody>
     /// Where compressed bytes are written: slabs filled in the order answers are cached.
@@ -48,8 +50,8 @@ public final class CompressedBodyCache: Sendable {
         let slabs = SlabWriter()
         self.slabs = slabs
         bodies = RecentCache(maxBytes: maxBytes, size: { Int($0.gzip.count) + $0.etag.utf8.count + 48 }) { body in
-            // A hit in an old generation: its bytes move to a young slab, so the old slab is freed
-            // with its generation instead of being kept for this one entry.
+            // An entry given its second chance: its bytes move to a young slab, so the old slab is
+            // freed with its generation instead of being kept for this one entry.
             let moved = body.gzip.withUnsafeBytes { slabs.append($0) }
             return moved.map { CompressedBody(gzip: $0, plainSize: body.plainSize, etag: body.etag) } ?? body
         }

@@ -41,8 +41,10 @@ public final class FairReadModel: Sendable {
         state.withLock { state in
             // A slower reload that read an older revision must not overwrite a newer one.
             guard revision >= state.revision else { return }
-            // The version moves only when fairs change, not on every reload.
-            if revision != state.revision { state.version = ReadModelVersion.next() }
+            // The version moves only when fairs change, not on every reload; a first load that
+            // finds none changes nothing either (pages read before it keep their ETags).
+            let firstAndEmpty = state.revision == -1 && listings.isEmpty
+            if revision != state.revision && !firstAndEmpty { state.version = ReadModelVersion.next() }
             state.bySlug = Dictionary(uniqueKeysWithValues: listings.map { ($0.fair.slug, $0) })
             state.fairsByProduct = index
             state.revision = revision
