@@ -23,6 +23,17 @@ import Testing
         #expect(cache.count >= 60, "the bound is used: \(cache.count) entries of 100 bytes")
     }
 
+    @Test func keysStoredAgainAndAgainDoNotPileUpGenerations() {
+        // Twenty keys (2,000 bytes, two generations' worth) stored 10,000 times in turn: each store
+        // empties the old copy's generation and the whole never passes the bound, so only the cap
+        // on generations lets the empty ones go (without it: about a thousand).
+        let cache = RecentCache<[UInt8]>(maxBytes: 8_000) { $0.count }
+        let page = [UInt8](repeating: 1, count: 50)
+        for round in 0..<10_000 { cache.store("p\(round % 20)", page) }
+        #expect(cache.generations <= RecentCache<[UInt8]>.maxGenerations, "\(cache.generations) generations")
+        #expect(cache.count == 20 && cache.value("p3") == page)
+    }
+
     @Test func theRecentCacheCountsKeysAndRefusesWhatIsTooLarge() {
         let cache = RecentCache<[UInt8]>(maxBytes: 2_560) { $0.count }  // at most 160 bytes an entry
         cache.store("huge", [UInt8](repeating: 0, count: 200))

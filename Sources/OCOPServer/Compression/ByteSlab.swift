@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
 import Synchronization
 
 /// A block of memory mapped from the system, holding the bytes of many cached answers one after
@@ -15,7 +16,7 @@ final class ByteSlab: @unchecked Sendable {
     static let size = 256 << 10
 
     private let base: UnsafeMutableRawPointer
-    /// Bytes written so far. Written under the owning cache's lock only; bytes below it never change.
+    /// Bytes written so far. Written under its `SlabWriter`'s lock only; bytes below it never change.
     private var used = 0
 
     init?() {
@@ -48,6 +49,9 @@ struct SlabBytes: Sendable {
     func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         try body(slab.bytes(at: offset, count: count))
     }
+
+    /// A copy in a buffer of its own, to send.
+    var buffer: ByteBuffer { withUnsafeBytes { ByteBuffer(bytes: $0) } }
 }
 
 /// The slab answers are appended to now, and a new one when it is full; for any thread.

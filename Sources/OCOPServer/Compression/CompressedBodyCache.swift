@@ -21,7 +21,7 @@ struct CompressedBody: Sendable {
                 contentType: contentType, vary: "Accept-Encoding")
         }
         if let ifNoneMatch, HTTPHelpers.matches(ifNoneMatch, etag) { return answer(.notModified, nil, nil) }
-        if acceptsGzip { return answer(.ok, gzip.withUnsafeBytes { ByteBuffer(bytes: $0) }, "gzip") }
+        if acceptsGzip { return answer(.ok, gzip.buffer, "gzip") }
         return gzip.withUnsafeBytes { Gzip.decompress($0, plainSize: plainSize) }.map { answer(.ok, $0, nil) }
     }
 }

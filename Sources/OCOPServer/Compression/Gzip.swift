@@ -113,13 +113,13 @@ struct GzipCache: Sendable {
     /// The compressed body kept for the answer whose ETag is `etag`, if any: an answer that can
     /// name its ETag before writing its body need not write it (the product detail).
     func kept(etag: String) -> ByteBuffer? {
-        bodies.body(etag).map { body in body.gzip.withUnsafeBytes { ByteBuffer(bytes: $0) } }
+        bodies.body(etag)?.gzip.buffer
     }
 
     /// The compressed body of the answer whose plain body is `body` and ETag `etag`.
     func compressed(_ body: ByteBuffer, etag: String) -> ByteBuffer? {
         let kept = bodies.body(etag) ?? body.withUnsafeReadableBytes { bodies.store(etag, plain: $0, etag: etag) }
-        return kept.map { body in body.gzip.withUnsafeBytes { ByteBuffer(bytes: $0) } }
+        return kept?.gzip.buffer
     }
 }
 

@@ -20,6 +20,9 @@ final class RecentCache<Value: Sendable>: Sendable {
     /// the oldest generation alive while its second chances are copied: the cache may pass its
     /// bound by one share for that moment (at a quarter, the benchmark's peak RSS rose 17 MB).
     static var generationShare: Int { 8 }
+    /// At most this many generations: a lookup that misses probes each. Without a cap, keys stored
+    /// again and again leave the old generations empty but never over the bound, and they pile up.
+    static var maxGenerations: Int { 16 }
 
     private struct Entry {
         var value: Value
@@ -89,14 +92,14 @@ final class RecentCache<Value: Sendable>: Sendable {
     }
 
     /// Starts a new youngest generation when the current one is full, and lets the oldest go while
-    /// the bound is passed; returns the generations let go.
+    /// the bound is passed or there are too many; returns the generations let go.
     private func makeRoom(in state: inout Generations) -> [[String: Entry]] {
         let bound = maxBytes
         guard state.bytes[0] > bound / Self.generationShare else { return [] }
         state.tiers.insert([:], at: 0)
         state.bytes.insert(0, at: 0)
         var dropped: [[String: Entry]] = []
-        while state.tiers.count > 1, state.total > bound {
+        while state.tiers.count > 1, state.total > bound || state.tiers.count > Self.maxGenerations {
             let oldest = state.tiers.removeLast()
             state.total -= state.bytes.removeLast()
             if dropped.isEmpty {  // one second chance per turn: a cache that is all read still turns
@@ -114,4 +117,6 @@ final class RecentCache<Value: Sendable>: Sendable {
 
     /// The bytes held, as counted against the bound.
     var heldBytes: Int { state.withLock { $0.total } }
+
+    var generations: Int { state.withLock { $0.tiers.count } }
 }
