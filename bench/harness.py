@@ -698,22 +698,48 @@ def ledger_check(database, before, created, sales_lines, in_flight):
             "scarce_skus": len(scarce), "scarce_sold_out": sold_out, "scarce_oversold": oversold}
 
 
+def stronger_encoders():
+    """Encoders stronger than the service's, run on the same plain bodies to show how small the
+    content can get: zopfli (the strongest gzip encoder known, far too slow to serve with) and
+    brotli at its top quality. Each only when its PyPI package is installed."""
+    encoders = {}
+    try:
+        import zopfli.gzip
+        encoders["zopfli"] = lambda body: zopfli.gzip.compress(body)
+    except ImportError:
+        pass
+    try:
+        import brotli
+        encoders["brotli-11"] = lambda body: brotli.compress(body, quality=11)
+    except ImportError:
+        pass
+    return encoders
+
+
+STRONGER_ENCODERS = stronger_encoders()
+
+
 def gzip_scenarios(service, args, files, paths, rng, raw_dir):
     """Bodies' sizes with and without gzip on a sample of paths, and wrk with the header, each
     against the plain run of the same paths (req/s ratio gzip / plain, same process, same run)."""
     results = {}
     for scenario in ("detail", "list", "page"):
         plain_bytes = packed_bytes = 0
+        floors = {name: 0 for name in STRONGER_ENCODERS}
         for path in rng.sample(paths[scenario], min(200, len(paths[scenario]))):
-            plain_bytes += len(request(args.service_port, "GET", path)[1])
+            plain = request(args.service_port, "GET", path)[1]
+            plain_bytes += len(plain)
             status, body = request(args.service_port, "GET", path, headers={"Accept-Encoding": "gzip"})
             packed_bytes += len(body)
+            for name, encode in STRONGER_ENCODERS.items():
+                floors[name] += len(encode(plain))
         env = {"BENCH_PATHS": files[scenario], "BENCH_HEADER": "Accept-Encoding: gzip"}
         log(f"scenario {scenario} with gzip")
         wrk(f"warmup-{scenario}-gzip", args.service_port, "paths.lua", env, args, raw_dir, duration=args.warmup)
         run = wrk(f"{scenario}-gzip", args.service_port, "paths.lua", env, args, raw_dir, pids=[service.pid])
         results[scenario] = {"service": run, "plain_bytes": plain_bytes, "gzip_bytes": packed_bytes,
-                             "size_ratio": packed_bytes / plain_bytes}
+                             "size_ratio": packed_bytes / plain_bytes,
+                             "stronger_ratios": {name: size / plain_bytes for name, size in floors.items()}}
         log(f"  {scenario}: gzip bodies {packed_bytes / plain_bytes:.0%} of plain, {run['rps']:.0f} req/s")
     return results
 

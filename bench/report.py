@@ -36,7 +36,9 @@ def targets_table(R):
         g = R.get("gzip", {}).get(key)
         if not g:
             continue
-        add(f"gzip, {label}: body size vs plain (200 paths)", f"**{g['size_ratio']:.0%}**",
+        stronger = ", ".join(f"{name} {ratio:.0%}" for name, ratio in g.get("stronger_ratios", {}).items())
+        add(f"gzip, {label}: body size vs plain (200 paths)",
+            f"**{g['size_ratio']:.0%}**" + (f" (the same bodies by {stronger})" if stronger else ""),
             f"≤ {T['gzip_size']:.0%}", g["size_ratio"] <= T["gzip_size"])
         rps = g["service"]["rps"] / S[key]["service"]["rps"]
         add(f"gzip, {label}: req/s vs plain, same run",

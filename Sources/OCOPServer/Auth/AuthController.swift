@@ -14,7 +14,7 @@ struct AuthController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("auth/login", use: login)
         group.post("auth/logout", use: logout)
-        UsersController(store: store, clock: clock).addRoutes(to: group)
+        UsersController(store: store, pipeline: WritePipeline(database: database, clock: clock)).addRoutes(to: group)
     }
 
     struct LoginRequest: Decodable {

@@ -5,7 +5,8 @@ import OCOPStorage
 /// The programme office's account management under `/v1/users`; every route requires an admin.
 struct UsersController: Sendable {
     let store: UserStore
-    let clock: any WallClock
+    let pipeline: WritePipeline
+    private var clock: any WallClock { pipeline.clock }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("users", use: create)
@@ -15,7 +16,7 @@ struct UsersController: Sendable {
         group.delete("users/:username/sessions", use: revokeSessions)
     }
 
-    struct CreateRequest: Decodable {
+    struct CreateRequest: Codable {
         let username: String
         let password: String
         let role: String
@@ -23,7 +24,7 @@ struct UsersController: Sendable {
     }
 
     /// An account as the API shows it: never its password hash.
-    struct AccountAnswer: Encodable {
+    struct AccountAnswer: Encodable, Sendable {
         let username: String
         let role: String
         let scopes: [String]
@@ -72,11 +73,16 @@ struct UsersController: Sendable {
             throw DomainError.invalid(
                 field: "role", "one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let account = try await store.create(
+        let creation = try await store.creation(
             username: body.username, password: body.password, role: role, scopes: body.scopes ?? [],
             actor: admin.actor, at: clock.now())
-        var response = try ResponseJSON.response(AccountAnswer(account), status: .created)
-        response.headers[.location] = "/v1/users/\(account.username)"
+        // A retry is matched on the request without its password: the idempotency records must not
+        // keep a fast (SHA-256) digest of one.
+        let fingerprint = try ResponseJSON.encode(
+            CreateRequest(username: body.username, password: "", role: body.role, scopes: body.scopes))
+        var response = try await pipeline.perform(
+            request, identity: admin, body: fingerprint, creation.map(AccountAnswer.init))
+        if response.status == .created { response.headers[.location] = "/v1/users/\(body.username)" }
         return response
     }
 
@@ -106,14 +112,16 @@ struct UsersController: Sendable {
         let username = try context.pathValue("username")
         // An admin locking themselves out over HTTP is always a mistake; another admin or the CLI can do it.
         guard username != admin.username else { throw Problem(.conflict, "you cannot disable your own account") }
-        let account = try await store.disable(username: username, actor: admin.actor, at: clock.now())
-        return try ResponseJSON.response(AccountAnswer(account))
+        return try await pipeline.perform(
+            request, identity: admin, body: [], status: .ok,
+            store.disabling(username: username, actor: admin.actor, at: clock.now()).map(AccountAnswer.init))
     }
 
     @Sendable func revokeSessions(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.requireAdmin()
         let username = try context.pathValue("username")
-        try await store.revokeSessions(username: username, actor: admin.actor, at: clock.now())
-        return Response(status: .noContent)
+        return try await pipeline.perform(
+            request, identity: admin, body: [], status: .noContent, encode: { _ in [] },
+            store.revokingSessions(username: username, actor: admin.actor, at: clock.now()))
     }
 }

@@ -52,7 +52,8 @@ extension ConsoleController {
                 guard let id = form["application_id"].flatMap({ Int($0) }), id > 0 else {
                     throw DomainError.invalid(field: "application_id", "pick an application")
                 }
-                _ = try await fairs.waitlist(fair: fair.slug, application: id, actor: identity.actor, at: clock.now())
+                let operation = fairs.waitlisting(fair: fair.slug, application: id, actor: identity.actor, at: clock.now())
+                _ = try await perform(operation, form: form, key: Self.key(in: form), request: request, identity: identity)
                 return ConsolePage.redirect(page(request, context).link("/console/fairs/\(fair.slug)"))
             } catch let error as DomainError {
                 return try await renderFairDesk(request, context, fair: fair, status: Problem(error).status, error: error.message)

@@ -16,12 +16,13 @@ struct FairApplicationsController: Sendable {
     }
 
     private var store: FairStore { FairStore(database: database) }
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         // A retried application (a producer's phone on a weak network) is one application, not a
         // 409 "already applied" that reads as a failure.
-        return try await WritePipeline(database: database, clock: clock).run(
+        return try await pipeline.run(
             request, ApplicationRequest.self, authorise: { try context.requireIdentity() }
         ) { body, identity, now in
             let (producer, products, stalls) = try body.validated(identity: identity)
@@ -48,28 +49,23 @@ struct FairApplicationsController: Sendable {
     @Sendable func waitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         let identity = try context.requireFairScope(slug)
-        let application = try await store.waitlist(
-            fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(application)
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .ok,
+            store.waitlisting(fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now()))
     }
 
-    struct CancelAnswer: Encodable {
-        var application: FairApplication
-        /// The first application still on the waiting list, to offer the freed stalls to.
-        var nextWaiting: FairApplication?
-    }
-
+    /// The application, and the first one still waiting (to offer the freed stalls to).
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         let identity = try context.requireIdentity()
-        let (cancelled, next) = try await store.cancel(
+        let cancellation = store.cancelling(
             fair: slug, application: try applicationID(context), actor: identity.actor, at: clock.now()
         ) { application in
             guard identity.canManageFair(slug) || identity.canActForProducer(application.producer) else {
                 throw Problem(.forbidden, "\(identity.username) may not cancel application \(application.id)")
             }
         }
-        return try ResponseJSON.response(CancelAnswer(application: cancelled, nextWaiting: next))
+        return try await pipeline.perform(request, identity: identity, body: [], status: .ok, cancellation)
     }
 
     private func applicationID(_ context: AppRequestContext) throws -> Int {

@@ -21,33 +21,45 @@ struct FairsController: Sendable {
     }
 
     private var store: FairStore { FairStore(database: database) }
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
 
     // MARK: - Staff
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireAdmin()
-        let (body, _) = try await RequestBody.decode(FairRequest.self, from: request)
-        let fair = try body.validated(localities: readModel.snapshot().localities)
-        try await store.create(fair, actor: identity.actor, at: clock.now())
-        return try detail(fair.slug, request: request, status: .created)
+        let language = try HTTPHelpers.language(request)
+        return try await pipeline.run(
+            request, FairRequest.self, encode: detailEncoder(language), authorise: { try context.requireAdmin() }
+        ) { body, identity, now in
+            store.creating(try body.validated(localities: readModel.snapshot().localities), actor: identity.actor, at: now)
+        }
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
+        let language = try HTTPHelpers.language(request)
         let identity = try context.requireFairScope(slug)
-        _ = try await store.close(fair: slug, actor: identity.actor, at: clock.now())
-        return try detail(slug, request: request, status: .ok)
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .ok, encode: detailEncoder(language),
+            store.closing(fair: slug, actor: identity.actor, at: clock.now()))
+    }
+
+    /// A write's answer is the fair's detail as `GET /v1/fairs/{slug}` shows it, written from what
+    /// the transaction read (the public view follows the commit a moment later).
+    private func detailEncoder(_ language: Language) -> @Sendable (FairListing) throws -> [UInt8] {
+        { [readModel] listing in FairJSON.detail(listing, snapshot: readModel.snapshot(), language: language) }
     }
 
     @Sendable func addStalls(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
-        let identity = try context.requireFairScope(slug)
-        let (body, _) = try await RequestBody.decode(StallsRequest.self, from: request)
-        let stalls = try await store.addStalls(fair: slug, try body.validated(), actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(StallsAnswer(fair: slug, stalls: stalls), status: .created)
+        return try await pipeline.run(
+            request, StallsRequest.self, authorise: { try context.requireFairScope(slug) }
+        ) { body, identity, now in
+            store.addingStalls(fair: slug, try body.validated(), actor: identity.actor, at: now)
+                .map { StallsAnswer(fair: slug, stalls: $0) }
+        }
     }
 
-    struct StallsAnswer: Encodable {
+    struct StallsAnswer: Encodable, Sendable {
         var fair: String
         var stalls: [FairStall]
     }
@@ -68,16 +80,16 @@ struct FairsController: Sendable {
                 ? "producer '\(producer)' has no publishable product today (a valid certificate of 3★ or more)"
                 : nil
         }
-        return try await WritePipeline(database: database, clock: clock).perform(
-            request, identity: identity, body: bytes, status: .ok, allocation)
+        return try await pipeline.perform(request, identity: identity, body: bytes, status: .ok, allocation)
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.pathValue("slug")
         let code = try context.pathValue("code")
         let identity = try context.requireFairScope(slug)
-        let stall = try await store.release(fair: slug, stall: code, actor: identity.actor, at: clock.now())
-        return try ResponseJSON.response(stall)
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .ok,
+            store.releasing(fair: slug, stall: code, actor: identity.actor, at: clock.now()))
     }
 
     // MARK: - Public
@@ -106,15 +118,14 @@ struct FairsController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try detail(try context.pathValue("slug"), request: request, status: .ok)
+        try detail(try context.pathValue("slug"), request: request)
     }
 
-    private func detail(_ slug: String, request: Request, status: HTTPResponse.Status) throws -> Response {
+    private func detail(_ slug: String, request: Request) throws -> Response {
         let language = try HTTPHelpers.language(request)
         guard let listing = fairReadModel.listing(slug) else { throw Problem.notFound("no fair '\(slug)'") }
         let snapshot = readModel.snapshot()
         let bytes = FairJSON.detail(listing, snapshot: snapshot, language: language)
-        guard status == .ok else { return ResponseJSON.response(bytes, status: status) }
         let etag = HTTPHelpers.etag(snapshot.version, String(fairReadModel.version), language.rawValue, "fair", slug)
         return HTTPHelpers.cachedJSON(bytes, etag: etag, request: request)
     }

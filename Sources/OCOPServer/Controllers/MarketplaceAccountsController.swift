@@ -18,6 +18,8 @@ struct MarketplaceAccountsController: Sendable {
     /// Builds the push URL each account shows.
     let publicBaseURL: String
 
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("marketplace-accounts", use: create)
         group.get("marketplace-accounts", use: list)
@@ -26,17 +28,20 @@ struct MarketplaceAccountsController: Sendable {
         group.put("marketplace-accounts/:id/pull-schedule", use: setPullSchedule)
     }
 
-    struct PullAnswer: Encodable {
+    struct PullAnswer: Encodable, Sendable {
         var account: Int
         var queued: Bool
     }
 
     /// Pulls the account's changed orders now, besides the schedule (202: a worker does it).
     @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
         let id = try await orderAccount(context)
         // `queued` is false when a pull was already waiting: that one will do.
-        let queued = try await MarketplaceOrderPulls(database: database).requestNow(account: id, at: clock.now())
-        return try ResponseJSON.response(PullAnswer(account: id, queued: queued), status: .accepted)
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .accepted,
+            MarketplaceOrderPulls(database: database).requestingNow(account: id, at: clock.now())
+                .map { PullAnswer(account: id, queued: $0) })
     }
 
     struct ScheduleBody: Decodable {
@@ -51,11 +56,12 @@ struct MarketplaceAccountsController: Sendable {
 
     /// Sets how often the account's orders are pulled (60 s to a day; 300 s unless set).
     @Sendable func setPullSchedule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
         let id = try await orderAccount(context)
-        let (body, _) = try await RequestBody.decode(ScheduleBody.self, from: request)
-        let schedule = try await MarketplaceOrderPulls(database: database)
-            .setInterval(account: id, seconds: body.intervalSeconds, at: clock.now())
-        return try ResponseJSON.response(schedule)
+        let (body, bytes) = try await RequestBody.decode(ScheduleBody.self, from: request)
+        return try await pipeline.perform(
+            request, identity: identity, body: bytes, status: .ok,
+            try MarketplaceOrderPulls(database: database).settingInterval(account: id, seconds: body.intervalSeconds, at: clock.now()))
     }
 
     /// The account of the path, when the caller may act for it and its orders are imported.
@@ -125,8 +131,7 @@ struct MarketplaceAccountsController: Sendable {
             identity, sellFrom: account.point, for: owner == "admin" ? [] : [owner])
         let creation = MarketplaceAccountStore(database: database, box: box)
             .creation(account, actor: identity.actor, at: clock.now()).map { [publicBaseURL] in $0.answer(publicBaseURL: publicBaseURL) }
-        return try await WritePipeline(database: database, clock: clock).perform(
-            request, identity: identity, body: bytes, creation)
+        return try await pipeline.perform(request, identity: identity, body: bytes, creation)
     }
 
     /// Who owns the new account: a producer owns its own; an admin may name a producer, else "admin".

@@ -59,7 +59,9 @@ struct MarketplaceOrdersController: Sendable {
         guard identity.canManagePoint(order.point) || identity.canActForProducer(owner) else {
             throw Problem(.forbidden, "\(identity.username) may not receive goods at \(order.point)")
         }
-        return try ResponseJSON.response(try await store.confirmReturn(order.id, actor: identity.actor, at: clock.now()))
+        return try await WritePipeline(database: database, clock: clock).perform(
+            request, identity: identity, body: [], status: .ok,
+            store.confirmingReturn(order.id, actor: identity.actor, at: clock.now()))
     }
 
     /// What the caller may see: everything, its producers' accounts, or its points.

@@ -9,6 +9,8 @@ struct WebhooksController: Sendable {
     let clock: any WallClock
     let outbound: OutboundPolicy
 
+    private var pipeline: WritePipeline { WritePipeline(database: database, clock: clock) }
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("webhooks", use: create)
         group.get("webhooks", use: list)
@@ -26,7 +28,7 @@ struct WebhooksController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await WritePipeline(database: database, clock: clock).run(
+        try await pipeline.run(
             request, CreateRequest.self, authorise: { try context.requireIdentity() }
         ) { body, identity, now in
             // The scope names what the body points at: only an admin, or a producer for its own notices.
@@ -51,8 +53,9 @@ struct WebhooksController: Sendable {
         let producer = try ownProducer(context)
         let identity = try context.requireIdentity()
         guard let id = Int(try context.pathValue("id")) else { throw Problem.notFound("no such webhook") }
-        try await WebhookStore(database: database).delete(id: id, producer: producer, actor: identity.actor, at: clock.now())
-        return Response(status: .noContent)
+        return try await pipeline.perform(
+            request, identity: identity, body: [], status: .noContent, encode: { _ in [] },
+            WebhookStore(database: database).deleting(id: id, producer: producer, actor: identity.actor, at: clock.now()))
     }
 
     struct NoticesAnswer: Encodable {
@@ -90,6 +93,8 @@ struct WebhooksController: Sendable {
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> Response {
         let admin = try context.requireAdmin()
         guard let id = Int(try context.pathValue("id")) else { throw Problem.notFound("no such job") }
-        return try ResponseJSON.response(try await JobQueue(database: database).retry(id: id, actor: admin.actor, at: clock.now()))
+        return try await pipeline.perform(
+            request, identity: admin, body: [], status: .ok,
+            JobQueue(database: database).retrying(id: id, actor: admin.actor, at: clock.now()))
     }
 }

@@ -56,9 +56,10 @@ struct WritePipeline: Sendable {
         let write = try await database.perform(
             operation, idempotency: try idempotency(request, identity: identity, body: body), at: clock.now(),
             status: Int(status.code), encode: encode)
-        return ResponseJSON.response(
-            write.body, status: HTTPResponse.Status(code: write.status),
-            headers: write.replayed ? [Self.replayedHeader: "true"] : [:])
+        let headers: HTTPFields = write.replayed ? [Self.replayedHeader: "true"] : [:]
+        // A `204` (a deletion) has no body, so no content type either.
+        if write.status == 204 { return Response(status: .noContent, headers: headers) }
+        return ResponseJSON.response(write.body, status: HTTPResponse.Status(code: write.status), headers: headers)
     }
 
     /// The client's `Idempotency-Key`, scoped to the caller, with a digest of what it was sent with.

@@ -41,8 +41,13 @@ extension JobQueue {
     /// dead job (a form sent twice) finds it pending and changes nothing. Audited.
     @discardableResult
     public func retry(id: Int, actor: String, at now: Moment) async throws -> JobRecord {
+        try await database.perform(retrying(id: id, actor: actor, at: now))
+    }
+
+    /// `retry` as one operation of the write pipeline.
+    public func retrying(id: Int, actor: String, at now: Moment) -> StoreOperation<JobRecord> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard
                 let row = try await sql.raw(
                     """

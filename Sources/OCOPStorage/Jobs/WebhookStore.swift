@@ -91,7 +91,12 @@ public struct WebhookStore: Sendable {
     /// Removes a subscription; its pending deliveries find it gone and are dropped.
     /// With `producer`, only that producer's own subscription is removed (others read as unknown).
     public func delete(id: Int, producer: String? = nil, actor: String, at now: Moment) async throws {
-        try await database.transaction { sql in
+        _ = try await database.perform(deleting(id: id, producer: producer, actor: actor, at: now))
+    }
+
+    /// `delete` as one operation of the write pipeline, answering the id removed.
+    public func deleting(id: Int, producer: String? = nil, actor: String, at now: Moment) -> StoreOperation<Int> {
+        StoreOperation { sql in
             let owner: SQLQueryString = producer.map { " AND producer_slug = \(bind: $0)" } ?? ""
             guard
                 try await sql.raw("DELETE FROM webhook_subscriptions WHERE id = \(bind: id)\(owner) RETURNING id").first()
@@ -100,6 +105,7 @@ public struct WebhookStore: Sendable {
             try await AuditLog.append(
                 sql, actor: actor, action: "delete", entity: "webhook", entityID: String(id), before: nil, after: nil,
                 at: ISOTimestamp.string(now))
+            return id
         }
     }
 

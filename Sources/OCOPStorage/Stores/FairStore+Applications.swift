@@ -95,10 +95,10 @@ extension FairStore {
     }
 
     /// Puts a pending application on the waiting list.
-    public func waitlist(fair slug: String, application id: Int, actor: String, at now: Moment) async throws
-        -> FairApplication
+    public func waitlisting(fair slug: String, application id: Int, actor: String, at now: Moment)
+        -> StoreOperation<FairApplication>
     {
-        try await changeStatus(fair: slug, application: id, to: .waiting, actor: actor, at: now) { application in
+        changeStatus(fair: slug, application: id, to: .waiting, actor: actor, at: now) { application in
             guard application.status == .pending else {
                 throw DomainError(
                     .conflict, "application \(id) is \(application.status.rawValue); only a pending one can wait")
@@ -108,12 +108,13 @@ extension FairStore {
 
     /// Cancels an application and frees the stalls it held (none may still hold goods). Answers the
     /// application and the first one left on the waiting list, for the manager to serve next.
-    public func cancel(
+    /// `authorise` sees the application before anything changes (who may cancel depends on whose it is).
+    public func cancelling(
         fair slug: String, application id: Int, actor: String, at now: Moment,
-        authorise: @Sendable (FairApplication) throws -> Void
-    ) async throws -> (cancelled: FairApplication, nextWaiting: FairApplication?) {
+        authorise: @escaping @Sendable (FairApplication) throws -> Void
+    ) -> StoreOperation<FairApplicationCancellation> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let before = try await Self.application(id, sql), before.fair == slug else {
                 throw DomainError(.notFound, "no application \(id) to fair '\(slug)'")
             }
@@ -136,7 +137,8 @@ extension FairStore {
                 SELECT id FROM fair_applications WHERE fair_slug = \(bind: slug) AND status = 'waiting' ORDER BY id LIMIT 1
                 """
             ).first()?.decode(column: "id", as: Int.self)
-            return (after, try await next.asyncMap { try await Self.application($0, sql) } ?? nil)
+            return FairApplicationCancellation(
+                application: after, nextWaiting: try await next.asyncMap { try await Self.application($0, sql) } ?? nil)
         }
     }
 
@@ -201,9 +203,9 @@ extension FairStore {
     }
 
     /// Frees one stall; its application goes back to pending when it holds no other stall.
-    public func release(fair slug: String, stall code: String, actor: String, at now: Moment) async throws -> FairStall {
+    public func releasing(fair slug: String, stall code: String, actor: String, at now: Moment) -> StoreOperation<FairStall> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let before = try await Self.stall(fair: slug, code: code, sql) else {
                 throw DomainError(.notFound, "fair '\(slug)' has no stall \(code)")
             }
@@ -285,10 +287,10 @@ extension FairStore {
 
     private func changeStatus(
         fair slug: String, application id: Int, to status: FairApplication.Status, actor: String, at now: Moment,
-        check: @Sendable (FairApplication) throws -> Void
-    ) async throws -> FairApplication {
+        check: @escaping @Sendable (FairApplication) throws -> Void
+    ) -> StoreOperation<FairApplication> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let before = try await Self.application(id, sql), before.fair == slug else {
                 throw DomainError(.notFound, "no application \(id) to fair '\(slug)'")
             }

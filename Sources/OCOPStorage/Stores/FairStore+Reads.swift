@@ -27,6 +27,24 @@ extension FairStore {
         }
     }
 
+    /// One fair with its stalls and their products, read in the caller's transaction (the answer
+    /// of a write, before the public view has followed it).
+    static func listing(_ slug: String, _ sql: any SQLDatabase) async throws -> FairListing? {
+        guard let fair = try await Self.fair(slug, sql) else { return nil }
+        var products: [Int: [String]] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT p.application_id, p.product_slug FROM fair_application_products p
+            JOIN fair_applications a ON a.id = p.application_id
+            WHERE a.fair_slug = \(bind: slug) AND a.status = 'allocated' ORDER BY p.application_id, p.product_slug
+            """
+        ).all() {
+            products[try row.decode(column: "application_id", as: Int.self), default: []].append(
+                try row.decode(column: "product_slug", as: String.self))
+        }
+        return FairListing(fair: fair, stalls: try await Self.stalls(fair: slug, sql), productsByApplication: products)
+    }
+
     /// A stall's stock by SKU and batch, for its manager and producer.
     public func stallLevels(fair: String, code: String) async throws -> (FairStall, [StockLevel]) {
         guard let stall = try await database.read({ sql in try await Self.stall(fair: fair, code: code, sql) }) else {

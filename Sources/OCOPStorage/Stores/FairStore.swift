@@ -10,8 +10,13 @@ public struct FairStore: Sendable {
 
     /// Adds a fair; a taken slug is a conflict.
     public func create(_ fair: Fair, actor: String, at now: Moment) async throws {
+        _ = try await database.perform(creating(fair, actor: actor, at: now))
+    }
+
+    /// `create` as one operation of the write pipeline, answering the new fair (no stalls yet).
+    public func creating(_ fair: Fair, actor: String, at now: Moment) -> StoreOperation<FairListing> {
         let timestamp = ISOTimestamp.string(now)
-        try await database.transaction { sql in
+        return StoreOperation { sql in
             if try await Self.fair(fair.slug, sql) != nil {
                 throw DomainError(.conflict, "a fair '\(fair.slug)' exists", issues: [.init(field: "slug", reason: "taken")])
             }
@@ -27,13 +32,15 @@ public struct FairStore: Sendable {
             try await Self.recordChange(
                 sql, actor: actor, action: "create", entity: "fair", id: fair.slug, before: nil,
                 after: try CanonicalJSON.encode(fair), at: timestamp)
+            return FairListing(fair: fair, stalls: [], productsByApplication: [:])
         }
     }
 
     /// Closes a fair explicitly: from now on its stalls sell nothing, whatever the dates say.
-    public func close(fair slug: String, actor: String, at now: Moment) async throws -> Fair {
+    /// Answers the closed fair with its map.
+    public func closing(fair slug: String, actor: String, at now: Moment) -> StoreOperation<FairListing> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let before = try await Self.fair(slug, sql) else { throw DomainError(.notFound, "no fair '\(slug)'") }
             guard before.closedAt == nil else {
                 throw DomainError(.conflict, "fair '\(slug)' was already closed at \(before.closedAt!)")
@@ -46,15 +53,22 @@ public struct FairStore: Sendable {
             try await Self.recordChange(
                 sql, actor: actor, action: "close", entity: "fair", id: slug, before: try CanonicalJSON.encode(before),
                 after: try CanonicalJSON.encode(after), at: timestamp)
-            return after
+            return try await Self.listing(slug, sql)!
         }
     }
 
     /// Adds stalls to a fair's map, each with its ledger point. All or none: a taken code is a
     /// conflict naming it.
     public func addStalls(fair slug: String, _ specs: [StallSpec], actor: String, at now: Moment) async throws -> [FairStall] {
+        try await database.perform(addingStalls(fair: slug, specs, actor: actor, at: now))
+    }
+
+    /// `addStalls` as one operation of the write pipeline.
+    public func addingStalls(fair slug: String, _ specs: [StallSpec], actor: String, at now: Moment)
+        -> StoreOperation<[FairStall]>
+    {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             guard let fair = try await Self.fair(slug, sql) else { throw DomainError(.notFound, "no fair '\(slug)'") }
             guard fair.status(on: CalendarDate(inVietnamAt: now)) != .closed else {
                 throw DomainError(.conflict, "fair '\(slug)' is closed; its map no longer changes")

@@ -68,6 +68,13 @@ public struct FairListing: Sendable, Hashable {
     public var productsByApplication: [Int: [String]]
 }
 
+/// A cancelled application, and the first one still on the waiting list (to offer the freed
+/// stalls to).
+public struct FairApplicationCancellation: Sendable, Hashable, Encodable {
+    public var application: FairApplication
+    public var nextWaiting: FairApplication?
+}
+
 /// A stall closed: the count's discrepancies and where the remainder went.
 public struct StallClosing: Sendable, Hashable, Codable {
     public struct Return: Sendable, Hashable, Codable {

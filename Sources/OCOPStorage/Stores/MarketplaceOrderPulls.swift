@@ -65,9 +65,8 @@ public struct MarketplaceOrderPulls: Sendable {
 
     /// Queues a pull of one account now (`POST /v1/marketplace-accounts/{id}/pull`); false when
     /// one is already waiting, so repeated asking queues nothing more.
-    @discardableResult
-    public func requestNow(account: Int, at now: Moment) async throws -> Bool {
-        try await database.transaction { sql in
+    public func requestingNow(account: Int, at now: Moment) -> StoreOperation<Bool> {
+        StoreOperation { sql in
             try await ensureRow(account, dueAt: now.adding(seconds: Self.defaultInterval), at: now, sql)
             let waiting = try await sql.raw(
                 """
@@ -104,11 +103,11 @@ public struct MarketplaceOrderPulls: Sendable {
     }
 
     /// Sets the account's interval; the next scheduled pull is one interval from now.
-    public func setInterval(account: Int, seconds: Int64, at now: Moment) async throws -> Schedule {
+    public func settingInterval(account: Int, seconds: Int64, at now: Moment) throws -> StoreOperation<Schedule> {
         guard Self.intervals.contains(seconds) else {
             throw DomainError.invalid(field: "interval_seconds", "from \(Self.intervals.lowerBound) to \(Self.intervals.upperBound) seconds")
         }
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             try await ensureRow(account, dueAt: now, at: now, sql)
             try await sql.raw(
                 """

@@ -76,7 +76,12 @@ public struct MarketplaceOrderStore: Sendable {
     /// Staff confirm that the goods of a returning order are back: the sold units go back on the
     /// shelf, each to the batch it left.
     public func confirmReturn(_ id: Int, actor: String, at now: Moment) async throws -> MarketplaceOrderRecord {
-        try await database.transaction { sql in
+        try await database.perform(confirmingReturn(id, actor: actor, at: now))
+    }
+
+    /// `confirmReturn` as one operation of the write pipeline.
+    public func confirmingReturn(_ id: Int, actor: String, at now: Moment) -> StoreOperation<MarketplaceOrderRecord> {
+        StoreOperation { sql in
             let stored = try await Self.state(id, sql, lock: true)
             try await Self.lockPoint(stored.point, sql)
             guard stored.effect == OrderStockEffect.returnExpected.rawValue else {

@@ -67,8 +67,13 @@ extension UserStore {
     /// Ends every active session of the account and returns how many there were.
     @discardableResult
     public func revokeSessions(username: String, actor: String, at now: Moment) async throws -> Int {
+        try await database.perform(revokingSessions(username: username, actor: actor, at: now))
+    }
+
+    /// `revokeSessions` as one operation of the write pipeline.
+    public func revokingSessions(username: String, actor: String, at now: Moment) -> StoreOperation<Int> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             let account = try await Self.existingAccount(named: username, sql)
             let count = try await Self.revokeSessions(userID: account.id, at: timestamp, sql)
             try await AuditLog.append(

@@ -44,35 +44,35 @@ public struct UserStore: Sendable {
     public func create(
         username: String, password: String, role: StaffRole, scopes: [String], actor: String, at now: Moment
     ) async throws -> UserAccount {
+        try await database.perform(
+            try await creation(username: username, password: password, role: role, scopes: scopes, actor: actor, at: now))
+    }
+
+    /// `create` as one operation of the write pipeline: the fields are checked and the password
+    /// hashed (slow on purpose) here, before any transaction opens.
+    public func creation(
+        username: String, password: String, role: StaffRole, scopes: [String], actor: String, at now: Moment
+    ) async throws -> StoreOperation<UserAccount> {
         let issues = UserRules.issues(username: username, password: password, role: role, scopes: scopes)
         guard issues.isEmpty else { throw Self.invalid(issues) }
         let hash = try await hashPassword(password)
-        do {
-            return try await insert(
-                username: username, hash: hash, role: role, scopes: scopes, actor: actor, at: ISOTimestamp.string(now))
-        } catch let error as DomainError {
-            throw error
-        } catch {
-            // On a pooled engine two creates of one name can both pass the check; the unique index stops the
-            // second, whose transaction is then aborted, so the name is looked up again outside it.
-            if try await account(named: username) != nil { throw Self.taken(username) }
-            throw error
-        }
-    }
-
-    private func insert(
-        username: String, hash: String, role: StaffRole, scopes: [String], actor: String, at timestamp: String
-    ) async throws -> UserAccount {
-        try await database.transaction { sql in
+        let timestamp = ISOTimestamp.string(now)
+        return StoreOperation { sql in
             guard try await Self.account(named: username, sql) == nil else { throw Self.taken(username) }
-            guard
-                let id = try await sql.raw(
+            let inserted: Int?
+            do {
+                inserted = try await sql.raw(
                     """
                     INSERT INTO users (username, password_hash, role, created_at)
                     VALUES (\(bind: username), \(bind: hash), \(bind: role.rawValue), \(bind: timestamp)) RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self)
-            else { throw DomainError(.invalid, "the new account got no id") }
+            } catch let error where EngineError.isUniqueViolation(error) {
+                // On a pooled engine two creates of one name can both pass the check above; the
+                // unique index stops the second.
+                throw Self.taken(username)
+            }
+            guard let id = inserted else { throw DomainError(.invalid, "the new account got no id") }
             let sortedScopes = Set(scopes).sorted()
             try await Self.requireScopesExist(sortedScopes, role: role, sql)
             for scope in sortedScopes {
@@ -126,8 +126,13 @@ public struct UserStore: Sendable {
     /// Stops the account from logging in and ends its sessions; disabling twice changes nothing more.
     @discardableResult
     public func disable(username: String, actor: String, at now: Moment) async throws -> UserAccount {
+        try await database.perform(disabling(username: username, actor: actor, at: now))
+    }
+
+    /// `disable` as one operation of the write pipeline.
+    public func disabling(username: String, actor: String, at now: Moment) -> StoreOperation<UserAccount> {
         let timestamp = ISOTimestamp.string(now)
-        return try await database.transaction { sql in
+        return StoreOperation { sql in
             let before = try await Self.existingAccount(named: username, sql)
             try await sql.raw(
                 "UPDATE users SET disabled_at = \(bind: timestamp) WHERE id = \(bind: before.id) AND disabled_at IS NULL"
