@@ -235,7 +235,7 @@ def run_config(name, urls, args, run_dir, rng):
                "sales_per_s": created / result["seconds"], "http_201": created,
                "refused_409": result["statuses"].get("409", 0),
                "other_statuses": {k: v for k, v in result["statuses"].items() if k not in (success, "409")},
-               **{k: result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "little_check", "slow_count")},
+               **{k: result[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "little_check", "slow_count", "slow")},
                "warmup": {k: warm[k] for k in ("requests", "p99_ms", "max_ms")}, "books": check}
         if console:
             row["pages"] = console_pages(nodes[0].port, token, urls[0], credential, points[0], args)

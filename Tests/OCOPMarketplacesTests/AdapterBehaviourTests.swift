@@ -37,6 +37,20 @@ import Testing
         try await AdapterScenarios.run(marketplace) { try await $0.expiredTokenIsRefreshed() }
     }
 
+    /// The platforms that can be asked for an item by its seller SKU (Tiki and Meta cannot: see
+    /// docs/decisions.md, "A retried create asks the platform for the SKU first").
+    @Test(arguments: [Marketplace.shopee, .lazada, .tiktokShop])
+    func anItemIsFoundByItsSellerSKUAndAnUnknownSKUIsNot(_ marketplace: Marketplace) async throws {
+        try await AdapterScenarios.run(marketplace) { scenario in
+            var ids: [String: String] = [:]
+            for sku in ["FIND-1", "FIND-2", "FIND-3"] { ids[sku] = try await scenario.create(SampleListing.content(sku: sku)) }
+            let adapter = scenario.adapter()
+            let found = try await adapter.existingItem(sku: "FIND-2", account: scenario.fake.account)
+            #expect(found?.externalID == ids["FIND-2"])
+            #expect(try await adapter.existingItem(sku: "FIND-9", account: scenario.fake.account) == nil)
+        }
+    }
+
     @Test(arguments: Marketplace.allCases)
     func throttlingIsClassifiedWithTheWaitAskedFor(_ marketplace: Marketplace) async throws {
         try await AdapterScenarios.run(marketplace) {

@@ -103,4 +103,37 @@ struct MarketplacePlatformsTests {
             #expect(lazada.listings.count == 1)
         }
     }
+
+    /// Each platform's create call and the search that finds an item by its seller SKU.
+    static let createAndSearch: [Marketplace: (create: String, search: String)] = [
+        .lazada: ("/rest/product/create", "/rest/products/get"),
+        .tiktokShop: ("/product/202309/products", "/product/202312/products/search"),
+    ]
+
+    @Test(
+        "a create the platform accepted but whose answer was lost is found by its SKU, not sent again",
+        arguments: TestEngine.all, [Marketplace.lazada, .tiktokShop])
+    func lostCreateAnswer(engine: TestEngine, marketplace: Marketplace) async throws {
+        try await MarketplaceScene.run(engine, others: [marketplace]) { scene in
+            let platform = try #require(scene.others[marketplace])
+            let (create, search) = try #require(Self.createAndSearch[marketplace])
+            func requests(_ path: String) -> Int { platform.requestPaths.filter { $0.hasSuffix(" " + path) }.count }
+            try await scene.receive(5)
+            let id = try await scene.createListing(account: try await scene.createAccount(on: platform))
+            platform.loseAnswer(to: create)
+            await scene.engine.runCycle()
+            #expect(try await scene.listing(id)["status"] as? String == "pending")
+            #expect(platform.listings.count == 1)  // the platform has the item; we do not know its id
+
+            scene.advance(seconds: 600)  // past the retry's backoff
+            await scene.engine.runCycle()
+            let listing = try await scene.listing(id)
+            #expect(listing["status"] as? String == "published", "\(listing)")
+            #expect(platform.listings.count == 1)
+            #expect(listing["external_id"] as? String == platform.listings.first?.id)
+            #expect(requests(create) == 1)
+            #expect(requests(search) == 1)
+            #expect(platform.listings.first?.updates == 1)
+        }
+    }
 }

@@ -242,7 +242,7 @@ public struct TikTokShopAdapter: MarketplaceAdapter {
         return MarketplaceError(.rejected, code: text, message: message)
     }
 
-    private func result(_ productID: String) -> PushResult {
+    func result(_ productID: String) -> PushResult {
         PushResult(
             externalID: productID,
             externalURL: options.productURLTemplate.replacingOccurrences("{product_id}", productID))

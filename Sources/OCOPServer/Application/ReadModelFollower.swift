@@ -35,7 +35,7 @@ final class ReadModelFollower: Sendable {
 
     /// Subscribes to the database's change bus.
     func subscribe(to bus: ChangeBus) {
-        bus.subscribe { notices in await Database.followingCommits { await self.apply(notices) } }
+        bus.subscribe { notices in await self.apply(notices) }
     }
 
     /// Applies one commit's notices; each read model is refreshed at most once per batch.

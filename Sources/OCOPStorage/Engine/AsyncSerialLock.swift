@@ -1,35 +1,15 @@
 import Synchronization
 
 /// A first-come-first-served lock for async code: one holder at a time, waiters resume in order.
-/// An `urgent` waiter goes before the ordinary ones (still after the current holder and earlier
-/// urgent waiters).
 ///
 /// Taking a free lock costs one mutex round, with no hop to another executor: every SQLite
 /// statement of the service passes through here.
 package final class AsyncSerialLock: Sendable {
-    private struct Queue {
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        /// The first waiter still in `waiters`; the array is compacted when it empties.
-        var head = 0
-
-        mutating func append(_ waiter: CheckedContinuation<Void, Never>) { waiters.append(waiter) }
-
-        mutating func removeFirst() -> CheckedContinuation<Void, Never>? {
-            guard head < waiters.count else { return nil }
-            let waiter = waiters[head]
-            head += 1
-            if head == waiters.count {
-                waiters.removeAll(keepingCapacity: true)
-                head = 0
-            }
-            return waiter
-        }
-    }
-
     private struct State {
         var isHeld = false
-        var urgent = Queue()
-        var ordinary = Queue()
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The first waiter still in `waiters`; the array is compacted when it empties or is half spent.
+        var head = 0
     }
 
     private let state = Mutex(State())
@@ -38,9 +18,9 @@ package final class AsyncSerialLock: Sendable {
 
     /// Runs `body` while holding the lock, in the caller's isolation.
     package func withLock<T: Sendable>(
-        isolation: isolated (any Actor)? = #isolation, urgent: Bool = false, _ body: () async throws -> T
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async rethrows -> T {
-        await acquire(urgent: urgent)
+        await acquire()
         do {
             let result = try await body()
             release()
@@ -52,11 +32,9 @@ package final class AsyncSerialLock: Sendable {
     }
 
     /// How many are waiting (for tests).
-    package var waiting: Int {
-        state.withLock { ($0.urgent.waiters.count - $0.urgent.head) + ($0.ordinary.waiters.count - $0.ordinary.head) }
-    }
+    package var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
 
-    private func acquire(isolation: isolated (any Actor)? = #isolation, urgent: Bool) async {
+    private func acquire(isolation: isolated (any Actor)? = #isolation) async {
         let taken = state.withLock { state in
             if state.isHeld { return false }
             state.isHeld = true
@@ -69,7 +47,7 @@ package final class AsyncSerialLock: Sendable {
                     state.isHeld = true
                     return true
                 }
-                if urgent { state.urgent.append(waiter) } else { state.ordinary.append(waiter) }
+                state.waiters.append(waiter)
                 return false
             }
             if takenMeanwhile { waiter.resume() }
@@ -78,10 +56,20 @@ package final class AsyncSerialLock: Sendable {
 
     private func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            // The lock passes straight to the next waiter: it stays held, so no newcomer can barge in.
-            guard let waiter = state.urgent.removeFirst() ?? state.ordinary.removeFirst() else {
+            guard state.head < state.waiters.count else {
                 state.isHeld = false
                 return nil
+            }
+            // The lock passes straight to the next waiter: it stays held, so no newcomer can barge in.
+            let waiter = state.waiters[state.head]
+            state.head += 1
+            if state.head == state.waiters.count {
+                state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+            } else if state.head >= 1024 && state.head * 2 >= state.waiters.count {
+                // A queue that never empties (steady load) would otherwise keep every past waiter.
+                state.waiters.removeFirst(state.head)
+                state.head = 0
             }
             return waiter
         }

@@ -183,26 +183,12 @@ public final class Database: Sendable {
     ) async throws -> T {
         switch backend {
         case .sqlite(let sql, let lock):
-            return try await lock.withLock(isolation: isolation, urgent: Self.followsCommit) { try await body(sql) }
+            return try await lock.withLock(isolation: isolation) { try await body(sql) }
         case .postgres(let client, _):
             return try await client.withConnection(isolation: isolation) { connection in
                 try await body(connection.sql(queryLogLevel: nil))
             }
         }
-    }
-
-    /// Whether this task's reads bring a read model up to date with a commit (`followingCommits`).
-    @TaskLocal static var followsCommit = false
-
-    /// Runs `body` with its SQLite reads ahead of the writes waiting for the connection.
-    ///
-    /// A write is answered once the read models show it, so a read that follows a commit holds up
-    /// every write it will serve. Queued behind those writes, it made each of them wait for a
-    /// whole queue twice: p99 of counter sales at 32 connections was 61 ms for a 9.5 ms median.
-    public static func followingCommits<T: Sendable>(
-        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
-    ) async rethrows -> T {
-        try await $followsCommit.withValue(true, operation: body)
     }
 
     /// Closes the connection(s); the database must not be used afterwards.

@@ -41,6 +41,12 @@ public final class FakeLazada: MarketplaceFake {
     // MARK: - Requests
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
+        let reply = await answer(request)
+        if core.faults.takeLostAnswer(request.path) { return error("ISP", "InternalError", "Internal error", status: 500) }
+        return reply
+    }
+
+    private func answer(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() {
             return FakeReply(
                 status: 503, headers: [("Content-Type", "text/html")],
@@ -83,6 +89,7 @@ public final class FakeLazada: MarketplaceFake {
         case "/order/get": return order(value("order_id"))
         case "/orders/items/get": return orderItems(value("order_ids"))
         case "/orders/get": return orderList(value)
+        case "/products/get": return products(value)
         default: return error("ISV", "InvalidApiPath", "The specified API path is invalid")
         }
     }

@@ -20,7 +20,7 @@ public final class FakeTikTokShop: MarketplaceFake {
     /// The shop's orders, placed and moved by tests (see FakeTikTokShop+Orders.swift).
     let orders = FakeTikTokOrders()
     /// Product id → the platform's SKU id.
-    private let skuIDs = Mutex<[String: String]>([:])
+    let skuIDs = Mutex<[String: String]>([:])
 
     private init(clock: any WallClock) {
         core = FakeCore(prefix: "tts", clock: clock, accessLifetimeSeconds: Self.accessLifetime)
@@ -47,6 +47,12 @@ public final class FakeTikTokShop: MarketplaceFake {
     // MARK: - Requests
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
+        let reply = await answer(request)
+        if core.faults.takeLostAnswer(request.path) { return error(500, 36009003, "Internal error, please try again later.") }
+        return reply
+    }
+
+    private func answer(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() { return error(503, 36009003, "Internal error, please try again later.") }
         if let retryAfter = core.faults.takeThrottle() {
             return error(
@@ -77,6 +83,7 @@ public final class FakeTikTokShop: MarketplaceFake {
         }
         if request.path == "/order/202309/orders" && request.method == "GET" { return orderDetail(request) }
         if request.path == "/order/202309/orders/search" && request.method == "POST" { return orderSearch(request) }
+        if request.path == "/product/202312/products/search" && request.method == "POST" { return productSearch(request) }
         let parts = request.path.split(separator: "/").map(String.init)
         // ["product", "202309", "products", <id>?, <action>?, <verb>?]
         guard parts.count >= 3, parts[0] == "product", parts[1] == "202309", parts[2] == "products" else {
