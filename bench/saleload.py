@@ -95,7 +95,7 @@ def run(ports, token, deep, scarce, connections, seconds, key_prefix, seed=1, bu
             # Little's law: connections in flight = throughput × mean latency; near 1.0 when the timing is sound.
             "little_check": rps * mean_ms / 1000 / connections,
             # The requests slower than 200 ms: (seconds before the end of the run, ms).
-            "slow": slow[:20], "slow_count": len(slow)}
+            "slow": slow[:400], "slow_count": len(slow)}
 
 
 def pages(port, cookie, paths, connections, seconds):

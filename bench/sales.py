@@ -269,8 +269,8 @@ def fresh_postgres_url(admin_url):
 
 def markdown(R):
     lines = [f"# Counter sales by engine, {R['date']}", "",
-             f"{R['machine']['cpu']} ({R['machine']['cores']} cores, shared with the load generator), commit "
-             f"{R['machine'].get('commit', '?')}; bench/saleload.py: {R['connections']} keep-alive connections in all "
+             f"{R['machine']['cpu']} ({R['machine']['cores']} cores, shared with the load generator), tree at commit "
+             f"{R['machine'].get('commit', '?')}, binary `{R.get('binary', '?')}` (`--binary`: maybe another build); bench/saleload.py: {R['connections']} keep-alive connections in all "
              f"(spread over the nodes), one sale in flight on each, {R['duration_s']} s after a {R['warmup_s']} s "
              "warm-up, every request timed by the client (Little's law: connections = sales/s × mean latency; "
              "the column says how close). Fresh databases with the demo catalog (the console run: bench/run's "
@@ -332,7 +332,7 @@ def main():
     date = datetime.date.today().isoformat()
     run_dir = tempfile.mkdtemp(prefix="ocop-bench-sales-")
     harness.RUN = run_dir
-    R = {"date": date, "machine": machine(),
+    R = {"date": date, "machine": machine(), "binary": args.binary,
          "connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup, "runs": []}
     try:
         for engine in engines:

@@ -119,6 +119,9 @@ public final class Database: Sendable {
         checkpointer.withLock { $0 = started }
     }
 
+    /// How many background checkpoints found pages to copy; nil without a checkpointer (tests).
+    package var backgroundCheckpoints: Int? { checkpointer.withLock { $0 }?.copyingPasses }
+
     /// Runs `body` in one transaction: everything it wrote commits together, or nothing does.
     /// The changes it announced are published (`changes`) once it has committed, before this
     /// returns; a subscriber's failure never turns a committed write into an error.

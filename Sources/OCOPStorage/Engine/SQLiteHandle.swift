@@ -48,10 +48,27 @@ final class SQLiteHandle: @unchecked Sendable {
     /// blocking writers (SQLite's PASSIVE checkpoint); returns the log's frames and those copied.
     @discardableResult
     func checkpointPassively() throws -> (logFrames: Int, copied: Int) {
+        try checkpoint(SQLITE_CHECKPOINT_PASSIVE) ?? (0, 0)
+    }
+
+    /// Copies the rest of the log and makes the next writer rewind it (SQLite's RESTART checkpoint):
+    /// writers wait while it runs, at most `waitMilliseconds` for the current one to finish. Nil
+    /// when a writer or reader outlasted the wait (the log stays, for the next try).
+    @discardableResult
+    func checkpointAndRestart(waitMilliseconds: Int32) throws -> (logFrames: Int, copied: Int)? {
+        guard let db else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed") }
+        sqlite_nio_sqlite3_busy_timeout(db, waitMilliseconds)
+        defer { sqlite_nio_sqlite3_busy_timeout(db, 0) }
+        return try checkpoint(SQLITE_CHECKPOINT_RESTART)
+    }
+
+    /// One checkpoint of `mode`; nil when SQLite answered busy.
+    private func checkpoint(_ mode: Int32) throws -> (logFrames: Int, copied: Int)? {
         guard let db else { throw SQLiteStatementError(code: SQLITE_MISUSE, message: "the database is closed") }
         var logFrames: Int32 = 0
         var copied: Int32 = 0
-        let status = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
+        let status = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, mode, &logFrames, &copied)
+        if status & 0xFF == SQLITE_BUSY { return nil }
         guard status == SQLITE_OK else { throw error(status, db) }
         return (Int(logFrames), Int(copied))
     }
