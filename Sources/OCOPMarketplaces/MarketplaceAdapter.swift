@@ -164,8 +164,9 @@ public protocol MarketplaceAdapter: Sendable {
     /// The engine persists the answer before using it: some platforms' refresh tokens are single-use.
     func refreshTokens(account: MarketplaceAccountContext) async throws(MarketplaceError) -> MarketplaceCredentials
     /// The shop's item with this seller SKU, if the platform has one: asked before a create is
-    /// sent again, since the first may have been accepted with its answer lost. Nil where the
-    /// platform offers no way to ask (the create is then sent again).
+    /// sent again, since the first may have been accepted with its answer lost (the engine then
+    /// updates that item). Meta answers the SKU itself, since its update creates a missing item.
+    /// Nil where the platform has none or offers no way to ask (the create is then sent again).
     func existingItem(sku: String, account: MarketplaceAccountContext) async throws(MarketplaceError) -> PushResult?
 }
 

@@ -47,7 +47,8 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
         case .update(let externalID, let content):
             var data = item(content)
             data["id"] = externalID
-            try await batch("UPDATE", data, account: account)
+            // A whole item: made anew if the catalog lacks it (a create whose answer was lost).
+            try await batch("UPDATE", data, upsert: true, account: account)
             return PushResult(externalID: externalID)
         case .updatePrice(let externalID, _, let priceVND):
             try await batch("UPDATE", ["id": externalID, "price": price(priceVND)], account: account)
@@ -63,6 +64,13 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
             try await batch("UPDATE", data, account: account)
             return PushResult(externalID: externalID)
         }
+    }
+
+    /// The item's id is our SKU (the retailer id), known without the lost answer; the engine then
+    /// sends the whole item as an UPDATE, which the catalog turns into a create if the first never
+    /// landed (`allow_upsert`). So a retried create can never make a second item, nor fail on one.
+    public func existingItem(sku: String, account: MarketplaceAccountContext) async throws(MarketplaceError) -> PushResult? {
+        PushResult(externalID: sku)
     }
 
     /// Exchanges the current (still valid) token for a long-lived one: `fb_exchange_token`.
@@ -119,9 +127,11 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
     // MARK: - HTTP
 
     /// POST /{catalog_id}/items_batch with one request; per-item validation errors are `rejected`.
-    private func batch(_ method: String, _ data: [String: Any], account: MarketplaceAccountContext)
-        async throws(MarketplaceError)
-    {
+    /// `upsert`: whether an UPDATE of an item the catalog lacks creates it (`allow_upsert`, whose
+    /// default is true). Only whole items may: a price alone would make an item without a title.
+    private func batch(
+        _ method: String, _ data: [String: Any], upsert: Bool = false, account: MarketplaceAccountContext
+    ) async throws(MarketplaceError) {
         let credentials = account.credentials
         let accessToken = try credentials.require("access_token")
         let catalogID = try credentials.require("catalog_id")
@@ -131,7 +141,7 @@ public struct MetaCatalogAdapter: MarketplaceAdapter {
                 "appsecret_proof",
                 MetaAppSecretProof.proof(appSecret: try credentials.require("app_secret"), accessToken: accessToken)
             ),
-            ("item_type", "PRODUCT_ITEM"),
+            ("item_type", "PRODUCT_ITEM"), ("allow_upsert", upsert ? "true" : "false"),
             ("requests", JSONBody.encodeString([["method": method, "data": data]])),
         ]
         let response = try await http.send(

@@ -39,6 +39,14 @@ public final class FakeMetaCatalog: MarketplaceFake {
     // MARK: - Requests
 
     private func handle(_ request: FakeRequest) async -> FakeReply {
+        let reply = await answer(request)
+        if core.faults.takeLostAnswer(request.path) {
+            return graphError(500, 2, "An unexpected error has occurred. Please retry your request later.", transient: true)
+        }
+        return reply
+    }
+
+    private func answer(_ request: FakeRequest) async -> FakeReply {
         if core.faults.takeServerError() {
             return graphError(
                 500, 2, "An unexpected error has occurred. Please retry your request later.", transient: true)
@@ -100,10 +108,14 @@ public final class FakeMetaCatalog: MarketplaceFake {
         guard let requests = value("requests").flatMap({ JSONBody.decode(Array($0.utf8)) }), requests.raw is [Any],
             (1...5000).contains(requests.array.count)
         else { return graphError(400, 100, "(#100) requests must be a JSON array of 1 to 5000 requests") }
+        // Documented default: an UPDATE of an item the catalog lacks creates it.
+        let upserts = value("allow_upsert") != "false"
         var statuses: [[String: Any]] = []
         for entry in requests.array {
             let retailerID = entry["data"]["id"].string ?? ""
-            let problems = apply(entry["method"].string ?? "", entry["data"])
+            var method = entry["method"].string ?? ""
+            if method == "UPDATE", upserts, core.listing(id: retailerID) == nil { method = "CREATE" }
+            let problems = apply(method, entry["data"])
             if !problems.isEmpty {
                 statuses.append(["retailer_id": retailerID, "errors": problems.map { ["message": $0] }, "warnings": []])
             }
