@@ -52,6 +52,15 @@ import Testing
         failed["status"] = "canceled"
         failed["cancel_return_initiator"] = "cancellation-failed Delivery"
         #expect(try LazadaAdapter.order(header, items: [JSONValue(failed)]).state == .returnExpected)
+        // A unit the seller cancelled before packing counts as cancelled on its line; one whose
+        // delivery failed does not (it left, and comes back through staff).
+        var cancelled = unit
+        cancelled["status"] = "canceled"
+        let mixed = try LazadaAdapter.order(header, items: [JSONValue(unit), JSONValue(cancelled), JSONValue(failed), JSONValue(unit)])
+        #expect(mixed.lines.map(\.quantity) == [4])
+        #expect(mixed.lines.map(\.cancelled) == [1])
+        #expect(mixed.lines.map(\.live) == [3])
+        #expect(mixed.state == .sold)
     }
 
     @Test func thePushIsSignedOverAppKeyAndBody() {

@@ -28,6 +28,24 @@ import Testing
         #expect(order.lines.first?.quantity == 1)
     }
 
+    @Test func aLineItemCancelledBeforeFulfilmentCountsAsCancelledOnItsLine() throws {
+        func item(_ display: String, _ package: String) -> [String: Any] {
+            ["product_id": "17", "sku_id": "9", "sale_price": "1000", "display_status": display, "package_status": package]
+        }
+        let json = JSONValue([
+            "id": "1", "status": "AWAITING_SHIPMENT", "update_time": Int64(1_700_000_000),
+            "line_items": [
+                item("AWAITING_SHIPMENT", "TO_FULFILL"), item("CANCELLED", "TO_FULFILL"),
+                // Cancelled once its package was on its way: it comes back through staff.
+                item("CANCELLED", "FULFILLING"), item("AWAITING_SHIPMENT", "TO_FULFILL"),
+            ],
+        ] as [String: Any])
+        let order = try TikTokShopAdapter.order(json)
+        #expect(order.state == .sold)
+        #expect(order.lines.map(\.quantity) == [4])
+        #expect(order.lines.map(\.cancelled) == [1])
+    }
+
     @Test func theWebhookIsSignedOverAppKeyAndBody() {
         let body = Array(
             #"{"type":1,"tts_notification_id":"7327112393057371910","shop_id":"7494049642642441621","timestamp":1644412885,"data":{"order_id":"576486316948490001","order_status":"UNPAID","is_on_hold_order":false,"update_time":1644412885}}"#

@@ -81,4 +81,61 @@ struct LazadaOrderTests {
             try await scene.stock.expectBalancedLedger()
         }
     }
+
+    @Test("units cancelled on their own stay on the shelf, or go back to it once; the rest of the order stays sold", arguments: TestEngine.all)
+    func unitsCancelledOnTheirOwn(engine: TestEngine) async throws {
+        try await MarketplaceScene.run(engine, others: [.lazada]) { scene in
+            let lazada = try #require(scene.others[.lazada] as? FakeLazada)
+            let (account, listing) = try await scene.publishedShop("Gian hàng Lazada", on: lazada)
+            let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
+            let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: itemID)
+            let path = "/v1/marketplace-webhooks/lazada/\(account)"
+            func pushed(_ id: String) async throws {
+                let (body, authorization) = lazada.push(id)
+                let status = try await scene.client.execute(
+                    uri: path, method: .post, headers: [.authorization: authorization, .contentType: "application/json"],
+                    body: ByteBuffer(bytes: body)) { $0 }.status
+                #expect(status == .ok)
+                try await shop.drainJobs()
+            }
+            func shelf() async throws -> Int { try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) }
+            let line = FakeLazada.Line(itemID: itemID, sellerSKU: MarketplaceScene.sku, quantity: 3, price: 245_000)
+
+            // Paid: three units sold. Then the seller cancels one before it is packed.
+            lazada.placeOrder("300300", lines: [line], status: "pending")
+            try await pushed("300300")
+            _ = try await shop.waitFor("300300", "sold")
+            #expect(try await shelf() == 7)
+            lazada.setStatus("300300", "canceled", units: 1)
+            try await pushed("300300")
+            try await pushed("300300")  // the same push again moves nothing
+            var order = try await shop.waitFor("300300", "sold")
+            #expect(try await shelf() == 8)
+            #expect((order["lines"] as? [[String: Any]])?.first?["cancelled"] as? Int == 1)
+            #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-3, 1])
+            #expect((order["history"] as? [[String: Any]])?.last?["note"] as? String
+                == "cancelled before they left, back on the shelf: 1 × \(MarketplaceScene.sku)")
+
+            // The rest cancelled too: only the two still out come back.
+            lazada.setStatus("300300", "canceled")
+            try await pushed("300300")
+            order = try await shop.waitFor("300300", "restocked")
+            #expect(try await shelf() == 10)
+            #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-3, 1, 2])
+
+            // Cancelled while unpaid: the sale takes only the units still ordered.
+            lazada.placeOrder("300400", lines: [line])
+            try await pushed("300400")
+            _ = try await shop.waitFor("300400", "held")
+            lazada.setStatus("300400", "canceled", units: 2)
+            try await pushed("300400")
+            lazada.setStatus("300400", "pending", first: 2)
+            try await pushed("300400")
+            order = try await shop.waitFor("300400", "sold")
+            #expect(try await shop.held() == 0)
+            #expect(try await shelf() == 9)
+            #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-1])
+            try await scene.stock.expectBalancedLedger()
+        }
+    }
 }

@@ -23,17 +23,25 @@ public struct PlatformOrderLine: Sendable, Equatable, Codable {
     public var itemID: String
     /// The seller SKU the platform echoes, when it does (editable there: a fallback only).
     public var sellerSKU: String?
+    /// Every unit ordered on the line, cancelled ones included.
     public var quantity: Int
     /// What the buyer pays per unit, whole VND.
     public var unitPrice: Int
+    /// Units of the line cancelled before they left the seller while the rest of the order goes
+    /// on (Lazada and TikTok Shop cancel per unit): they stay on the shelf, or go back to it.
+    public var cancelled: Int
 
-    public init(key: String, itemID: String, sellerSKU: String?, quantity: Int, unitPrice: Int) {
+    public init(key: String, itemID: String, sellerSKU: String?, quantity: Int, unitPrice: Int, cancelled: Int = 0) {
         self.key = key
         self.itemID = itemID
         self.sellerSKU = sellerSKU
         self.quantity = quantity
         self.unitPrice = unitPrice
+        self.cancelled = cancelled
     }
+
+    /// The units still going to the buyer.
+    public var live: Int { max(0, quantity - cancelled) }
 }
 
 /// A marketplace order as fetched from the platform: the truth a push only hints at.

@@ -101,13 +101,18 @@ extension LazadaAdapter: MarketplaceOrderSource {
             else { throw OrderAnswer.bad("order \(id) has a price out of range") }
             let sellerSKU = item["sku"].string.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
             let key = itemID + ":" + (item["sku_id"].string ?? sellerSKU ?? "")
-            if let index = counted[key] {
-                guard lines[index].quantity < PlatformOrder.maxQuantity else { throw OrderAnswer.bad("order \(id) has too many units") }
-                lines[index].quantity += 1
+            let index: Int
+            if let known = counted[key] {
+                guard lines[known].quantity < PlatformOrder.maxQuantity else { throw OrderAnswer.bad("order \(id) has too many units") }
+                lines[known].quantity += 1
+                index = known
             } else {
-                counted[key] = lines.count
+                index = lines.count
+                counted[key] = index
                 lines.append(PlatformOrderLine(key: key, itemID: itemID, sellerSKU: sellerSKU, quantity: 1, unitPrice: Int(paid.rounded())))
             }
+            // A unit cancelled before it left (the seller cancels per item up to ready_to_ship).
+            if status == "canceled" { lines[index].cancelled += 1 }
         }
         guard lines.count <= PlatformOrder.maxLines, updateTime > 0 else {
             throw OrderAnswer.bad("order \(id) without updated_at, or with too many lines")
@@ -140,9 +145,10 @@ extension LazadaAdapter: MarketplaceOrderSource {
 
     /// §2.2's table, for the whole order (our stock moves per order), leaving cancelled units aside:
     /// all cancelled gives the stock back; all coming back waits for staff; all lost is written off;
-    /// all unpaid is a hold; anything else with a unit sold or on its way is a sale. A mix is never
-    /// restocked by itself (part of a parcel returned, part cancelled after the sale): staff count
-    /// what came back (decisions.md).
+    /// all unpaid is a hold; anything else with a unit sold or on its way is a sale. Units cancelled
+    /// on their own are counted on their line (`cancelled`) and go back to the shelf by themselves;
+    /// part of a parcel coming back is never restocked by itself: staff count what came back
+    /// (decisions.md).
     static func stockState(_ statuses: [String]) -> OrderStockState? {
         let all = Set(statuses)
         let live = all.subtracting(["canceled"])

@@ -75,14 +75,19 @@ extension TikTokShopAdapter: MarketplaceOrderSource {
             else { throw OrderAnswer.bad("order \(id) has a price out of range") }
             packages.append(item["package_status"].string ?? "")
             let key = product + ":" + (item["sku_id"].string ?? "")
-            if let at = index[key] {
-                guard lines[at].quantity < PlatformOrder.maxQuantity else { throw OrderAnswer.bad("order \(id) has too many units") }
-                lines[at].quantity += 1
+            let at: Int
+            if let known = index[key] {
+                guard lines[known].quantity < PlatformOrder.maxQuantity else { throw OrderAnswer.bad("order \(id) has too many units") }
+                lines[known].quantity += 1
+                at = known
             } else {
-                index[key] = lines.count
+                at = lines.count
+                index[key] = at
                 let sku = item["seller_sku"].string.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
                 lines.append(PlatformOrderLine(key: key, itemID: product, sellerSKU: sku, quantity: 1, unitPrice: Int(price.rounded())))
             }
+            // One unit of a going order cancelled on its own (the order is CANCELLED only when all are).
+            if Self.isCancelledUnit(item) { lines[at].cancelled += 1 }
         }
         guard lines.count <= PlatformOrder.maxLines else { throw OrderAnswer.bad("order \(id) has too many lines") }
         // Stock kept in TikTok's own warehouses never was the display point's.
@@ -90,6 +95,12 @@ extension TikTokShopAdapter: MarketplaceOrderSource {
         return PlatformOrder(
             externalID: id, status: status, state: byTikTok ? nil : stockState(status: status, packages: packages),
             updateTime: Int64(updateTime), lines: lines)
+    }
+
+    /// A line item cancelled while its package still waited to be fulfilled: it never left the
+    /// seller. One cancelled later (or whose package state is unknown) stays sold: staff count it.
+    static func isCancelledUnit(_ item: JSONValue) -> Bool {
+        item["display_status"].string == "CANCELLED" && notYetHandedOver.contains(item["package_status"].string ?? "")
     }
 
     /// The package state in which nothing was prepared for collection yet.

@@ -55,10 +55,14 @@ extension ConsoleController {
                 "total": ShowroomFormat.price(order.total, language),
                 "at": ShowroomFormat.localTime(order.updatedAt, language),
                 "lines": order.lines.map { line -> [String: Any] in
-                    [
+                    var shown: [String: Any] = [
                         "name": line.sku.map { names.name($0) } ?? line.sellerSKU ?? line.itemID,
                         "quantity": line.quantity, "matched": line.matched,
                     ]
+                    if line.cancelled > 0 {
+                        shown["cancelled"] = ConsoleWords.phrase("line_units_cancelled", language, ["n": String(line.cancelled)])
+                    }
+                    return shown
                 },
             ]
             if order.stockState == OrderStockEffect.returnExpected.rawValue {

@@ -8,6 +8,7 @@ extension ConsoleWords {
         "items_col": ("Hàng", "Items"),
         "state_col": ("Kho", "Stock"),
         "not_matched": ("không khớp sản phẩm nào", "matches no listing"),
+        "line_units_cancelled": ("{n} đã huỷ, còn trên kệ", "{n} cancelled, still on the shelf"),
         "goods_back": ("Hàng hoàn đã về kho", "The goods are back"),
         "order_goods_back": ("Đã nhập lại kho hàng của đơn {id}.", "Order {id}'s goods are back on the shelf."),
         "order_state_none": ("Chưa trừ kho", "Nothing moved"),

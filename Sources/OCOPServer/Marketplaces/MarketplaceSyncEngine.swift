@@ -152,7 +152,10 @@ public struct MarketplaceSyncEngine: Sendable {
                     (account) async throws(MarketplaceError) -> PushResult? in try await adapter.existingItem(sku: listing.sku, account: account)
                 })
             {
-                logger.notice("found the listing's item on the platform before creating it again", metadata: ["listing": "\(listing.id)"])
+                // Meta answers without asking (the item's id is the SKU): the update upserts.
+                logger.notice(
+                    "a retried create is sent as an update of the SKU's item on the platform",
+                    metadata: ["listing": "\(listing.id)", "item": "\(found.externalID)"])
                 let result = try await push(.update(externalID: found.externalID, content), source: source, adapter: adapter)
                 return .pushed(
                     externalID: result.externalID, externalURL: result.externalURL ?? found.externalURL, price: pushedPrice,

@@ -17,5 +17,6 @@ enum Migrations {
         CatalogImportStateSchema.migration, PointSellersSchema.migration,
         ListingFailedPushSchema.migration,
         MarketplaceOrdersSchema.migration, ProgrammeSchema.migration, MarketplaceOrderQueueSchema.migration,
+        MarketplaceOrderLineCancelSchema.migration,
     ]
 }

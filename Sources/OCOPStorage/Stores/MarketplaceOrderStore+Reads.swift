@@ -93,7 +93,8 @@ extension MarketplaceOrderStore {
                 itemID: try line.decode(column: "item_id", as: String.self),
                 sellerSKU: try line.decode(column: "seller_sku", as: String?.self), sku: sku,
                 quantity: try line.decode(column: "quantity", as: Int.self),
-                unitPrice: try line.decode(column: "unit_price", as: Int.self), matched: sku != nil)
+                unitPrice: try line.decode(column: "unit_price", as: Int.self), matched: sku != nil,
+                cancelled: try line.decode(column: "cancelled", as: Int.self))
         }
         let history = try await sql.raw(
             "SELECT * FROM marketplace_order_events WHERE order_id = \(bind: id) ORDER BY id"

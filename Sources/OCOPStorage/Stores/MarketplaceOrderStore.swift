@@ -51,12 +51,29 @@ public struct MarketplaceOrderStore: Sendable {
         let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
         if effect == .none || effect == .short {
             try await replaceLines(id, order.lines, account: account, sql)
+        } else if effect == .held {
+            // Nothing was sold yet: the sale to come takes only the units still going.
+            _ = try await Self.recordCancelledUnits(id, order.lines, sql)
         }
         let lines = try await Self.matchedLines(id, sql)
-        let outcome = try await move(
+        var outcome = try await move(
             from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
             shortOfStock: shortOfStock, actor: actor, at: now, sql)
-        let changed = outcome.effect != effect || order.status != stored.status
+        var unitsBack: [(sku: String, units: Int)] = []
+        if effect == .sold || effect == .returnExpected, outcome.effect != .restocked {
+            // Sold before some of its units were cancelled on their own: those go back on the shelf.
+            unitsBack = try await Self.recordCancelledUnits(id, order.lines, sql)
+            let reference = Self.saleReference(account, order.externalID)
+            for back in unitsBack {
+                try await restock(reference, sku: back.sku, units: back.units, actor: actor, at: now, sql)
+            }
+            if !unitsBack.isEmpty {
+                let said = unitsBack.map { "\($0.units) × \($0.sku)" }.joined(separator: ", ")
+                outcome.note = [outcome.note, "cancelled before they left, back on the shelf: " + said]
+                    .compactMap { $0 }.joined(separator: "; ")
+            }
+        }
+        let changed = outcome.effect != effect || order.status != stored.status || !unitsBack.isEmpty
         try await sql.raw(
             """
             UPDATE marketplace_orders SET status = \(bind: order.status), stock_state = \(bind: outcome.effect.rawValue),
@@ -196,22 +213,72 @@ public struct MarketplaceOrderStore: Sendable {
         lines.enumerated().map { (sku: $0.element.sku, quantity: $0.element.quantity, field: "lines[\($0.offset)].quantity") }
     }
 
-    /// Puts the units a sale took back on the batches they left, as `return_in` rows.
-    private func restock(_ saleReference: String, actor: String, at now: Moment, _ sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw(
-            """
-            SELECT point_slug, sku, batch, delta FROM stock_ledger
-            WHERE reference = \(bind: saleReference) AND kind = 'sale' ORDER BY id
-            """
-        ).all()
+    /// Puts the units a sale took, and has not given back yet, on the batches they left, as
+    /// `return_in` rows: all of them, or at most `units` of `sku`.
+    private func restock(
+        _ saleReference: String, sku only: String? = nil, units: Int = .max, actor: String, at now: Moment,
+        _ sql: any SQLDatabase
+    ) async throws {
         let timestamp = ISOTimestamp.string(now)
-        for row in rows {
+        var left = units
+        for batch in try await Self.unitsOut(saleReference, sql) where left > 0 && (only == nil || batch.sku == only) {
+            let back = min(batch.units, left)
+            left -= back
             try await stock.move(
-                sql, point: try row.decode(column: "point_slug", as: String.self),
-                sku: try row.decode(column: "sku", as: String.self), batch: try row.decode(column: "batch", as: String.self),
-                bestBefore: nil, delta: -(try row.decode(column: "delta", as: Int.self)), kind: .returnIn,
+                sql, point: batch.point, sku: batch.sku, batch: batch.batch, bestBefore: nil, delta: back, kind: .returnIn,
                 reason: "marketplace order back", reference: saleReference + ":return", actor: actor, at: timestamp)
         }
+    }
+
+    /// What a sale took from each batch less what came back since, in the order it was taken
+    /// (PostgreSQL sums BIGINT as NUMERIC: the cast keeps it an integer).
+    static func unitsOut(_ saleReference: String, _ sql: any SQLDatabase) async throws
+        -> [(point: String, sku: String, batch: String, units: Int)]
+    {
+        try await sql.raw(
+            """
+            SELECT point_slug, sku, batch, MIN(id) AS first,
+                CAST(SUM(CASE WHEN kind = 'sale' THEN -delta WHEN kind = 'return_in' THEN -delta ELSE 0 END) AS BIGINT) AS units
+            FROM stock_ledger WHERE reference IN (\(bind: saleReference), \(bind: saleReference + ":return"))
+            GROUP BY point_slug, sku, batch ORDER BY first
+            """
+        ).all().compactMap { row in
+            let units = try row.decode(column: "units", as: Int.self)
+            guard units > 0 else { return nil }
+            return (
+                point: try row.decode(column: "point_slug", as: String.self), sku: try row.decode(column: "sku", as: String.self),
+                batch: try row.decode(column: "batch", as: String.self), units: units
+            )
+        }
+    }
+
+    /// Records the units the platform now says were cancelled on their own, and answers the
+    /// matched ones newly cancelled since the last fetch, by SKU. A cancel is never undone.
+    static func recordCancelledUnits(_ id: Int, _ lines: [PlatformOrderLine], _ sql: any SQLDatabase) async throws
+        -> [(sku: String, units: Int)]
+    {
+        var newly: [(sku: String, units: Int)] = []
+        for line in lines where line.cancelled > 0 {
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT position, sku, quantity, cancelled FROM marketplace_order_lines
+                    WHERE order_id = \(bind: id) AND line_key = \(bind: line.key)
+                    """
+                ).first()
+            else { continue }
+            let recorded = try row.decode(column: "cancelled", as: Int.self)
+            let now = min(line.cancelled, try row.decode(column: "quantity", as: Int.self))
+            guard now > recorded else { continue }
+            try await sql.raw(
+                """
+                UPDATE marketplace_order_lines SET cancelled = \(bind: now)
+                WHERE order_id = \(bind: id) AND position = \(bind: try row.decode(column: "position", as: Int.self))
+                """
+            ).run()
+            if let sku = try row.decode(column: "sku", as: String?.self) { newly.append((sku: sku, units: now - recorded)) }
+        }
+        return newly
     }
 
     // MARK: - Rows
@@ -298,9 +365,10 @@ public struct MarketplaceOrderStore: Sendable {
             let sku = try await Self.listedSKU(itemID: line.itemID, sellerSKU: line.sellerSKU, account: account.id, sql)
             try await sql.raw(
                 """
-                INSERT INTO marketplace_order_lines (order_id, position, line_key, item_id, seller_sku, sku, quantity, unit_price)
+                INSERT INTO marketplace_order_lines (order_id, position, line_key, item_id, seller_sku, sku, quantity, unit_price,
+                    cancelled)
                 VALUES (\(bind: id), \(bind: position), \(bind: line.key), \(bind: line.itemID), \(bind: line.sellerSKU),
-                    \(bind: sku), \(bind: line.quantity), \(bind: line.unitPrice))
+                    \(bind: sku), \(bind: line.quantity), \(bind: line.unitPrice), \(bind: min(line.cancelled, line.quantity)))
                 """
             ).run()
         }
@@ -325,12 +393,13 @@ public struct MarketplaceOrderStore: Sendable {
         ).first()?.decode(column: "sku", as: String.self)
     }
 
-    /// The matched lines as a sale would take them, at the price the buyer paid.
+    /// The matched lines as a sale would take them, at the price the buyer paid: the units still
+    /// going to the buyer.
     static func matchedLines(_ id: Int, _ sql: any SQLDatabase) async throws -> [SaleLine] {
         try await sql.raw(
             """
-            SELECT sku, quantity, unit_price FROM marketplace_order_lines
-            WHERE order_id = \(bind: id) AND sku IS NOT NULL ORDER BY position
+            SELECT sku, quantity - cancelled AS quantity, unit_price FROM marketplace_order_lines
+            WHERE order_id = \(bind: id) AND sku IS NOT NULL AND quantity > cancelled ORDER BY position
             """
         ).all().map { row in
             SaleLine(

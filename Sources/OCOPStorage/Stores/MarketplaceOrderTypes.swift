@@ -31,9 +31,13 @@ public struct MarketplaceOrderRecord: Sendable, Hashable, Codable {
         public var sellerSKU: String?
         /// The catalog SKU the line moved; nil when no listing of the account matched it.
         public var sku: String?
+        /// Every unit ordered, cancelled ones included.
         public var quantity: Int
         public var unitPrice: Int
         public var matched: Bool
+        /// Units cancelled on their own while the rest of the order went on: they stayed on the
+        /// shelf, or went back to it.
+        public var cancelled: Int
     }
 
     public struct Event: Sendable, Hashable, Codable {

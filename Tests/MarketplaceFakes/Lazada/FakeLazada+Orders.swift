@@ -52,12 +52,12 @@ extension FakeLazada {
         return order
     }
 
-    /// Units of the order move on the platform: all of them, or the first `units`.
+    /// Units of the order move on the platform: all of them, or `units` of them from the `first`.
     @discardableResult
-    public func setStatus(_ id: String, _ status: String, units: Int? = nil) -> FakeLazadaOrder? {
+    public func setStatus(_ id: String, _ status: String, units: Int? = nil, first: Int = 0) -> FakeLazadaOrder? {
         let time = orders.next(after: core.nowSeconds)
         return orders.update(id) { order in
-            for index in order.units.indices.prefix(units ?? order.units.count) {
+            for index in order.units.indices.dropFirst(first).prefix(units ?? order.units.count) {
                 order.units[index].status = status
                 order.units[index].updatedAt = time
             }

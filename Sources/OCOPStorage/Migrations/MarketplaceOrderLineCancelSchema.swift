@@ -1,0 +1,9 @@
+/// Units of an order line cancelled on their own while the rest of the order goes on (Lazada and
+/// TikTok Shop cancel per unit): `cancelled` counts those the point's stock already reflects, so
+/// each cancelled unit comes back to the shelf once.
+enum MarketplaceOrderLineCancelSchema {
+    static let migration = Migration(
+        id: "0017-marketplace-order-line-cancel",
+        statements: ["ALTER TABLE marketplace_order_lines ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0"]
+    )
+}
