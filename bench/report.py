@@ -114,7 +114,7 @@ def scenario_rows(R):
 
 
 def write(R, results_dir, raw_dir):
-    date = R["date"]
+    date = R.get("stem", R["date"])
     with open(os.path.join(results_dir, f"{date}.json.tmp"), "w") as f:
         json.dump(R, f, ensure_ascii=False, indent=1)
     os.replace(os.path.join(results_dir, f"{date}.json.tmp"), os.path.join(results_dir, f"{date}.json"))
@@ -141,9 +141,10 @@ def render(R):
         f"commit `{M.get('commit', '?')}` ({M.get('dirty_files', '?')} files under Sources/ or Package.swift "
         f"modified in the work tree at the time). {M.get('wrk', '')}; {M.get('nginx', '')}.",
         f"Load: `wrk -t{st['threads']} -c{st['connections']} -d{st['duration_s']}s --latency` per read scenario and "
-        f"server ({st['sales_duration_s']} s for sales and the mix), after an unrecorded {st['warmup_s']} s warm-up; "
+        f"server ({st['sales_duration_s']} s for sales and the mix), after an unrecorded {st['warmup_s']} s warm-up "
+        "(each gzip run first asks for every one of its paths once); "
         "nginx and the service one after the other, on 127.0.0.1. Raw wrk output is in "
-        f"`bench/results/{R['date']}/`, every number in `bench/results/{R['date']}.json`.",
+        f"`bench/results/{R.get('stem', R['date'])}/`, every number in `bench/results/{R.get('stem', R['date'])}.json`.",
         "",
         "## Targets (issue 9)",
         "",
@@ -212,7 +213,7 @@ def render(R):
         lines += ["", "## Profiles (perf, a separate pass after the measured runs)", "",
                   "Top frames of the service's own code (and SQLite, the YAML parser, retain/release) by "
                   "inclusive share of samples, self share in brackets; full demangled reports in "
-                  f"`bench/results/{R['date']}/profile-*.txt`.", ""]
+                  f"`bench/results/{R.get('stem', R['date'])}/profile-*.txt`.", ""]
         for name, frames in R["profiles"].items():
             shown = "; ".join(f"`{f[2].removesuffix(' - -')}` {f[0]:.0f}% ({f[1]:.0f}%)" for f in frames[:7])
             lines.append(f"- **{name}**: {shown or 'no frames'}")
