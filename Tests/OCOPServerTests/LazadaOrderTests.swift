@@ -129,6 +129,7 @@ struct LazadaOrderTests {
             _ = try await shop.waitFor("300400", "held")
             lazada.setStatus("300400", "canceled", units: 2)
             try await pushed("300400")
+            #expect(try await shop.held() == 1)  // the two cancelled units are free again at once
             lazada.setStatus("300400", "pending", first: 2)
             try await pushed("300400")
             order = try await shop.waitFor("300400", "sold")

@@ -51,9 +51,10 @@ public struct MarketplaceOrderStore: Sendable {
         let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
         if effect == .none || effect == .short {
             try await replaceLines(id, order.lines, account: account, sql)
-        } else if effect == .held {
-            // Nothing was sold yet: the sale to come takes only the units still going.
-            _ = try await Self.recordCancelledUnits(id, order.lines, sql)
+        } else if effect == .held, !(try await Self.recordCancelledUnits(id, order.lines, sql)).isEmpty {
+            // Nothing was sold yet: units cancelled on their own leave the hold at once, and the
+            // sale to come takes only the units still going.
+            try await holdLiveUnitsOnly(id, account: account, at: now, sql)
         }
         let lines = try await Self.matchedLines(id, sql)
         var outcome = try await move(
@@ -189,6 +190,20 @@ public struct MarketplaceOrderStore: Sendable {
                 return Outcome(effect: effect)
             }
         }
+    }
+
+    /// Replaces the order's hold by one of its live units, ending when the first did.
+    private func holdLiveUnitsOnly(_ id: Int, account: OrderAccount, at now: Moment, _ sql: any SQLDatabase) async throws {
+        let reference = Self.holdReference(id)
+        let ends = try await sql.raw(
+            "SELECT MIN(expires_at) AS ends FROM stock_holds WHERE reference = \(bind: reference) AND status = 'held'"
+        ).first()?.decode(column: "ends", as: String?.self).flatMap(ISOTimestamp.moment)
+        guard let ends else { return }  // the hold has already ended
+        try await StockHolds.end(
+            sql, reference: reference, status: StockHolds.released, point: account.point, at: ISOTimestamp.string(now))
+        let live = try await Self.matchedLines(id, sql)
+        guard !live.isEmpty else { return }
+        try await StockHolds.insert(sql, point: account.point, lines: holdLines(live), reference: reference, expiresAt: ends, at: now)
     }
 
     /// Too few units free: nothing moves, and the marketplaces are told the point's real stock.
