@@ -15,14 +15,21 @@ import TestSupport
 /// point's stock follows it once per state.
 @Suite("Lazada orders")
 struct LazadaOrderTests {
+    /// The fake Lazada, and a shop on it whose listing is published.
+    static func openShop(_ scene: MarketplaceScene) async throws -> (FakeLazada, OrderShop) {
+        let lazada = try #require(scene.others[.lazada] as? FakeLazada)
+        let (account, listing) = try await scene.publishedShop("Gian hàng Lazada", on: lazada)
+        let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
+        return (lazada, OrderShop(scene: scene, account: account, listing: listing, externalID: itemID))
+    }
+
+    static func webhookPath(_ shop: OrderShop) -> String { "/v1/marketplace-webhooks/lazada/\(shop.account)" }
+
     @Test("a pushed order holds, pays and sells once; a pulled one is cancelled and gives its units back", arguments: TestEngine.all)
     func pushedAndPulled(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.lazada]) { scene in
-            let lazada = try #require(scene.others[.lazada] as? FakeLazada)
-            let (account, listing) = try await scene.publishedShop("Gian hàng Lazada", on: lazada)
-            let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
-            let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: itemID)
-            let path = "/v1/marketplace-webhooks/lazada/\(account)"
+            let (lazada, shop) = try await Self.openShop(scene)
+            let (account, itemID, path) = (shop.account, shop.externalID, Self.webhookPath(shop))
             let accountAnswer = try await scene.client.send(.get, "/v1/marketplace-accounts", token: scene.admin)
             let shown = accountAnswer.items.first { $0["id"] as? Int == account }
             #expect(shown?["webhook_url"] as? String == "https://ocop.example" + path)
@@ -85,11 +92,8 @@ struct LazadaOrderTests {
     @Test("units cancelled on their own stay on the shelf, or go back to it once; the rest of the order stays sold", arguments: TestEngine.all)
     func unitsCancelledOnTheirOwn(engine: TestEngine) async throws {
         try await MarketplaceScene.run(engine, others: [.lazada]) { scene in
-            let lazada = try #require(scene.others[.lazada] as? FakeLazada)
-            let (account, listing) = try await scene.publishedShop("Gian hàng Lazada", on: lazada)
-            let itemID = try #require(try await scene.listing(listing)["external_id"] as? String)
-            let shop = OrderShop(scene: scene, account: account, listing: listing, externalID: itemID)
-            let path = "/v1/marketplace-webhooks/lazada/\(account)"
+            let (lazada, shop) = try await Self.openShop(scene)
+            let (itemID, path) = (shop.externalID, Self.webhookPath(shop))
             func pushed(_ id: String) async throws {
                 let (body, authorization) = lazada.push(id)
                 let status = try await scene.client.execute(
