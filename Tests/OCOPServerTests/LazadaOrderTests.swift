@@ -119,6 +119,11 @@ struct LazadaOrderTests {
             #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-3, 1])
             #expect((order["history"] as? [[String: Any]])?.last?["note"] as? String
                 == "cancelled before they left, back on the shelf: 1 × \(MarketplaceScene.sku)")
+            // The point's staff see it on their console page.
+            let pagePath = "/console/points/\(MarketplaceScene.point)/marketplace-orders"
+            let (cookie, _) = try await ConsoleStockTests.signIn(scene.client, "staff-tq", page: pagePath)
+            let page = String(buffer: try await scene.client.get(pagePath, headers: [.cookie: cookie]).body)
+            #expect(page.contains("<li>3 × ") && page.contains("(1 đã huỷ, còn trên kệ)"))
 
             // The rest cancelled too: only the two still out come back.
             lazada.setStatus("300300", "canceled")
