@@ -124,6 +124,14 @@ struct LazadaOrderTests {
             let (cookie, _) = try await ConsoleStockTests.signIn(scene.client, "staff-tq", page: pagePath)
             let page = String(buffer: try await scene.client.get(pagePath, headers: [.cookie: cookie]).body)
             #expect(page.contains("<li>3 × ") && page.contains("(1 đã huỷ, còn trên kệ)"))
+            // The monthly report counts what the buyer kept: two of the three.
+            func marketplaceRevenue() async throws -> Int? {
+                let month = String(CalendarDate(inVietnamAt: scene.clock.now()).description.prefix(7))
+                let report = try await scene.client.send(.get, "/v1/reports/monthly?month=\(month)", token: scene.admin).json
+                let channels = try #require(report["sales_by_channel"] as? [[String: Any]])
+                return channels.first { $0["key"] as? String == "marketplaces" }?["revenue"] as? Int
+            }
+            #expect(try await marketplaceRevenue() == 2 * 245_000)
 
             // The rest cancelled too: only the two still out come back.
             lazada.setStatus("300300", "canceled")
@@ -131,6 +139,8 @@ struct LazadaOrderTests {
             order = try await shop.waitFor("300300", "restocked")
             #expect(try await shelf() == 10)
             #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-3, 1, 2])
+            #expect((order["lines"] as? [[String: Any]])?.first?["cancelled"] as? Int == 3)
+            #expect(try await marketplaceRevenue() == 0)
 
             // Cancelled while unpaid: the sale takes only the units still ordered.
             lazada.placeOrder("300400", lines: [line])
@@ -145,6 +155,23 @@ struct LazadaOrderTests {
             #expect(try await shop.held() == 0)
             #expect(try await shelf() == 9)
             #expect((order["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-1])
+            #expect(try await marketplaceRevenue() == 245_000)
+
+            // Every matched unit cancelled while unpaid, an unmatched one paid: the order holds and
+            // sells nothing of the point's.
+            let stranger = FakeLazada.Line(itemID: "2999999999", sellerSKU: "NOT-OURS", quantity: 1, price: 99_000)
+            lazada.placeOrder("300500", lines: [FakeLazada.Line(itemID: itemID, sellerSKU: MarketplaceScene.sku, quantity: 2, price: 245_000), stranger])
+            try await pushed("300500")
+            _ = try await shop.waitFor("300500", "held")
+            #expect(try await shop.held() == 2)
+            lazada.setStatus("300500", "canceled", units: 2)
+            try await pushed("300500")
+            lazada.setStatus("300500", "pending", first: 2)
+            try await pushed("300500")
+            order = try await shop.waitFor("300500", "released")
+            #expect(order["status"] as? String == "canceled+pending")
+            #expect(try await shop.held() == 0)
+            #expect(try await shelf() == 9)
             try await scene.stock.expectBalancedLedger()
         }
     }

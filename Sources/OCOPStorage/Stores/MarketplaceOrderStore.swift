@@ -48,22 +48,26 @@ public struct MarketplaceOrderStore: Sendable {
             // An older fetch (or push) than the one applied: it says nothing new.
             return try await Self.record(id, sql)!
         }
-        let effect = OrderStockEffect(rawValue: stored.effect) ?? .none
+        let storedEffect = OrderStockEffect(rawValue: stored.effect) ?? .none
+        var effect = storedEffect
         if effect == .none || effect == .short {
             try await replaceLines(id, order.lines, account: account, sql)
-        } else if effect == .held, !(try await Self.recordCancelledUnits(id, order.lines, sql)).isEmpty {
+        } else if effect == .held, !(try await Self.recordCancelledUnits(id, order.lines, sql, sold: false)).isEmpty {
             // Nothing was sold yet: units cancelled on their own leave the hold at once, and the
-            // sale to come takes only the units still going.
-            try await holdLiveUnitsOnly(id, account: account, at: now, sql)
+            // sale to come takes only the units still going. None left: the order holds nothing.
+            if !(try await holdLiveUnitsOnly(id, account: account, at: now, sql)) { effect = .released }
         }
         let lines = try await Self.matchedLines(id, sql)
         var outcome = try await move(
             from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
             shortOfStock: shortOfStock, actor: actor, at: now, sql)
         var unitsBack: [(sku: String, units: Int)] = []
-        if effect == .sold || effect == .returnExpected, outcome.effect != .restocked {
+        if effect == .sold || effect == .returnExpected, outcome.effect == .restocked {
+            // The rest came back with the whole order: the lines still say which units went first.
+            _ = try await Self.recordCancelledUnits(id, order.lines, sql, sold: false)
+        } else if effect == .sold || effect == .returnExpected {
             // Sold before some of its units were cancelled on their own: those go back on the shelf.
-            unitsBack = try await Self.recordCancelledUnits(id, order.lines, sql)
+            unitsBack = try await Self.recordCancelledUnits(id, order.lines, sql, sold: true)
             let reference = Self.saleReference(account, order.externalID)
             for back in unitsBack {
                 try await restock(reference, sku: back.sku, units: back.units, actor: actor, at: now, sql)
@@ -74,7 +78,7 @@ public struct MarketplaceOrderStore: Sendable {
                     .compactMap { $0 }.joined(separator: "; ")
             }
         }
-        let changed = outcome.effect != effect || order.status != stored.status || !unitsBack.isEmpty
+        let changed = outcome.effect != storedEffect || order.status != stored.status || !unitsBack.isEmpty
         try await sql.raw(
             """
             UPDATE marketplace_orders SET status = \(bind: order.status), stock_state = \(bind: outcome.effect.rawValue),
@@ -192,18 +196,22 @@ public struct MarketplaceOrderStore: Sendable {
         }
     }
 
-    /// Replaces the order's hold by one of its live units, ending when the first did.
-    private func holdLiveUnitsOnly(_ id: Int, account: OrderAccount, at now: Moment, _ sql: any SQLDatabase) async throws {
+    /// Replaces the order's hold by one of its live units, ending when the first did; false when
+    /// no matched unit is left to hold.
+    private func holdLiveUnitsOnly(_ id: Int, account: OrderAccount, at now: Moment, _ sql: any SQLDatabase) async throws
+        -> Bool
+    {
         let reference = Self.holdReference(id)
         let ends = try await sql.raw(
             "SELECT MIN(expires_at) AS ends FROM stock_holds WHERE reference = \(bind: reference) AND status = 'held'"
         ).first()?.decode(column: "ends", as: String?.self).flatMap(ISOTimestamp.moment)
-        guard let ends else { return }  // the hold has already ended
         try await StockHolds.end(
             sql, reference: reference, status: StockHolds.released, point: account.point, at: ISOTimestamp.string(now))
         let live = try await Self.matchedLines(id, sql)
-        guard !live.isEmpty else { return }
+        // A hold that already ended (swept at its time) is not made again.
+        guard let ends, !live.isEmpty else { return !live.isEmpty }
         try await StockHolds.insert(sql, point: account.point, lines: holdLines(live), reference: reference, expiresAt: ends, at: now)
+        return true
     }
 
     /// Too few units free: nothing moves, and the marketplaces are told the point's real stock.
@@ -268,9 +276,11 @@ public struct MarketplaceOrderStore: Sendable {
     }
 
     /// Records the units the platform now says were cancelled on their own, and answers the
-    /// matched ones newly cancelled since the last fetch, by SKU. A cancel is never undone.
-    static func recordCancelledUnits(_ id: Int, _ lines: [PlatformOrderLine], _ sql: any SQLDatabase) async throws
-        -> [(sku: String, units: Int)]
+    /// matched ones newly cancelled since the last fetch, by SKU. A cancel is never undone. After
+    /// the sale (`sold`), they are also counted as given back (`restocked`), which the programme's
+    /// report takes off the sale's revenue.
+    static func recordCancelledUnits(_ id: Int, _ lines: [PlatformOrderLine], _ sql: any SQLDatabase, sold: Bool)
+        async throws -> [(sku: String, units: Int)]
     {
         var newly: [(sku: String, units: Int)] = []
         for line in lines where line.cancelled > 0 {
@@ -285,13 +295,15 @@ public struct MarketplaceOrderStore: Sendable {
             let recorded = try row.decode(column: "cancelled", as: Int.self)
             let now = min(line.cancelled, try row.decode(column: "quantity", as: Int.self))
             guard now > recorded else { continue }
+            let sku = try row.decode(column: "sku", as: String?.self)
+            let givenBack = sold && sku != nil ? now - recorded : 0
             try await sql.raw(
                 """
-                UPDATE marketplace_order_lines SET cancelled = \(bind: now)
+                UPDATE marketplace_order_lines SET cancelled = \(bind: now), restocked = restocked + \(bind: givenBack)
                 WHERE order_id = \(bind: id) AND position = \(bind: try row.decode(column: "position", as: Int.self))
                 """
             ).run()
-            if let sku = try row.decode(column: "sku", as: String?.self) { newly.append((sku: sku, units: now - recorded)) }
+            if let sku { newly.append((sku: sku, units: now - recorded)) }
         }
         return newly
     }

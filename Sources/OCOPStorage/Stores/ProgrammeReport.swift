@@ -185,7 +185,10 @@ public struct ProgrammeReports: Sendable {
             let rows = try await sql.raw(
                 """
                 SELECT s.point_slug, p.location_type, s.channel, CAST(COUNT(*) AS BIGINT) AS n,
-                    CAST(SUM(s.total) AS BIGINT) AS revenue
+                    CAST(SUM(s.total - COALESCE(
+                        -- Units of a marketplace order cancelled on their own after its sale came back.
+                        (SELECT SUM(l.restocked * l.unit_price) FROM marketplace_orders m
+                         JOIN marketplace_order_lines l ON l.order_id = m.id WHERE m.sale_id = s.id), 0)) AS BIGINT) AS revenue
                 FROM sales s JOIN points p ON p.slug = s.point_slug
                 WHERE s.at >= \(bind: ISOTimestamp.string(from)) AND s.at < \(bind: ISOTimestamp.string(to))
                     -- A marketplace order cancelled or returned after its sale gave its goods back.
