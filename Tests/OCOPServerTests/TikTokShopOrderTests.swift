@@ -58,6 +58,15 @@ struct TikTokShopOrderTests {
             _ = try await shop.waitFor("576461413038785999", "restocked")
             try await shop.drainJobs()
             #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 8)
+
+            // One line item of a sold order cancelled on its own: that unit alone comes back.
+            tiktok.cancelUnits("576461413038785752", 1)
+            #expect(try await push("576461413038785752").status == .ok)
+            try await shop.drainJobs()
+            let partly = try await shop.waitFor("576461413038785752", "sold")
+            #expect((partly["lines"] as? [[String: Any]])?.first?["cancelled"] as? Int == 1)
+            #expect((partly["ledger"] as? [[String: Any]])?.map { $0["delta"] as? Int } == [-2, 1])
+            #expect(try await scene.stock.quantity(MarketplaceScene.point, MarketplaceScene.sku) == 9)
             try await scene.stock.expectBalancedLedger()
         }
     }

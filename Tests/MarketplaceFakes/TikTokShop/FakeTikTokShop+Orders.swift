@@ -7,6 +7,8 @@ public struct FakeTikTokOrder: Sendable {
         public var productID: String
         public var sellerSKU: String
         public var price: Int
+        /// Cancelled on its own while the order goes on (its package not fulfilled yet).
+        public var cancelled = false
     }
 
     public var id: String
@@ -45,6 +47,16 @@ extension FakeTikTokShop {
         }
     }
 
+    /// The buyer or seller cancels `units` line items while the rest of the order goes on.
+    @discardableResult
+    public func cancelUnits(_ id: String, _ units: Int) -> FakeTikTokOrder? {
+        let time = orders.next(after: core.nowSeconds)
+        return orders.update(id) { order in
+            for index in order.units.indices.prefix(units) { order.units[index].cancelled = true }
+            order.updateTime = time
+        }
+    }
+
     /// The type-1 webhook about the order as it is now (TikTok spells a cancel `CANCEL` there), and its `Authorization`.
     public func push(_ id: String) -> (body: [UInt8], authorization: String) {
         let order = orders[id]
@@ -65,7 +77,8 @@ extension FakeTikTokShop {
             "line_items": order.units.enumerated().map { index, unit -> [String: Any] in
                 [
                     "id": "\(order.id)\(index)", "product_id": unit.productID, "sku_id": "9\(unit.productID)",
-                    "seller_sku": unit.sellerSKU, "display_status": order.status, "package_status": order.packageStatus,
+                    "seller_sku": unit.sellerSKU, "display_status": unit.cancelled ? "CANCELLED" : order.status,
+                    "package_status": unit.cancelled ? "TO_FULFILL" : order.packageStatus,
                     "sale_price": String(unit.price), "original_price": String(unit.price), "is_gift": false,
                 ]
             },
