@@ -62,12 +62,12 @@ public struct MarketplaceOrderStore: Sendable {
             from: effect, to: order.state, order: id, lines: lines, account: account, external: order.externalID,
             shortOfStock: shortOfStock, actor: actor, at: now, sql)
         var unitsBack: [(sku: String, units: Int)] = []
-        if effect == .sold || effect == .returnExpected, outcome.effect == .restocked {
-            // The rest came back with the whole order: the lines still say which units went first.
-            _ = try await Self.recordCancelledUnits(id, order.lines, sql, sold: false)
-        } else if effect == .sold || effect == .returnExpected {
-            // Sold before some of its units were cancelled on their own: those go back on the shelf.
-            unitsBack = try await Self.recordCancelledUnits(id, order.lines, sql, sold: true)
+        if effect == .sold || effect == .returnExpected {
+            // Sold before some of its units were cancelled on their own: those go back on the shelf,
+            // unless the whole order just came back with them (the lines still say which went first).
+            let restockedWhole = outcome.effect == .restocked
+            let newlyCancelled = try await Self.recordCancelledUnits(id, order.lines, sql, sold: !restockedWhole)
+            if !restockedWhole { unitsBack = newlyCancelled }
             let reference = Self.saleReference(account, order.externalID)
             for back in unitsBack {
                 try await restock(reference, sku: back.sku, units: back.units, actor: actor, at: now, sql)
@@ -260,9 +260,9 @@ public struct MarketplaceOrderStore: Sendable {
     {
         try await sql.raw(
             """
-            SELECT point_slug, sku, batch, MIN(id) AS first,
-                CAST(SUM(CASE WHEN kind = 'sale' THEN -delta WHEN kind = 'return_in' THEN -delta ELSE 0 END) AS BIGINT) AS units
-            FROM stock_ledger WHERE reference IN (\(bind: saleReference), \(bind: saleReference + ":return"))
+            SELECT point_slug, sku, batch, MIN(id) AS first, CAST(SUM(-delta) AS BIGINT) AS units
+            FROM stock_ledger
+            WHERE reference IN (\(bind: saleReference), \(bind: saleReference + ":return")) AND kind IN ('sale', 'return_in')
             GROUP BY point_slug, sku, batch ORDER BY first
             """
         ).all().compactMap { row in
@@ -293,17 +293,17 @@ public struct MarketplaceOrderStore: Sendable {
                 ).first()
             else { continue }
             let recorded = try row.decode(column: "cancelled", as: Int.self)
-            let now = min(line.cancelled, try row.decode(column: "quantity", as: Int.self))
-            guard now > recorded else { continue }
+            let cancelled = min(line.cancelled, try row.decode(column: "quantity", as: Int.self))
+            guard cancelled > recorded else { continue }
             let sku = try row.decode(column: "sku", as: String?.self)
-            let givenBack = sold && sku != nil ? now - recorded : 0
+            let givenBack = sold && sku != nil ? cancelled - recorded : 0
             try await sql.raw(
                 """
-                UPDATE marketplace_order_lines SET cancelled = \(bind: now), restocked = restocked + \(bind: givenBack)
+                UPDATE marketplace_order_lines SET cancelled = \(bind: cancelled), restocked = restocked + \(bind: givenBack)
                 WHERE order_id = \(bind: id) AND position = \(bind: try row.decode(column: "position", as: Int.self))
                 """
             ).run()
-            if let sku { newly.append((sku: sku, units: now - recorded)) }
+            if let sku { newly.append((sku: sku, units: cancelled - recorded)) }
         }
         return newly
     }
