@@ -21,8 +21,8 @@ final class SQLiteCheckpointer: Sendable {
     /// A rewind holds writers off while it copies and syncs what the passes before it left, so
     /// passive passes go on (at most `catchUpPasses`) until fewer than `catchUpPages` pages landed
     /// during the last one: on this machine's disk a sync costs about 4 ms a MB (decisions.md).
-    static let catchUpPages = 256
-    static let catchUpPasses = 8
+    static let catchUpPages = 64
+    static let catchUpPasses = 12
     private let handle: SQLiteHandle
     private let stopped = Atomic<Bool>(false)
     /// Signalled when the loop has ended, so the connection closes after the last checkpoint.
