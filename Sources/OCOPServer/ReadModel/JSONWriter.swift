@@ -88,9 +88,26 @@ struct JSONWriter {
     /// Whether `value` holds a character a JSON string must escape (a quote, a backslash, a control
     /// character); text without one appears in JSON exactly as its UTF-8 bytes, between quotes.
     static func needsEscaping(_ value: String) -> Bool {
-        func needs(_ byte: UInt8) -> Bool { byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
-        return value.utf8.withContiguousStorageIfAvailable { $0.contains(where: needs) }
-            ?? value.utf8.contains(where: needs)
+        var value = value
+        return value.withUTF8 { needsEscaping(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same test over UTF-8 bytes, eight at a time: every story of the catalog passes here on a
+    /// cold start (30 MB at 20,000 products), and a byte at a time took 75 ms of it.
+    static func needsEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Bit tricks over a 64-bit word ("hasless", "haszero"): a byte below n sets its high bit in
+        // (word - n·0x01…) & ~word & 0x80…. Inexact per byte, exact for whether any byte is.
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ n: UInt64, _ word: UInt64) -> Bool { (word &- ones &* n) & ~word & highs != 0 }
+        func hasByte(_ byte: UInt64, _ word: UInt64) -> Bool { hasByteBelow(1, word ^ (ones &* byte)) }
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if hasByteBelow(0x20, word) || hasByte(0x22, word) || hasByte(0x5C, word) { return true }
+            offset += 8
+        }
+        return bytes[offset...].contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     mutating func string(_ value: String?) {

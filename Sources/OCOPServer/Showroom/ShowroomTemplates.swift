@@ -5,7 +5,7 @@ import Mustache
 /// The showroom's and the console's Mustache templates and their stylesheet, read once from the
 /// bundle's `Resources/showroom` and `Resources/console` at start. The stylesheet is served under a name that carries a digest of
 /// its bytes, so browsers may keep it for a year and still see every change.
-struct ShowroomTemplates: Sendable {
+public struct ShowroomTemplates: Sendable {
     let library: MustacheLibrary
     let stylesheet: [UInt8]
     /// "/static/showroom-<digest>.css"
@@ -21,6 +21,14 @@ struct ShowroomTemplates: Sendable {
     static let bundled: ShowroomTemplates = {
         do { return try ShowroomTemplates() } catch { fatalError("\(error)") }
     }()
+
+    /// Parses the bundled templates now on a Dispatch thread, for `ocop serve` to call first
+    /// thing: the parse (60 ms on one core) then overlaps the catalog load, whose first part keeps
+    /// one core only, instead of running after it on the way to ready. A later `bundled` waits
+    /// for it if it is not done (a `static let` is initialised once).
+    public static func parseInTheBackground() {
+        DispatchQueue.global().async { _ = bundled }
+    }
 
     init() throws {
         MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)

@@ -52,6 +52,7 @@ struct Serve: AsyncParsableCommand {
         // then no longer hops between the loop that read it and a pool thread that answers it.
         // Measured on product pages: see docs/decisions.md.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        ShowroomTemplates.parseInTheBackground()
         let environment = ProcessInfo.processInfo.environment
         let logger = try options.bootstrapLogging()
         let registry = PrometheusCollectorRegistry()
