@@ -7,18 +7,12 @@ extension CatalogStore {
     ///
     /// Loading is most of a cold start. Rows are fetched in storage order (an `ORDER BY` on these
     /// tables walked an index and looked up every row) and sorted here. They become domain values
-    /// on other threads, on all cores: the variants, media and certificates while the products are
-    /// still being fetched, then the products once the database is free again.
+    /// on other threads, on all cores: the variants, media, certificates and producers while the
+    /// products are still being fetched, then the products once the database is free again.
     public func load() async throws -> CatalogContents {
-        let (producerRows, parts, productRows) = try await database.read { sql in
-            // Named columns, not *: the stored documents would double what a start holds in memory.
-            let producerRows = try await sql.raw(
-                """
-                SELECT slug, name, type, registration_number, representative, phone, address, province_code,
-                    commune_code, story_vi, story_en
-                FROM producers WHERE withdrawn_at IS NULL
-                """
-            ).all()
+        let (producers, parts, productRows) = try await database.read { sql in
+            // The parts first: they are mapped on other threads while the producers and then the
+            // products are fetched, so that the one connection is never the only thing at work.
             let variantRows = try await sql.raw(
                 """
                 SELECT product_slug, position, sku, label, price, weight_grams, gtin
@@ -38,6 +32,17 @@ extension CatalogStore {
             async let parts = offTheEventLoops {
                 try ProductParts(variants: variantRows, media: mediaRows, certificates: certificateRows)
             }
+            // Named columns, not *: the stored documents would double what a start holds in memory.
+            let producerRows = try await sql.raw(
+                """
+                SELECT slug, name, type, registration_number, representative, phone, address, province_code,
+                    commune_code, story_vi, story_en
+                FROM producers WHERE withdrawn_at IS NULL
+                """
+            ).all()
+            async let producers = offTheEventLoops {
+                try producerRows.mappedOnAllCores(Self.producer(from:)).sorted { $0.slug < $1.slug }
+            }
             let productRows = try await sql.raw(
                 """
                 SELECT slug, name_vi, name_en, producer_slug, group_code, province_code, commune_code, listed_on,
@@ -45,7 +50,7 @@ extension CatalogStore {
                 FROM products WHERE withdrawn_at IS NULL
                 """
             ).all()
-            return (producerRows, try await parts, productRows)
+            return (try await producers, try await parts, productRows)
         }
         return try await offTheEventLoops {
             let standards = StandardsDecoder()
@@ -55,9 +60,7 @@ extension CatalogStore {
                     from: row, variants: parts.variants[slug] ?? [], media: parts.media[slug] ?? [],
                     certificates: parts.certificates[slug] ?? [], standards: standards)
             }
-            return CatalogContents(
-                producers: try producerRows.mappedOnAllCores(Self.producer(from:)).sorted { $0.slug < $1.slug },
-                products: products.sorted { $0.slug < $1.slug })
+            return CatalogContents(producers: producers, products: products.sorted { $0.slug < $1.slug })
         }
     }
 }
